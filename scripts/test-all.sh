@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): type-check, lint, TypeScript tests, Python tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npx tsc --noEmit -p tsconfig.json
+npx biome check src test scripts
+npx vitest run
+/usr/bin/python3 -m pytest -q pretrain/tests
