@@ -1,0 +1,1 @@
+"""SPCXR GMML pretraining: ViT encoder, GMML corruption, training, export and evaluation."""
