@@ -1,0 +1,178 @@
+import { coldStart } from './coldstart.ts';
+import { DEFAULT_DEFER, splitDeferred } from './defer.ts';
+import { kCenterGreedy } from './diversity.ts';
+import {
+  classReason,
+  clusterReason,
+  DEFERRED_SUFFIX,
+  maskReason,
+  prefillFrom,
+  RANDOM_REASON,
+  unlikeReason,
+} from './reasons.ts';
+import type { ReasonCode, SuggestInput, Suggestion, SuggestResult, UsedStrategy } from './types.ts';
+import { classUncertainty, maskUncertainty } from './uncertainty.ts';
+import { centerNormalize, rankBelow, rng, topK } from './vectors.ts';
+
+type Pick = Omit<Suggestion, 'imageId' | 'prefill' | 'prefillMask' | 'deferred'>;
+
+/** One suggestion pass: validates the input, picks a strategy (or cold start) and explains each pick. */
+export function suggest(input: SuggestInput): SuggestResult {
+  validate(input);
+  const { pool, labelled, task } = input;
+  const now = input.now ?? Date.now();
+  const seed = input.seed ?? 1;
+  const policy = { ...DEFAULT_DEFER, ...input.defer };
+  const unlabelled: number[] = [];
+  for (let i = 0; i < pool.ids.length; i++) if (!labelled.has(i)) unlabelled.push(i);
+  const { fresh, deferred } = splitDeferred(unlabelled, pool.ids, input.history, now, policy);
+
+  const hasModel = task === 'classify' ? Boolean(input.classProbs) : Boolean(input.maskStats);
+  let used: UsedStrategy = input.strategy;
+  let fallback: string | undefined;
+  if (labelled.size < (input.minLabelsForModel ?? 1)) {
+    used = 'coldstart';
+    fallback =
+      labelled.size === 0
+        ? 'no labels yet: cold start picks typical images from each source'
+        : `only ${labelled.size} labels so far: cold start picks typical images from unlabelled groups`;
+  } else if (!hasModel && (used === 'uncertainty' || used === 'hybrid')) {
+    used = 'coldstart';
+    fallback = `no ${task === 'classify' ? 'classifier' : 'segmentation model'} trained yet: cold start picks typical images from unlabelled groups`;
+  }
+
+  const x = centerNormalize(pool.embeddings, pool.dim);
+  const lab = [...labelled];
+  const run = (cands: number[], k: number): Pick[] => pickWith(used, input, x, cands, lab, k, seed);
+  const picks = run(fresh, input.n).map((p) => ({ ...p, deferred: false }));
+  if (picks.length < input.n && deferred.length > 0) {
+    // Held-back images fill the batch only when nothing fresher is left, soonest-released first.
+    for (const i of deferred.slice(0, input.n - picks.length)) {
+      const base = describe(used, input, i);
+      picks.push({ index: i, strategy: used, score: 0, ...base, deferred: true });
+    }
+  }
+  const suggestions: Suggestion[] = picks.map((p) => {
+    const s: Suggestion = {
+      imageId: pool.ids[p.index],
+      ...p,
+      reason: p.deferred ? p.reason + DEFERRED_SUFFIX : p.reason,
+      reasonCode: p.deferred ? ('deferred' as ReasonCode) : p.reasonCode,
+    };
+    if (input.classProbs && task === 'classify') s.prefill = prefillFrom(input.classProbs, p.index);
+    const ms = input.maskStats?.[p.index];
+    if (ms && task === 'segment') s.prefillMask = { confidence: ms.confidence };
+    return s;
+  });
+  return {
+    requested: input.strategy,
+    used,
+    fallback,
+    suggestions,
+    candidates: unlabelled.length,
+    deferredCount: deferred.length,
+  };
+}
+
+function pickWith(
+  used: UsedStrategy,
+  input: SuggestInput,
+  x: Float32Array,
+  cands: number[],
+  lab: number[],
+  k: number,
+  seed: number,
+): Pick[] {
+  if (cands.length === 0 || k <= 0) return [];
+  const dim = input.pool.dim;
+  if (used === 'coldstart') {
+    return coldStart(x, dim, cands, lab, input.pool.sources, k, seed).map((c) => ({
+      index: c.index,
+      strategy: used,
+      score: c.clusterSize,
+      reasonCode: 'typical-cluster',
+      reason: clusterReason(c.clusterSize, c.source),
+    }));
+  }
+  if (used === 'random') {
+    const r = rng(seed);
+    const a = [...cands];
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [a[i], a[j]] = [a[j], a[i]];
+    }
+    return a
+      .slice(0, k)
+      .map((index) => ({ index, strategy: used, score: 0, reasonCode: 'random', reason: RANDOM_REASON }));
+  }
+  if (used === 'diversity') {
+    const kc = kCenterGreedy(x, dim, cands, lab, k);
+    return kc.picked.map((index, j) => ({
+      index,
+      strategy: used,
+      score: kc.gaps[j],
+      reasonCode: 'unlike-labelled',
+      reason: unlikeReason(rankBelow(kc.baseline, kc.gaps[j])),
+    }));
+  }
+  const unc = uncertaintyOf(input);
+  const order = topK(
+    cands.map((i) => unc[i]),
+    used === 'hybrid' ? Math.max(k, Math.round(k * (input.hybridPoolFactor ?? 10))) : k,
+  ).map((r) => cands[r]);
+  // Hybrid: a diverse batch among the most uncertain, so ten near-duplicates are not served together.
+  const chosen = used === 'hybrid' ? kCenterGreedy(x, dim, order, lab, k).picked : order;
+  return chosen.map((index) => ({
+    index,
+    strategy: used,
+    score: unc[index],
+    ...describe(used, input, index),
+  }));
+}
+
+function uncertaintyOf(input: SuggestInput): Float32Array {
+  if (input.task === 'classify') return classUncertainty(input.classProbs!);
+  return maskUncertainty(input.maskStats!);
+}
+
+function describe(
+  used: UsedStrategy,
+  input: SuggestInput,
+  i: number,
+): { reasonCode: ReasonCode; reason: string } {
+  if (input.task === 'classify' && input.classProbs && (used === 'uncertainty' || used === 'hybrid')) {
+    const r = classReason(input.classProbs, i);
+    return { reasonCode: r.code, reason: r.text };
+  }
+  const ms = input.maskStats?.[i];
+  if (input.task === 'segment' && ms && (used === 'uncertainty' || used === 'hybrid')) {
+    return { reasonCode: 'uncertain-mask', reason: maskReason(ms) };
+  }
+  if (used === 'random') return { reasonCode: 'random', reason: RANDOM_REASON };
+  if (used === 'diversity') return { reasonCode: 'unlike-labelled', reason: unlikeReason(0) };
+  return { reasonCode: 'typical-cluster', reason: 'a typical unlabelled image' };
+}
+
+function validate(input: SuggestInput): void {
+  const { pool } = input;
+  const n = pool.ids.length;
+  if (!Number.isInteger(input.n) || input.n < 1)
+    throw new Error(`suggest: n must be a positive integer, got ${input.n}`);
+  if (pool.dim < 1 || pool.embeddings.length !== n * pool.dim) {
+    throw new Error(
+      `suggest: embeddings hold ${pool.embeddings.length} values, expected ${n} images × ${pool.dim}`,
+    );
+  }
+  if (pool.sources && pool.sources.length !== n)
+    throw new Error('suggest: sources must have one entry per image');
+  const cp = input.classProbs;
+  if (cp && cp.probs.length !== n * cp.classes.length) {
+    throw new Error(
+      `suggest: class probabilities hold ${cp.probs.length} values, expected ${n} × ${cp.classes.length}`,
+    );
+  }
+  if (input.maskStats && input.maskStats.length !== n)
+    throw new Error('suggest: maskStats must have one entry per image');
+  for (const i of input.labelled)
+    if (i < 0 || i >= n) throw new Error(`suggest: labelled index ${i} is outside the pool`);
+}

@@ -1,0 +1,99 @@
+/** Small numeric helpers shared by the strategies; plain loops over Float32Array for speed. */
+
+/** Deterministic PRNG (mulberry32) so that every strategy and simulation is reproducible. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Row-wise L2-normalised copy: distances between SSL embeddings are meaningful as angles. */
+export function normalizeRows(x: Float32Array, dim: number): Float32Array {
+  const n = x.length / dim;
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < n; i++) {
+    const o = i * dim;
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += x[o + j] * x[o + j];
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let j = 0; j < dim; j++) out[o + j] = x[o + j] * inv;
+  }
+  return out;
+}
+
+/** Centre then normalise: removes the common direction all CXR embeddings share. */
+export function centerNormalize(x: Float32Array, dim: number): Float32Array {
+  const n = x.length / dim;
+  const mean = new Float64Array(dim);
+  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) mean[j] += x[i * dim + j];
+  for (let j = 0; j < dim; j++) mean[j] /= Math.max(1, n);
+  const c = new Float32Array(x.length);
+  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) c[i * dim + j] = x[i * dim + j] - mean[j];
+  return normalizeRows(c, dim);
+}
+
+export function sqDist(x: Float32Array, i: number, y: Float32Array, j: number, dim: number): number {
+  const a = i * dim;
+  const b = j * dim;
+  let s = 0;
+  for (let k = 0; k < dim; k++) {
+    const d = x[a + k] - y[b + k];
+    s += d * d;
+  }
+  return s;
+}
+
+/**
+ * Squared distance from each of `rows` to its nearest of `centers` (Infinity when there are none).
+ * O(|rows|·|centers|·dim); this is the hot loop of every diversity strategy.
+ */
+export function minSqDist(
+  x: Float32Array,
+  dim: number,
+  rows: ArrayLike<number>,
+  centers: ArrayLike<number>,
+): Float32Array {
+  const out = new Float32Array(rows.length).fill(Number.POSITIVE_INFINITY);
+  for (let c = 0; c < centers.length; c++) updateMinSqDist(x, dim, rows, centers[c], out);
+  return out;
+}
+
+/** Lowers `best[r]` to the distance from rows[r] to `center` where that is closer. */
+export function updateMinSqDist(
+  x: Float32Array,
+  dim: number,
+  rows: ArrayLike<number>,
+  center: number,
+  best: Float32Array,
+): void {
+  const b = center * dim;
+  for (let r = 0; r < rows.length; r++) {
+    const a = rows[r] * dim;
+    let s = 0;
+    for (let k = 0; k < dim; k++) {
+      const d = x[a + k] - x[b + k];
+      s += d * d;
+    }
+    if (s < best[r]) best[r] = s;
+  }
+}
+
+/** Indices of the `k` largest values (ties broken by lower index), in descending order. */
+export function topK(values: ArrayLike<number>, k: number): number[] {
+  const idx = Array.from({ length: values.length }, (_, i) => i);
+  idx.sort((a, b) => values[b] - values[a] || a - b);
+  return idx.slice(0, Math.max(0, k));
+}
+
+/** Fraction of `values` strictly below `v` (a percentile rank, 0…1). */
+export function rankBelow(values: ArrayLike<number>, v: number): number {
+  if (values.length === 0) return 0;
+  let c = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] < v) c++;
+  return c / values.length;
+}
