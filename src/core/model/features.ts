@@ -1,0 +1,156 @@
+import type { FeatureEntry, ProjectStore } from '../store/types.ts';
+import type { Encoder } from './encoder.ts';
+import { fromFloat16, toFloat16 } from './f16.ts';
+import type { FeatureArray, FeatureLayer, RunControl, ViewId } from './types.ts';
+
+/** The part of the project store the feature cache uses. */
+export type FeatureStore = Pick<
+  ProjectStore,
+  'putFeatures' | 'getFeatures' | 'imagesWithFeatures' | 'invalidateFeatures'
+>;
+
+/** Canonical model input of one image (size×size float32), from imaging's toModelInput. */
+export type InputLoader = (imageId: number) => Promise<Float32Array>;
+
+/** Token levels the segmentation decoder reads: blocks at 1/3 and 2/3 depth, and `final`. */
+export function segLevels(depth: number): FeatureLayer[] {
+  const a = Math.max(1, Math.round(depth / 3));
+  const b = Math.max(a + 1, Math.round((2 * depth) / 3));
+  return [`block${a}`, `block${Math.min(b, depth)}`, 'final'];
+}
+
+/** ONNX output that a cached layer is derived from. */
+function sourceOutput(layer: FeatureLayer): string {
+  return layer === 'pooled' ? 'final' : layer;
+}
+
+/** CLS ‖ mean of the patch tokens: the linear probe's [2D] input. */
+export function pooled(tokens: FeatureArray): FeatureArray {
+  const [n, d] = tokens.shape;
+  const out = new Float32Array(2 * d);
+  out.set(tokens.data.subarray(0, d));
+  for (let t = 1; t < n; t++) for (let j = 0; j < d; j++) out[d + j] += tokens.data[t * d + j];
+  for (let j = 0; j < d; j++) out[d + j] /= n - 1;
+  return { shape: [2 * d], data: out };
+}
+
+/** Horizontal flip of a square model input (augmentation view 1). */
+export function flipInput(x: Float32Array, size: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let y = 0; y < size; y++)
+    for (let i = 0; i < size; i++) out[y * size + i] = x[y * size + size - 1 - i];
+  return out;
+}
+
+function encode(
+  imageId: number,
+  encoderId: string,
+  layer: FeatureLayer,
+  view: ViewId,
+  f: FeatureArray,
+): FeatureEntry {
+  // Pooled vectors are tiny and feed the linear probe directly: keep them exact.
+  const half = layer !== 'pooled';
+  const arr = half ? toFloat16(f.data) : f.data;
+  return {
+    imageId,
+    encoderId,
+    layer,
+    view,
+    dtype: half ? 'float16' : 'float32',
+    shape: f.shape,
+    data: new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength),
+  };
+}
+
+export function decodeEntry(e: FeatureEntry): FeatureArray {
+  const bytes = new Uint8Array(e.data.byteLength);
+  bytes.set(e.data);
+  const data =
+    e.dtype === 'float16' ? fromFloat16(new Uint16Array(bytes.buffer)) : new Float32Array(bytes.buffer);
+  return { shape: e.shape, data };
+}
+
+export interface EnsureResult {
+  computed: number;
+  cached: number;
+  invalidated: number;
+  ms: number;
+}
+
+/**
+ * Computes the missing cached features of `imageIds` for `layers` × `views`, once per image and
+ * view, in encoder batches written one transaction per batch. Entries of other encoders are
+ * dropped first (the cache is keyed by the encoder's sha256, so a new encoder never reads stale
+ * tokens). Yields between batches, honours `signal`, reports progress.
+ */
+export async function ensureFeatures(
+  store: FeatureStore,
+  encoder: Encoder,
+  imageIds: number[],
+  loadInput: InputLoader,
+  layers: FeatureLayer[],
+  views: ViewId[] = [0],
+  ctl: RunControl = {},
+): Promise<EnsureResult> {
+  const t0 = performance.now();
+  const invalidated = store.invalidateFeatures(encoder.id);
+  const outputs = [...new Set(layers.map(sourceOutput))];
+  const todo: Array<{ id: number; view: ViewId }> = [];
+  for (const view of views) {
+    const have = store.imagesWithFeatures(encoder.id, layers, view);
+    for (const id of imageIds) if (!have.has(id)) todo.push({ id, view });
+  }
+  const total = todo.length;
+  ctl.onProgress?.({ phase: 'features', done: 0, total });
+  for (let i = 0; i < todo.length; i += encoder.batchSize) {
+    ctl.signal?.throwIfAborted();
+    const batch = todo.slice(i, i + encoder.batchSize);
+    const inputs = await Promise.all(
+      batch.map(async ({ id, view }) => {
+        const x = await loadInput(id);
+        return view === 1 ? flipInput(x, encoder.size) : x;
+      }),
+    );
+    const res = await encoder.run(inputs, outputs);
+    const entries: FeatureEntry[] = [];
+    batch.forEach(({ id, view }, j) => {
+      for (const layer of layers) {
+        const tok = res[sourceOutput(layer)][j];
+        entries.push(encode(id, encoder.id, layer, view, layer === 'pooled' ? pooled(tok) : tok));
+      }
+    });
+    store.putFeatures(entries);
+    ctl.onProgress?.({ phase: 'features', done: Math.min(total, i + batch.length), total });
+    await new Promise((r) => setImmediate(r));
+  }
+  return {
+    computed: total,
+    cached: imageIds.length * views.length - total,
+    invalidated,
+    ms: performance.now() - t0,
+  };
+}
+
+/** Reads one layer for many images, in the order of `imageIds`; throws naming missing images. */
+export function readFeatures(
+  store: FeatureStore,
+  encoderId: string,
+  imageIds: number[],
+  layer: FeatureLayer,
+  view: ViewId = 0,
+): FeatureArray[] {
+  const byId = new Map<number, FeatureArray>();
+  const CHUNK = 500;
+  for (let i = 0; i < imageIds.length; i += CHUNK) {
+    const keys = imageIds.slice(i, i + CHUNK).map((imageId) => ({ imageId, encoderId, layer, view }));
+    for (const e of store.getFeatures(keys)) byId.set(e.imageId, decodeEntry(e));
+  }
+  const missing = imageIds.filter((id) => !byId.has(id));
+  if (missing.length) {
+    throw new Error(
+      `feature cache: ${layer} view ${view} missing for image(s) ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}; compute features first`,
+    );
+  }
+  return imageIds.map((id) => byId.get(id)!);
+}
