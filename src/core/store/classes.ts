@@ -1,0 +1,63 @@
+import type { Statements } from './db.ts';
+import { type ClassKind, type ClassRow, DEFAULT_MASK_CLASS, DEFAULT_TASK } from './types.ts';
+
+/** Mask classes live in one task of their own: a mask class is not an image label. */
+export const MASK_TASK = 'mask';
+
+export function listClasses(st: Statements, kind?: ClassKind, task?: string): ClassRow[] {
+  const rows = st.get('SELECT * FROM classes ORDER BY kind, task, position, id').all() as ClassRow[];
+  return rows.filter((r) => (!kind || r.kind === kind) && (!task || r.task === task));
+}
+
+export function addClass(
+  st: Statements,
+  name: string,
+  kind: ClassKind = 'image',
+  task: string = kind === 'mask' ? MASK_TASK : DEFAULT_TASK,
+  color: string | null = null,
+): ClassRow {
+  const clean = name.trim();
+  if (!clean) throw new Error('class name is empty');
+  if (clean.toLowerCase() === 'unknown') throw new Error("'unknown' is reserved: it means 'no label'");
+  const found = findClass(st, clean, kind, task);
+  if (found) return found;
+  const pos = st
+    .get('SELECT coalesce(max(position) + 1, 0) AS p FROM classes WHERE kind = ? AND task = ?')
+    .get(kind, task) as { p: number };
+  st.get('INSERT INTO classes (name, kind, task, color, position) VALUES (?, ?, ?, ?, ?)').run(
+    clean,
+    kind,
+    task,
+    color,
+    pos.p,
+  );
+  return findClass(st, clean, kind, task)!;
+}
+
+export function findClass(st: Statements, name: string, kind: ClassKind, task: string): ClassRow | null {
+  return (
+    (st.get('SELECT * FROM classes WHERE kind = ? AND task = ? AND name = ?').get(kind, task, name) as
+      | ClassRow
+      | undefined) ?? null
+  );
+}
+
+/** Resolves a class or throws a message that lists the valid names. */
+export function requireClass(st: Statements, name: string, kind: ClassKind, task: string): ClassRow {
+  const c = findClass(st, name, kind, task);
+  if (c) return c;
+  const names = listClasses(st, kind, task).map((r) => r.name);
+  throw new Error(`unknown ${kind} class '${name}' in task '${task}' (known: ${names.join(', ') || 'none'})`);
+}
+
+export function renameClass(st: Statements, id: number, name: string): void {
+  const clean = name.trim();
+  if (!clean) throw new Error('class name is empty');
+  const info = st.get('UPDATE classes SET name = ? WHERE id = ?').run(clean, id);
+  if (info.changes === 0) throw new Error(`no class with id ${id}`);
+}
+
+export function seedClasses(st: Statements, classes: string[], maskClasses: string[]): void {
+  for (const c of classes) addClass(st, c, 'image', DEFAULT_TASK);
+  for (const c of maskClasses.length ? maskClasses : [DEFAULT_MASK_CLASS]) addClass(st, c, 'mask', MASK_TASK);
+}

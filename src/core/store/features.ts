@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { now, openDb, Statements } from './db.ts';
+import { FEATURE_MIGRATIONS, migrate } from './migrations.ts';
+import type { FeatureEntry, FeatureKey } from './types.ts';
+import { FEATURES_DB } from './types.ts';
+
+interface FeatureDbRow {
+  image_id: number;
+  encoder_id: string;
+  layer: string;
+  view: number;
+  dtype: FeatureEntry['dtype'];
+  shape: string;
+  data: Buffer;
+}
+
+/**
+ * The feature cache: a separate database, opened on first use. It holds derived data only
+ * (encoder outputs), so losing it costs recomputation, never labels; keeping it out of
+ * project.sqlite keeps the project's integrity check fast however large the cache grows.
+ */
+export class FeatureCache {
+  private db: Database.Database | null = null;
+  private st: Statements | null = null;
+
+  constructor(private readonly dir: string) {}
+
+  private open(): Statements {
+    if (this.st) return this.st;
+    const file = path.join(this.dir, FEATURES_DB);
+    mkdirSync(path.dirname(file), { recursive: true });
+    this.db = openDb(file);
+    migrate(this.db, FEATURE_MIGRATIONS, file);
+    this.st = new Statements(this.db);
+    return this.st;
+  }
+
+  put(entries: FeatureEntry[]): void {
+    const st = this.open();
+    const ins = st.get(
+      `INSERT OR REPLACE INTO features (image_id, encoder_id, layer, view, dtype, shape, data, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const at = now();
+    st.db.transaction(() => {
+      for (const e of entries) {
+        const expected = e.shape.reduce((a, b) => a * b, 1) * (e.dtype === 'float32' ? 4 : 2);
+        if (e.data.byteLength !== expected) {
+          throw new Error(
+            `feature ${e.layer} of image ${e.imageId}: ${e.data.byteLength} bytes, shape ${e.shape} needs ${expected}`,
+          );
+        }
+        const data = Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength);
+        ins.run(e.imageId, e.encoderId, e.layer, e.view ?? 0, e.dtype, JSON.stringify(e.shape), data, at);
+      }
+    })();
+  }
+
+  get(keys: FeatureKey[]): FeatureEntry[] {
+    const st = this.open();
+    const sel = st.get(
+      'SELECT * FROM features WHERE encoder_id = ? AND layer = ? AND view = ? AND image_id = ?',
+    );
+    const out: FeatureEntry[] = [];
+    st.db.transaction(() => {
+      for (const k of keys) {
+        const r = sel.get(k.encoderId, k.layer, k.view ?? 0, k.imageId) as FeatureDbRow | undefined;
+        if (!r) continue;
+        out.push({
+          imageId: r.image_id,
+          encoderId: r.encoder_id,
+          layer: r.layer,
+          view: r.view,
+          dtype: r.dtype,
+          shape: JSON.parse(r.shape),
+          data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength),
+        });
+      }
+    })();
+    return out;
+  }
+
+  imagesWith(encoderId: string, layers: string[], view = 0): Set<number> {
+    const rows = this.open()
+      .get(
+        `SELECT image_id FROM features WHERE encoder_id = ? AND view = ? AND layer IN (SELECT value FROM json_each(?))
+         GROUP BY image_id HAVING count(DISTINCT layer) = ?`,
+      )
+      .all(encoderId, view, JSON.stringify(layers), new Set(layers).size) as Array<{ image_id: number }>;
+    return new Set(rows.map((r) => r.image_id));
+  }
+
+  invalidate(keepEncoderId?: string): number {
+    const st = this.open();
+    const info = keepEncoderId
+      ? st.get('DELETE FROM features WHERE encoder_id != ?').run(keepEncoderId)
+      : st.get('DELETE FROM features').run();
+    return info.changes;
+  }
+
+  /** Images deleted from the project: their cached features go too (no cross-database FK). */
+  deleteImages(imageIds: number[]): void {
+    if (imageIds.length === 0) return;
+    this.open()
+      .get('DELETE FROM features WHERE image_id IN (SELECT value FROM json_each(?))')
+      .run(JSON.stringify(imageIds));
+  }
+
+  quickCheck(): string[] {
+    const rows = this.open().db.pragma('quick_check') as Array<{ quick_check: string }>;
+    return rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = null;
+    this.st = null;
+  }
+}

@@ -1,0 +1,210 @@
+import type { Statements } from './db.ts';
+import { now, parseJson } from './db.ts';
+import {
+  DEFAULT_TASK,
+  type ModelKind,
+  type ModelRow,
+  type NewModel,
+  type PredictionRow,
+  type PredictionWrite,
+  type RunRow,
+  type RunWrite,
+} from './types.ts';
+
+interface ModelDbRow {
+  id: number;
+  name: string;
+  kind: ModelKind;
+  head: string;
+  encoder_id: string;
+  task: string;
+  config: string;
+  metrics: string;
+  history: string;
+  has_weights: number;
+  weights_path: string | null;
+  run_id: number | null;
+  created_at: string;
+}
+
+const MODEL_COLS = `id, name, kind, head, encoder_id, task, config, metrics, history,
+  (weights IS NOT NULL OR weights_path IS NOT NULL) AS has_weights, weights_path, run_id, created_at`;
+
+function toModel(r: ModelDbRow): ModelRow {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    head: r.head,
+    encoderId: r.encoder_id,
+    task: r.task,
+    config: parseJson(r.config, {}),
+    metrics: parseJson(r.metrics, {}),
+    history: parseJson(r.history, []),
+    hasWeights: r.has_weights === 1,
+    weightsPath: r.weights_path ?? undefined,
+    runId: r.run_id ?? undefined,
+    createdAt: r.created_at,
+  };
+}
+
+const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+export function saveModel(st: Statements, m: NewModel): ModelRow {
+  const info = st
+    .get(
+      `INSERT INTO models (name, kind, head, encoder_id, task, config, metrics, history, weights, weights_path,
+         run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      m.name,
+      m.kind,
+      m.head,
+      m.encoderId,
+      m.task ?? DEFAULT_TASK,
+      JSON.stringify(m.config ?? {}),
+      JSON.stringify(m.metrics ?? {}),
+      JSON.stringify(m.history ?? []),
+      m.weights ? asBuffer(m.weights) : null,
+      m.weightsPath ?? null,
+      m.runId ?? null,
+      now(),
+    );
+  return getModel(st, Number(info.lastInsertRowid))!;
+}
+
+export function getModel(st: Statements, id: number): ModelRow | null {
+  const r = st.get(`SELECT ${MODEL_COLS} FROM models WHERE id = ?`).get(id) as ModelDbRow | undefined;
+  return r ? toModel(r) : null;
+}
+
+export function getModelWeights(st: Statements, id: number): Buffer | null {
+  const r = st.get('SELECT weights FROM models WHERE id = ?').get(id) as
+    | { weights: Buffer | null }
+    | undefined;
+  return r?.weights ?? null;
+}
+
+export function listModels(st: Statements, f: { kind?: ModelKind; task?: string; encoderId?: string } = {}) {
+  const rows = st.get(`SELECT ${MODEL_COLS} FROM models ORDER BY id`).all() as ModelDbRow[];
+  return rows
+    .map(toModel)
+    .filter(
+      (m) =>
+        (!f.kind || m.kind === f.kind) &&
+        (!f.task || m.task === f.task) &&
+        (!f.encoderId || m.encoderId === f.encoderId),
+    );
+}
+
+export function deleteModel(st: Statements, id: number): void {
+  st.get('DELETE FROM models WHERE id = ?').run(id);
+}
+
+interface RunDbRow {
+  id: number;
+  kind: string;
+  status: RunRow['status'];
+  model_id: number | null;
+  config: string;
+  metrics: string;
+  timings: string;
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+function toRun(r: RunDbRow): RunRow {
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    modelId: r.model_id,
+    config: parseJson(r.config, {}),
+    metrics: parseJson(r.metrics, {}),
+    timings: parseJson(r.timings, {}),
+    error: r.error,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+const FINAL = new Set(['done', 'failed', 'cancelled']);
+
+export function saveRun(st: Statements, r: RunWrite): RunRow {
+  const finished = FINAL.has(r.status) ? now() : null;
+  if (r.id === undefined) {
+    const info = st
+      .get(
+        `INSERT INTO training_runs (kind, status, model_id, config, metrics, timings, error, started_at, finished_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        r.kind,
+        r.status,
+        r.modelId ?? null,
+        JSON.stringify(r.config ?? {}),
+        JSON.stringify(r.metrics ?? {}),
+        JSON.stringify(r.timings ?? {}),
+        r.error ?? null,
+        now(),
+        finished,
+      );
+    return getRun(st, Number(info.lastInsertRowid))!;
+  }
+  const old = getRun(st, r.id);
+  if (!old) throw new Error(`no training run with id ${r.id}`);
+  st.get(
+    `UPDATE training_runs SET kind = ?, status = ?, model_id = ?, config = ?, metrics = ?, timings = ?, error = ?,
+       finished_at = ? WHERE id = ?`,
+  ).run(
+    r.kind,
+    r.status,
+    r.modelId === undefined ? old.modelId : r.modelId,
+    JSON.stringify(r.config ?? old.config),
+    JSON.stringify(r.metrics ?? old.metrics),
+    JSON.stringify(r.timings ?? old.timings),
+    r.error === undefined ? old.error : r.error,
+    finished ?? old.finishedAt,
+    r.id,
+  );
+  return getRun(st, r.id)!;
+}
+
+export function getRun(st: Statements, id: number): RunRow | null {
+  const r = st.get('SELECT * FROM training_runs WHERE id = ?').get(id) as RunDbRow | undefined;
+  return r ? toRun(r) : null;
+}
+
+export function listRuns(st: Statements, limit = 100): RunRow[] {
+  return (st.get('SELECT * FROM training_runs ORDER BY id DESC LIMIT ?').all(limit) as RunDbRow[]).map(toRun);
+}
+
+export function putPredictions(st: Statements, modelId: number, preds: PredictionWrite[]): void {
+  const ins = st.get(
+    `INSERT OR REPLACE INTO predictions (model_id, image_id, probs, mask, created_at) VALUES (?, ?, ?, ?, ?)`,
+  );
+  const at = now();
+  for (const p of preds) {
+    ins.run(
+      modelId,
+      p.imageId,
+      p.probs ? JSON.stringify(p.probs) : null,
+      p.mask ? asBuffer(p.mask) : null,
+      at,
+    );
+  }
+}
+
+export function getPredictions(st: Statements, modelId: number, imageIds?: number[]): PredictionRow[] {
+  const sql = `SELECT model_id AS modelId, image_id AS imageId, probs, mask, created_at AS createdAt
+    FROM predictions WHERE model_id = ?`;
+  const rows = (
+    imageIds
+      ? st
+          .get(`${sql} AND image_id IN (SELECT value FROM json_each(?)) ORDER BY image_id`)
+          .all(modelId, JSON.stringify(imageIds))
+      : st.get(`${sql} ORDER BY image_id`).all(modelId)
+  ) as Array<Omit<PredictionRow, 'probs'> & { probs: string | null }>;
+  return rows.map((r) => ({ ...r, probs: parseJson(r.probs, null) }));
+}

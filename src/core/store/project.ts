@@ -1,0 +1,139 @@
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import * as al from './al.ts';
+import * as classes from './classes.ts';
+import { counts } from './counts.ts';
+import { Statements } from './db.ts';
+import { FeatureCache } from './features.ts';
+import * as images from './images.ts';
+import { integrityCheck } from './integrity.ts';
+import * as labels from './labels.ts';
+import * as masks from './masks.ts';
+import * as models from './models.ts';
+import type {
+  AnnotationSource,
+  ClassKind,
+  FeatureEntry,
+  FeatureKey,
+  ImageRow,
+  IntegrityReport,
+  ListOptions,
+  ModelKind,
+  NewImage,
+  NewModel,
+  PredictionWrite,
+  ProjectInfo,
+  ProjectStore,
+  RunWrite,
+} from './types.ts';
+
+/** better-sqlite3 implementation of the store contract. Every write is one transaction. */
+export class Project implements ProjectStore {
+  private readonly st: Statements;
+  private readonly features: FeatureCache;
+  openReport: IntegrityReport | null = null;
+
+  constructor(
+    readonly dir: string,
+    private readonly db: Database.Database,
+    readonly info: ProjectInfo,
+  ) {
+    this.st = new Statements(db);
+    this.features = new FeatureCache(dir);
+  }
+
+  private tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    this.features.close();
+    if (this.db.open) this.db.close();
+  }
+
+  addImage = (img: NewImage) => this.tx(() => images.addImage(this.st, img));
+  findImageBySha = (sha256: string) => images.findImageBySha(this.st, sha256);
+  getImage = (id: number) => images.getImage(this.st, id);
+  listImages = (opts?: ListOptions) => this.tx(() => images.listImages(this.st, opts));
+  imagePath = (img: ImageRow) => (img.storedPath ? path.join(this.dir, img.storedPath) : img.originalPath);
+  updateImage: ProjectStore['updateImage'] = (id, patch) =>
+    this.tx(() => images.updateImage(this.st, id, patch));
+  getThumbnail = (imageId: number) => images.getThumbnail(this.st, imageId);
+  setThumbnail: ProjectStore['setThumbnail'] = (id, t) => this.tx(() => images.setThumbnail(this.st, id, t));
+
+  listClasses = (kind?: ClassKind, task?: string) => classes.listClasses(this.st, kind, task);
+  addClass = (name: string, kind?: ClassKind, task?: string, color?: string | null) =>
+    this.tx(() => classes.addClass(this.st, name, kind, task, color));
+  renameClass = (id: number, name: string) => this.tx(() => classes.renameClass(this.st, id, name));
+
+  setLabel: ProjectStore['setLabel'] = (w) => this.tx(() => labels.setLabel(this.st, w));
+  clearLabel = (imageId: number, author: string, task?: string, source?: AnnotationSource) =>
+    this.tx(() => labels.clearLabel(this.st, imageId, author, task, source));
+  getLabel = (imageId: number, task?: string) => labels.getLabel(this.st, imageId, task);
+  getLabels = (task?: string) => labels.getLabels(this.st, task);
+  getLabelHistory = (imageId: number, task?: string) => labels.getLabelHistory(this.st, imageId, task);
+
+  setMask: ProjectStore['setMask'] = (w) => this.tx(() => masks.setMask(this.st, w));
+  clearMask = (imageId: number, author: string, maskClass?: string, source?: AnnotationSource) =>
+    this.tx(() => masks.clearMask(this.st, imageId, author, maskClass, source));
+  getMask = (imageId: number, maskClass?: string) => masks.getMask(this.st, imageId, maskClass);
+  listMasks = (maskClass?: string) => masks.listMasks(this.st, maskClass);
+  getMaskHistory = (imageId: number, maskClass?: string) => masks.getMaskHistory(this.st, imageId, maskClass);
+
+  saveModel = (m: NewModel) => this.tx(() => models.saveModel(this.st, m));
+  getModel = (id: number) => models.getModel(this.st, id);
+  getModelWeights = (id: number) => models.getModelWeights(this.st, id);
+  listModels = (f?: { kind?: ModelKind; task?: string; encoderId?: string }) => models.listModels(this.st, f);
+  deleteModel = (id: number) => this.tx(() => models.deleteModel(this.st, id));
+  saveRun = (r: RunWrite) => this.tx(() => models.saveRun(this.st, r));
+  getRun = (id: number) => models.getRun(this.st, id);
+  listRuns = (limit?: number) => models.listRuns(this.st, limit);
+
+  putPredictions = (modelId: number, preds: PredictionWrite[]) =>
+    this.tx(() => models.putPredictions(this.st, modelId, preds));
+  getPredictions = (modelId: number, imageIds?: number[]) =>
+    models.getPredictions(this.st, modelId, imageIds);
+  deletePredictions = (modelId: number) =>
+    this.tx(() => void this.st.get('DELETE FROM predictions WHERE model_id = ?').run(modelId));
+
+  putFeatures = (entries: FeatureEntry[]) => this.features.put(entries);
+  getFeatures = (keys: FeatureKey[]) => this.features.get(keys);
+  imagesWithFeatures = (encoderId: string, layers: string[], view?: number) =>
+    this.features.imagesWith(encoderId, layers, view);
+  invalidateFeatures = (keepEncoderId?: string) => this.features.invalidate(keepEncoderId);
+
+  markServed = (imageId: number) => this.tx(() => al.markServed(this.st, imageId));
+  markSkipped = (imageId: number) => this.tx(() => al.markSkipped(this.st, imageId));
+  getAlState = (imageIds?: number[]) => al.getAlState(this.st, imageIds);
+
+  getSetting<T = unknown>(key: string): T | undefined {
+    const r = this.st.get('SELECT value FROM settings WHERE key = ?').get(key) as
+      | { value: string }
+      | undefined;
+    return r ? (JSON.parse(r.value) as T) : undefined;
+  }
+  setSetting(key: string, value: unknown): void {
+    this.tx(() =>
+      this.st
+        .get('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)')
+        .run(key, JSON.stringify(value)),
+    );
+  }
+
+  counts = () => this.tx(() => counts(this.st));
+
+  integrityCheck(): IntegrityReport {
+    const report = this.tx(() => integrityCheck(this.st, this.dir));
+    try {
+      for (const m of this.features.quickCheck()) {
+        report.warnings.push({ kind: 'features', message: `feature cache: ${m} (delete cache/ to rebuild)` });
+      }
+    } catch (e) {
+      report.warnings.push({
+        kind: 'features',
+        message: `feature cache unreadable: ${(e as Error).message}`,
+      });
+    }
+    return report;
+  }
+}

@@ -1,0 +1,442 @@
+/**
+ * Project store contract. A project is a folder:
+ *
+ *   DIR/project.sqlite (+ -wal, -shm)  images, label schema, labels + history, masks + history,
+ *                                      models, training runs, predictions, thumbnails, AL state,
+ *                                      settings. Small (no feature tensors), so the full
+ *                                      integrity check on open stays fast.
+ *   DIR/images/ab/<sha256>.<ext>       managed copies, keyed by the sha256 of the file bytes
+ *                                      (absent for images imported with `reference: true`).
+ *   DIR/cache/features.sqlite          feature cache (encoder tokens): large and disposable,
+ *                                      a separate database so it can be deleted or rebuilt
+ *                                      without touching labels.
+ *   DIR/models/                        optional large weight files (`weightsPath`).
+ *
+ * All methods are synchronous (better-sqlite3) and every write runs in one transaction, so a
+ * process killed at any moment leaves either the old or the new state, never half of it.
+ */
+
+export const PROJECT_DB = 'project.sqlite';
+export const IMAGES_DIR = 'images';
+export const CACHE_DIR = 'cache';
+export const FEATURES_DB = 'cache/features.sqlite';
+export const MODELS_DIR = 'models';
+
+/** The label task used when a caller does not name one (image-level classification). */
+export const DEFAULT_TASK = 'default';
+/** The mask class every new project has. */
+export const DEFAULT_MASK_CLASS = 'lung';
+/** Manifest/CLI label values that mean "no label". */
+export const UNLABELLED_VALUES: ReadonlySet<string> = new Set(['', 'unknown']);
+
+export type Split = 'train' | 'val' | 'test';
+export type ImageStatus = 'active' | 'excluded';
+export type Storage = 'copy' | 'reference';
+/**
+ * Who made a label or mask: a person, a model suggestion a person accepted, or an import of
+ * existing annotations (manifest). Engines treat all three as ground truth; reports can split.
+ */
+export type AnnotationSource = 'human' | 'accepted_suggestion' | 'import';
+export type ClassKind = 'image' | 'mask';
+export type ModelKind = 'classify' | 'segment';
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface ProjectInfo {
+  dir: string;
+  name: string;
+  createdAt: string;
+  schemaVersion: number;
+}
+
+export interface CreateProjectOptions {
+  name?: string;
+  /** Image classes of the default task, e.g. ['normal', 'pneumonia']. */
+  classes?: string[];
+  /** Mask classes; default ['lung']. */
+  maskClasses?: string[];
+}
+
+export interface OpenProjectOptions {
+  /** Skip the integrity check (tests of the check itself, doctor's own reporting). */
+  skipIntegrityCheck?: boolean;
+  readonly?: boolean;
+}
+
+export interface ClassRow {
+  id: number;
+  name: string;
+  kind: ClassKind;
+  /** Image classes belong to a task (one current label per image and task). */
+  task: string;
+  color: string | null;
+  position: number;
+}
+
+export interface ImageRow {
+  id: number;
+  sha256: string;
+  /** Absolute path the image was imported from. */
+  originalPath: string;
+  /** Path relative to the project folder (managed copy), or null when referenced in place. */
+  storedPath: string | null;
+  storage: Storage;
+  format: string;
+  width: number;
+  height: number;
+  bits: number;
+  fileSize: number;
+  /** Imaging metadata (DICOM UIDs, modality, view, age, sex…) plus extra manifest columns. */
+  meta: Record<string, unknown>;
+  patientId: string | null;
+  source: string | null;
+  split: Split | null;
+  status: ImageStatus;
+  addedAt: string;
+}
+
+/** An image with its current label in the requested task (null when unlabelled). */
+export interface ImageListItem extends ImageRow {
+  label: string | null;
+  hasMask: boolean;
+}
+
+export interface NewImage {
+  sha256: string;
+  originalPath: string;
+  storedPath: string | null;
+  format: string;
+  width: number;
+  height: number;
+  bits: number;
+  fileSize: number;
+  meta?: Record<string, unknown>;
+  patientId?: string | null;
+  source?: string | null;
+  split?: Split | null;
+  /** Optional thumbnail (encoded image bytes) stored with the row in the same transaction. */
+  thumbnail?: { data: Uint8Array; mime: string; width: number; height: number };
+}
+
+export interface AddImageResult {
+  id: number;
+  /** False when an image with the same sha256 already existed (idempotent import). */
+  created: boolean;
+}
+
+export interface ImageFilter {
+  task?: string;
+  /** Class name; `null` selects unlabelled images in `task`. */
+  label?: string | null;
+  labelled?: boolean;
+  status?: ImageStatus;
+  source?: string;
+  split?: Split | null;
+  patientId?: string;
+  hasMask?: boolean;
+  ids?: number[];
+}
+
+export interface ListOptions extends ImageFilter {
+  sort?: 'id' | 'added' | 'path' | 'label' | 'patient';
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
+
+export interface Page<T> {
+  total: number;
+  items: T[];
+}
+
+export interface LabelWrite {
+  imageId: number;
+  task?: string;
+  /** Class name; must exist in the schema for the task. */
+  label: string;
+  author: string;
+  source: AnnotationSource;
+  /** Time spent on this annotation, when the UI measured it. */
+  durationMs?: number;
+}
+
+export interface LabelRow {
+  imageId: number;
+  task: string;
+  label: string;
+  author: string;
+  source: AnnotationSource;
+  updatedAt: string;
+}
+
+/** One entry of the append-only history. `label` null = the label was cleared. */
+export interface LabelEvent {
+  id: number;
+  imageId: number;
+  task: string;
+  label: string | null;
+  previous: string | null;
+  author: string;
+  source: AnnotationSource;
+  durationMs: number | null;
+  at: string;
+}
+
+export interface MaskWrite {
+  imageId: number;
+  /** Mask class name; default 'lung'. */
+  maskClass?: string;
+  /** Compressed raster: PNG (gray 8-bit, 0 = background, >0 = inside) at the image's size. */
+  png: Uint8Array;
+  author: string;
+  source: AnnotationSource;
+  durationMs?: number;
+}
+
+export interface MaskRow {
+  imageId: number;
+  maskClass: string;
+  png: Buffer;
+  width: number;
+  height: number;
+  author: string;
+  source: AnnotationSource;
+  updatedAt: string;
+}
+
+export interface MaskEvent {
+  id: number;
+  imageId: number;
+  maskClass: string;
+  /** Null when the mask was cleared. */
+  png: Buffer | null;
+  author: string;
+  source: AnnotationSource;
+  durationMs: number | null;
+  at: string;
+}
+
+export interface NewModel {
+  name: string;
+  kind: ModelKind;
+  /** e.g. 'linear', 'attentive', 'lastk', 'segdecoder'. */
+  head: string;
+  /** sha256 of the encoder ONNX file the head was trained on. */
+  encoderId: string;
+  task?: string;
+  config?: Record<string, unknown>;
+  metrics?: Record<string, unknown>;
+  history?: unknown[];
+  /** Small heads: stored in the database. */
+  weights?: Uint8Array;
+  /** Large weights: a path relative to the project folder (under models/). */
+  weightsPath?: string;
+  runId?: number;
+}
+
+export interface ModelRow extends Omit<NewModel, 'weights'> {
+  id: number;
+  task: string;
+  config: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  history: unknown[];
+  hasWeights: boolean;
+  createdAt: string;
+}
+
+export interface RunRow {
+  id: number;
+  kind: string;
+  status: RunStatus;
+  modelId: number | null;
+  config: Record<string, unknown>;
+  metrics: Record<string, unknown>;
+  /** Wall times by phase, e.g. { featuresMs, trainMs, evalMs }. */
+  timings: Record<string, number>;
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+export interface RunWrite {
+  /** Omit to create a run; give to update it. */
+  id?: number;
+  kind: string;
+  status: RunStatus;
+  modelId?: number | null;
+  config?: Record<string, unknown>;
+  metrics?: Record<string, unknown>;
+  timings?: Record<string, number>;
+  error?: string | null;
+}
+
+export interface PredictionWrite {
+  imageId: number;
+  /** Class name → probability (classification). */
+  probs?: Record<string, number>;
+  /** PNG mask (segmentation), at the image's size. */
+  mask?: Uint8Array;
+}
+
+export interface PredictionRow {
+  modelId: number;
+  imageId: number;
+  probs: Record<string, number> | null;
+  mask: Buffer | null;
+  createdAt: string;
+}
+
+export type FeatureDtype = 'float32' | 'float16';
+
+/** Key of one cached tensor: image × encoder (sha256 of the ONNX) × layer × augmented view. */
+export interface FeatureKey {
+  imageId: number;
+  encoderId: string;
+  /** ONNX output name, e.g. 'block12' or 'final'. */
+  layer: string;
+  /** 0 = the canonical (unaugmented) view. */
+  view?: number;
+}
+
+export interface FeatureEntry extends FeatureKey {
+  dtype: FeatureDtype;
+  shape: number[];
+  /** Raw little-endian tensor bytes. */
+  data: Uint8Array;
+}
+
+export interface AlState {
+  imageId: number;
+  servedCount: number;
+  skippedCount: number;
+  lastServedAt: string | null;
+  lastSkippedAt: string | null;
+}
+
+export interface ClassCount {
+  task: string;
+  label: string | null;
+  count: number;
+}
+
+export interface ProjectCounts {
+  images: number;
+  byStatus: Record<ImageStatus, number>;
+  bySource: Record<string, number>;
+  bySplit: Record<string, number>;
+  /** Per task and class, plus `label: null` for unlabelled (active images only). */
+  labels: ClassCount[];
+  masks: Record<string, number>;
+}
+
+export interface IntegrityProblem {
+  kind: 'sqlite' | 'foreign_key' | 'missing_file' | 'missing_reference' | 'features';
+  message: string;
+  imageId?: number;
+  path?: string;
+}
+
+export interface IntegrityReport {
+  ok: boolean;
+  /** Problems that make the project unsafe to use (corrupt database, missing managed copies). */
+  errors: IntegrityProblem[];
+  /** Problems the user can fix (a referenced original moved away). */
+  warnings: IntegrityProblem[];
+  checkedImages: number;
+  ms: number;
+}
+
+/** Thrown by openProject when the check fails; the message names the project folder. */
+export class ProjectError extends Error {
+  constructor(
+    readonly dir: string,
+    message: string,
+    readonly report?: IntegrityReport,
+  ) {
+    super(`project ${dir}: ${message}`);
+    this.name = 'ProjectError';
+  }
+}
+
+/** The store's public API. `openProject` / `createProject` (in `./index.ts`) return one. */
+export interface ProjectStore {
+  readonly dir: string;
+  readonly info: ProjectInfo;
+  /** Result of the integrity check run on open (null when skipped). */
+  readonly openReport: IntegrityReport | null;
+  close(): void;
+
+  // images
+  addImage(img: NewImage): AddImageResult;
+  findImageBySha(sha256: string): ImageRow | null;
+  getImage(id: number): ImageRow | null;
+  listImages(opts?: ListOptions): Page<ImageListItem>;
+  /** Absolute path of the pixels: the managed copy, or the original when referenced. */
+  imagePath(img: ImageRow): string;
+  updateImage(
+    id: number,
+    patch: Partial<Pick<ImageRow, 'patientId' | 'source' | 'split' | 'status' | 'meta'>>,
+  ): void;
+  getThumbnail(imageId: number): { data: Buffer; mime: string; width: number; height: number } | null;
+  setThumbnail(
+    imageId: number,
+    thumb: { data: Uint8Array; mime: string; width: number; height: number },
+  ): void;
+
+  // label schema
+  listClasses(kind?: ClassKind, task?: string): ClassRow[];
+  /** Adds the class if absent; returns it either way. */
+  addClass(name: string, kind?: ClassKind, task?: string, color?: string | null): ClassRow;
+  renameClass(id: number, name: string): void;
+
+  // labels (current + append-only history, both written in one transaction)
+  setLabel(w: LabelWrite): LabelRow;
+  clearLabel(imageId: number, author: string, task?: string, source?: AnnotationSource): void;
+  getLabel(imageId: number, task?: string): LabelRow | null;
+  /** Current labels of a task for many images (training sets), by image id. */
+  getLabels(task?: string): LabelRow[];
+  getLabelHistory(imageId: number, task?: string): LabelEvent[];
+
+  // masks
+  setMask(w: MaskWrite): MaskRow;
+  clearMask(imageId: number, author: string, maskClass?: string, source?: AnnotationSource): void;
+  getMask(imageId: number, maskClass?: string): MaskRow | null;
+  listMasks(maskClass?: string): Array<Omit<MaskRow, 'png'>>;
+  getMaskHistory(imageId: number, maskClass?: string): MaskEvent[];
+
+  // models and runs
+  saveModel(m: NewModel): ModelRow;
+  getModel(id: number): ModelRow | null;
+  getModelWeights(id: number): Buffer | null;
+  listModels(filter?: { kind?: ModelKind; task?: string; encoderId?: string }): ModelRow[];
+  deleteModel(id: number): void;
+  /** Creates (no id) or updates a training run; returns the stored row. */
+  saveRun(r: RunWrite): RunRow;
+  getRun(id: number): RunRow | null;
+  listRuns(limit?: number): RunRow[];
+
+  // predictions (kept apart from labels; one current prediction per model and image)
+  putPredictions(modelId: number, preds: PredictionWrite[]): void;
+  getPredictions(modelId: number, imageIds?: number[]): PredictionRow[];
+  deletePredictions(modelId: number): void;
+
+  // feature cache (separate database, see the file header)
+  putFeatures(entries: FeatureEntry[]): void;
+  /** Returns the entries that exist, in no particular order; missing keys are simply absent. */
+  getFeatures(keys: FeatureKey[]): FeatureEntry[];
+  /** Image ids that have every listed layer cached for this encoder and view. */
+  imagesWithFeatures(encoderId: string, layers: string[], view?: number): Set<number>;
+  /** Drops cached features of every encoder except `keepEncoderId` (or all when omitted). */
+  invalidateFeatures(keepEncoderId?: string): number;
+
+  // active learning bookkeeping
+  markServed(imageId: number): void;
+  markSkipped(imageId: number): void;
+  getAlState(imageIds?: number[]): AlState[];
+
+  // settings
+  getSetting<T = unknown>(key: string): T | undefined;
+  setSetting(key: string, value: unknown): void;
+
+  counts(): ProjectCounts;
+  integrityCheck(): IntegrityReport;
+}
