@@ -1,0 +1,52 @@
+/**
+ * Runtime schemas for every request and event in `contract.ts`. Every transport parses
+ * params on the way in and results/events on the way out with these (zod 4).
+ */
+import type { z } from 'zod';
+import * as A from './schemas/app.ts';
+import * as C from './schemas/common.ts';
+import * as E from './schemas/edits.ts';
+import { eventSchemas } from './schemas/events.ts';
+import * as I from './schemas/images.ts';
+import * as J from './schemas/jobs.ts';
+import * as M from './schemas/models.ts';
+import * as P from './schemas/project.ts';
+import * as S from './schemas/suggest.ts';
+
+export { eventSchemas };
+
+export const requestSchemas = {
+  'app.info': { params: C.Empty, result: A.AppInfo },
+  'app.doctor': { params: C.Empty, result: A.DoctorReport },
+  'app.recentProjects': { params: C.Empty, result: P.RecentProject.array() },
+  'project.open': { params: P.ProjectOpenParams, result: P.ProjectInfo },
+  'project.create': { params: P.ProjectCreateParams, result: P.ProjectInfo },
+  'project.info': { params: C.Empty, result: P.ProjectInfo },
+  'project.close': { params: C.Empty, result: C.Ok },
+  'import.start': { params: J.ImportParams, result: J.JobStarted },
+  'images.list': { params: I.ImageQuery, result: I.ImagePage },
+  'images.get': { params: I.ImageIdParams, result: I.ImageDetail },
+  'labels.set': { params: E.SetLabelParams, result: E.LabelChangeResult },
+  'labels.clear': { params: E.ClearLabelParams, result: E.LabelChangeResult },
+  'labels.setReview': { params: E.SetReviewParams, result: E.LabelChangeResult },
+  'masks.get': { params: E.GetMaskParams, result: E.GetMaskResult },
+  'masks.saveEdit': { params: E.SaveMaskEditParams, result: E.SaveMaskEditResult },
+  'history.undo': { params: C.Empty, result: E.HistoryStepResult },
+  'history.redo': { params: C.Empty, result: E.HistoryStepResult },
+  'history.state': { params: C.Empty, result: E.HistoryState },
+  'jobs.list': { params: C.Empty, result: J.JobInfo.array() },
+  'jobs.get': { params: J.JobIdParams, result: J.JobInfo },
+  'jobs.cancel': { params: J.JobIdParams, result: J.CancelResult },
+  'train.start': { params: J.TrainParams, result: J.JobStarted },
+  'features.start': { params: C.Empty, result: J.JobStarted },
+  'models.list': { params: C.Empty, result: M.ModelSummary.array() },
+  'models.get': { params: M.ModelIdParams, result: M.ModelDetail },
+  'models.activate': { params: M.ModelIdParams, result: C.Ok },
+  'suggest.next': { params: S.SuggestNextParams, result: S.SuggestNextResult },
+  'suggest.accept': { params: S.SuggestAcceptParams, result: E.LabelChangeResult },
+  'suggest.reject': { params: S.SuggestImageParams, result: C.Ok },
+  'suggest.skip': { params: S.SuggestImageParams, result: C.Ok },
+  'export.start': { params: A.ExportParams, result: J.JobStarted },
+  'settings.get': { params: C.Empty, result: A.Settings },
+  'settings.set': { params: A.SettingsPatch, result: A.Settings },
+} as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { ExecutionProvider } from './project.ts';
+
+export const Settings = z.object({
+  executionProvider: ExecutionProvider,
+  /** Retrain in the background after this many new labels (0 = never). */
+  retrainEvery: z.number().int().min(0).max(10_000),
+  /** Name stored with every label and mask edit. */
+  author: z.string().min(1).max(100),
+});
+export type Settings = z.infer<typeof Settings>;
+export const SettingsPatch = Settings.partial().strict();
+
+export const ExportParams = z.strictObject({
+  format: z.enum(['csv', 'masks', 'model']),
+  /** Output path; default: `<project>/exports/<time>-<format>`. */
+  out: z.string().optional(),
+  /** For 'model': which model (default: the active one). */
+  modelId: z.number().int().optional(),
+});
+export const ExportResult = z.object({
+  path: z.string(),
+  files: z.number().int(),
+  /** Download URL when the output lies inside the project (serve mode). */
+  url: z.string().nullable(),
+});
+
+export const AppInfo = z.object({
+  version: z.string(),
+  shell: z.enum(['electron', 'serve', 'in-process']),
+  node: z.string(),
+  electron: z.string().nullable(),
+  platform: z.string(),
+  arch: z.string(),
+  /** Path of the open project, or null. */
+  project: z.string().nullable(),
+  /** serve binds one project: open/create elsewhere is refused. */
+  projectLocked: z.boolean(),
+});
+
+export const DoctorCheck = z.object({ name: z.string(), ok: z.boolean(), detail: z.string() });
+export const DoctorReport = z.object({
+  checks: z.array(DoctorCheck),
+  executionProviders: z.array(z.string()),
+  gpuAdapter: z.string().nullable(),
+});

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { JobId } from './common.ts';
+
+export const JobKind = z.enum(['import', 'features', 'train', 'suggest', 'export']);
+export type JobKind = z.infer<typeof JobKind>;
+export const JobState = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+
+export const JobProgress = z.object({
+  done: z.number(),
+  total: z.number(),
+  /** e.g. 'decoding', 'features', 'epoch 3/20' */
+  phase: z.string().optional(),
+  message: z.string().optional(),
+});
+
+export const JobInfo = z.object({
+  id: JobId,
+  kind: JobKind,
+  state: JobState,
+  progress: JobProgress,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  /** Kind-specific result (import summary, model id, export paths...). */
+  result: z.unknown().optional(),
+});
+export type JobInfo = z.infer<typeof JobInfo>;
+
+export const JobStarted = z.object({ jobId: JobId });
+export const JobIdParams = z.strictObject({ jobId: JobId });
+export const CancelResult = z.object({ cancelled: z.boolean() });
+
+export const ImportParams = z.strictObject({
+  /** Files and folders (recursive) on the machine that runs the core. */
+  paths: z.array(z.string().min(1)).default([]),
+  /** CSV with `file` and optional `label`, `mask`, `patient_id`, `source` columns. */
+  manifest: z.string().optional(),
+  /** Copy files into the project (default) or reference them in place. */
+  copy: z.boolean().default(true),
+  source: z.string().optional(),
+});
+export const ImportResult = z.object({
+  imported: z.number().int(),
+  duplicates: z.number().int(),
+  failed: z.array(z.object({ file: z.string(), reason: z.string() })),
+});
+
+export const TrainParams = z.strictObject({
+  task: z.enum(['classify', 'segment']),
+  head: z.enum(['linear', 'attentive', 'lastk', 'decoder']).default('linear'),
+  epochs: z.number().int().min(1).max(1000).optional(),
+  learningRate: z.number().positive().optional(),
+  batchSize: z.number().int().min(1).max(4096).optional(),
+  /** For head 'lastk': how many transformer blocks to fine-tune. */
+  k: z.number().int().min(1).max(12).optional(),
+  valFraction: z.number().min(0).max(0.9).optional(),
+  seed: z.number().int().optional(),
+});

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+export const ClassDef = z.object({
+  name: z.string(),
+  id: z.number().int(),
+  /** 'image' classes are image labels; each 'mask' class has its own 8-bit label map per image. */
+  kind: z.enum(['image', 'mask']),
+  color: z.string().nullable(),
+});
+export type ClassDef = z.infer<typeof ClassDef>;
+
+export const ExecutionProvider = z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml']);
+export type ExecutionProvider = z.infer<typeof ExecutionProvider>;
+
+export const EncoderInfo = z.object({
+  name: z.string(),
+  /** false when the shipped files do not match model.json's sha256 (see doctor). */
+  checksumOk: z.boolean(),
+  /** Provider actually in use ('cpu', 'webgpu', ...), not the requested one. */
+  executionProvider: z.string(),
+  /** Human-readable device, e.g. the GPU adapter name, when known. */
+  device: z.string().optional(),
+});
+
+export const ProjectCounts = z.object({
+  images: z.number().int(),
+  labelled: z.number().int(),
+  unlabelled: z.number().int(),
+  suggested: z.number().int(),
+  needsReview: z.number().int(),
+  masks: z.number().int(),
+  /** Labelled images per class name. */
+  perClass: z.record(z.string(), z.number().int()),
+  /** Images per source/site. */
+  perSource: z.record(z.string(), z.number().int()),
+});
+
+export const ProjectInfo = z.object({
+  path: z.string(),
+  name: z.string(),
+  classes: z.array(ClassDef),
+  counts: ProjectCounts,
+  encoder: EncoderInfo.nullable(),
+  /** Model used for predictions and suggestions, if any has been trained. */
+  activeModelId: z.number().int().nullable(),
+});
+export type ProjectInfo = z.infer<typeof ProjectInfo>;
+
+export const ProjectOpenParams = z.strictObject({ path: z.string().min(1) });
+export const ProjectCreateParams = z.strictObject({
+  path: z.string().min(1),
+  /** Image label classes, e.g. ['normal', 'pneumonia']. */
+  classes: z.array(z.string().min(1).max(64)).min(1).max(255),
+  name: z.string().max(200).optional(),
+  /** Mask classes; default ['lung']. */
+  maskClasses: z.array(z.string().min(1).max(64)).max(32).optional(),
+});
+
+export const RecentProject = z.object({ path: z.string(), name: z.string(), openedAt: z.string() });
