@@ -9,10 +9,19 @@ describe('contract', () => {
   });
 
   it('fills defaults and rejects unknown or malformed params', () => {
-    expect(requestSchemas['images.list'].params.parse({})).toMatchObject({ sort: 'imported', offset: 0, limit: 200 });
+    expect(requestSchemas['images.list'].params.parse({})).toMatchObject({
+      sort: 'imported',
+      offset: 0,
+      limit: 200,
+    });
     expect(() => requestSchemas['images.list'].params.parse({ limit: 0 })).toThrow();
-    expect(() => requestSchemas['labels.set'].params.parse({ imageIds: [1], label: 'x', extra: 1 })).toThrow();
+    expect(() =>
+      requestSchemas['labels.set'].params.parse({ imageIds: [1], label: 'x', extra: 1 }),
+    ).toThrow();
     expect(() => requestSchemas['labels.set'].params.parse({ imageIds: ['../etc'], label: 'x' })).toThrow();
-    expect(requestSchemas['masks.get'].params.parse({ imageId: 3 })).toEqual({ imageId: 3, maskClass: 'lung' });
+    expect(requestSchemas['masks.get'].params.parse({ imageId: 3 })).toEqual({
+      imageId: 3,
+      maskClass: 'lung',
+    });
   });
 });
