@@ -5,4 +5,9 @@ import type { Command } from '../types.ts';
  * `spcxr ls` does not pay for loading onnxruntime or TF.js.
  */
 export const commands: Record<string, () => Promise<Command>> = {
+  init: async () => (await import('./init.ts')).command,
+  import: async () => (await import('./import.ts')).command,
+  ls: async () => (await import('./ls.ts')).command,
+  export: async () => (await import('./export.ts')).command,
+  doctor: async () => (await import('./doctor.ts')).command,
 };

@@ -46,6 +46,10 @@ export class Project implements ProjectStore {
     return this.db.transaction(fn)();
   }
 
+  transaction<T>(fn: () => T): T {
+    return this.tx(fn);
+  }
+
   close(): void {
     this.features.close();
     if (this.db.open) this.db.close();

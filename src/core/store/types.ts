@@ -364,6 +364,11 @@ export interface ProjectStore {
   /** Result of the integrity check run on open (null when skipped). */
   readonly openReport: IntegrityReport | null;
   close(): void;
+  /**
+   * Runs fn in one transaction (store calls inside it nest as savepoints): for callers that
+   * must commit several writes together, e.g. an import batch of images, labels and masks.
+   */
+  transaction<T>(fn: () => T): T;
 
   // images
   addImage(img: NewImage): AddImageResult;

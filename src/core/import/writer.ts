@@ -1,0 +1,96 @@
+import type { AnnotationSource, ProjectStore } from '../store/index.ts';
+import type { ImportItem, ImportResult } from './types.ts';
+
+/** What the writer needs of a prepared item: the image row (new) or its hash (duplicate). */
+export interface Pending {
+  item: ImportItem;
+  image?: Parameters<ProjectStore['addImage']>[0];
+  sha256: string;
+  maskPng?: Buffer;
+}
+
+/**
+ * Commits prepared items in batches: one transaction per batch, so a kill loses at most the
+ * batch in flight (whose files are complete on disk and reused by the next run) and never
+ * leaves an image without its label or mask from the same manifest row.
+ */
+export class BatchWriter {
+  private queue: Pending[] = [];
+  private lastFlush = Date.now();
+
+  constructor(
+    private readonly store: ProjectStore,
+    private readonly result: ImportResult,
+    private readonly author: string,
+    private readonly maxBatch = 32,
+    private readonly maxDelayMs = 250,
+  ) {}
+
+  push(p: Pending): number {
+    this.queue.push(p);
+    if (this.queue.length >= this.maxBatch || Date.now() - this.lastFlush >= this.maxDelayMs)
+      return this.flush();
+    return 0;
+  }
+
+  /** Returns how many items were committed. */
+  flush(): number {
+    const batch = this.queue;
+    this.queue = [];
+    this.lastFlush = Date.now();
+    if (batch.length === 0) return 0;
+    this.store.transaction(() => {
+      for (const p of batch) {
+        // A savepoint per item: one bad row rolls back alone, the rest of the batch commits.
+        try {
+          this.store.transaction(() => this.write(p));
+        } catch (e) {
+          this.result.failed.push({ file: p.item.file, reason: (e as Error).message });
+        }
+      }
+    });
+    return batch.length;
+  }
+
+  private write(p: Pending): void {
+    const src: AnnotationSource = 'import';
+    let id: number;
+    if (p.image) {
+      const r = this.store.addImage(p.image);
+      id = r.id;
+      if (r.created) this.result.added++;
+      else this.result.duplicates++;
+    } else {
+      const found = this.store.findImageBySha(p.sha256);
+      if (!found) throw new Error('identical to another file of this import, which failed');
+      id = found.id;
+      this.result.duplicates++;
+    }
+    const label = p.item.label;
+    if (label !== undefined) {
+      const known = this.store.listClasses('image').some((c) => c.name === label);
+      if (!known) {
+        this.store.addClass(label, 'image');
+        this.result.classesAdded.push(label);
+      }
+      const cur = this.store.getLabel(id);
+      if (!cur) {
+        this.store.setLabel({ imageId: id, label, author: this.author, source: src });
+        this.result.labelsSet++;
+      } else if (cur.label !== label) {
+        this.result.labelConflicts.push({ file: p.item.file, project: cur.label, manifest: label });
+      }
+    }
+    if (p.maskPng && !this.store.getMask(id)) {
+      try {
+        this.store.transaction(() =>
+          this.store.setMask({ imageId: id, png: p.maskPng!, author: this.author, source: src }),
+        );
+        this.result.masksSet++;
+      } catch (e) {
+        // The image and its label stay; only the mask is refused.
+        this.result.failed.push({ file: p.item.mask ?? p.item.file, reason: (e as Error).message });
+      }
+    }
+  }
+}
