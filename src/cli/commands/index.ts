@@ -10,4 +10,5 @@ export const commands: Record<string, () => Promise<Command>> = {
   ls: async () => (await import('./ls.ts')).command,
   export: async () => (await import('./export.ts')).command,
   doctor: async () => (await import('./doctor.ts')).command,
+  'al-sim': async () => (await import('./al-sim.ts')).command,
 };

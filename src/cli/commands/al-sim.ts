@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SimDatasetName } from '../../core/active/sim-data.ts';
+import { runSim } from '../../core/active/sim-run.ts';
+import type { StrategyName } from '../../core/active/types.ts';
+import { type Command, EXIT_OK, UsageError } from '../types.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const DATASETS: SimDatasetName[] = ['nih', 'kermany', 'ieee-masks'];
+const STRATEGIES: StrategyName[] = ['hybrid', 'uncertainty', 'diversity', 'random'];
+
+function int(v: string | boolean | undefined, name: string, def: number): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got '${v}'`);
+  return n;
+}
+
+export const command: Command = {
+  name: 'al-sim',
+  usage:
+    'spcxr al-sim [--dataset nih|kermany|ieee-masks|all] [--seeds 5] [--budget N] [--batch N] [--start N] [--encoder DIR] [--data DIR] [--figures DIR] [--json]',
+  summary:
+    'Simulates active-learning campaigns on real labelled data (patient-level held-out split) and reports how many labels each strategy needs.',
+  async run({ flags, io }) {
+    const ds = String(flags.dataset ?? 'all');
+    const datasets = ds === 'all' ? DATASETS : ds.split(',');
+    for (const d of datasets) {
+      if (!DATASETS.includes(d as SimDatasetName)) throw new UsageError(`unknown --dataset '${d}'`);
+    }
+    const strategies = flags.strategies ? String(flags.strategies).split(',') : STRATEGIES;
+    for (const s of strategies)
+      if (!STRATEGIES.includes(s as StrategyName)) throw new UsageError(`unknown strategy '${s}'`);
+    const shipped = path.join(ROOT, 'resources/models/spcxr-vit-tiny');
+    const encoderDir = path.resolve(
+      String(flags.encoder ?? (existsSync(path.join(shipped, 'encoder.onnx')) ? shipped : '')),
+    );
+    if (!flags.encoder && !existsSync(path.join(shipped, 'encoder.onnx'))) {
+      throw new UsageError(`no shipped encoder at ${shipped}; pass --encoder DIR`);
+    }
+    const dataRoot = path.resolve(String(flags.data ?? path.join(ROOT, '../shared/data/cxr')));
+    const overrides: Record<string, number> = {};
+    for (const k of ['budget', 'batch', 'start'] as const)
+      if (flags[k] !== undefined) overrides[k] = int(flags[k], k, 1);
+    if (flags.lambda !== undefined) overrides.lambda = Number(flags.lambda);
+    const results: Record<string, unknown> = {};
+    for (const d of datasets as SimDatasetName[]) {
+      io.err(`al-sim: ${d} with encoder ${encoderDir}`);
+      const out = await runSim(d, {
+        dataRoot,
+        encoderDir,
+        cacheDir: path.join(ROOT, 'runs/al-sim'),
+        figureDir: flags.figures === undefined ? undefined : path.resolve(String(flags.figures)),
+        seeds: int(flags.seeds, 'seeds', 5),
+        strategies: strategies as StrategyName[],
+        overrides,
+        log: (l) => io.err(l),
+        progress: (l, done, total) => io.progress(l, done, total),
+      });
+      const { result, savings } = out;
+      io.out(
+        `\n## ${d}: ${result.metric} on ${result.test} held-out images (pool ${result.pool}), ${result.config.seeds.length} seeds, ${result.seconds.toFixed(0)} s\n`,
+      );
+      io.out(out.table);
+      const hy = savings.needed.hybrid;
+      if (hy !== undefined) {
+        io.out(
+          `\nhybrid reaches random@${savings.reference.labels} (${savings.reference.value.toFixed(3)}) with ${hy === null ? 'no label count within the budget' : `${hy} labels (${Math.round((100 * hy) / savings.reference.labels)} %)`}`,
+        );
+      }
+      if (out.figure) io.out(`figure: ${out.figure}`);
+      io.out(
+        `mean suggestion pass (ms): ${Object.entries(result.passMs)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', ')}`,
+      );
+      results[d] = { ...result, savings, table: out.table, figure: out.figure };
+    }
+    return { json: { ok: true, encoder: encoderDir, results }, exitCode: EXIT_OK };
+  },
+};

@@ -1,0 +1,151 @@
+/**
+ * Exact small linear models for the label-savings simulation. The simulation fits a head
+ * thousands of times (datasets × strategies × seeds × rounds), so it uses a closed-form /
+ * Newton solver in plain TS: deterministic, no TF.js start-up cost, a few ms per fit.
+ */
+
+/** Solves A x = b for symmetric positive definite A (d × d, row-major) by Cholesky; A is overwritten. */
+export function cholSolve(a: Float64Array, b: Float64Array, d: number): Float64Array {
+  for (let j = 0; j < d; j++) {
+    let s = a[j * d + j];
+    for (let k = 0; k < j; k++) s -= a[j * d + k] * a[j * d + k];
+    if (s <= 0) throw new Error('cholSolve: matrix is not positive definite');
+    const l = Math.sqrt(s);
+    a[j * d + j] = l;
+    for (let i = j + 1; i < d; i++) {
+      let t = a[i * d + j];
+      for (let k = 0; k < j; k++) t -= a[i * d + k] * a[j * d + k];
+      a[i * d + j] = t / l;
+    }
+  }
+  const y = new Float64Array(d);
+  for (let i = 0; i < d; i++) {
+    let t = b[i];
+    for (let k = 0; k < i; k++) t -= a[i * d + k] * y[k];
+    y[i] = t / a[i * d + i];
+  }
+  const x = new Float64Array(d);
+  for (let i = d - 1; i >= 0; i--) {
+    let t = y[i];
+    for (let k = i + 1; k < d; k++) t -= a[k * d + i] * x[k];
+    x[i] = t / a[i * d + i];
+  }
+  return x;
+}
+
+/** Per-column mean and standard deviation (computed on the unlabelled pool: no label leaks). */
+export function standardizer(x: Float32Array, dim: number): { mean: Float64Array; inv: Float64Array } {
+  const n = x.length / dim;
+  const mean = new Float64Array(dim);
+  const sq = new Float64Array(dim);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < dim; j++) {
+      const v = x[i * dim + j];
+      mean[j] += v;
+      sq[j] += v * v;
+    }
+  const inv = new Float64Array(dim);
+  for (let j = 0; j < dim; j++) {
+    mean[j] /= n;
+    const v = sq[j] / n - mean[j] * mean[j];
+    inv[j] = v > 1e-12 ? 1 / Math.sqrt(v) : 0;
+  }
+  return { mean, inv };
+}
+
+export interface LogReg {
+  /** Weights over standardized features, bias last. */
+  w: Float64Array;
+  mean: Float64Array;
+  inv: Float64Array;
+  dim: number;
+}
+
+/**
+ * L2-regularised binary logistic regression by Newton's method (IRLS); the bias is not
+ * penalised. `warm` restarts from a previous fit, so a round with ten more labels takes 2–3 steps.
+ */
+export function fitLogReg(
+  x: Float32Array,
+  dim: number,
+  rows: readonly number[],
+  y: ArrayLike<number>,
+  std: { mean: Float64Array; inv: Float64Array },
+  lambda = 1,
+  warm?: Float64Array,
+): LogReg {
+  const d = dim + 1;
+  const z = new Float64Array(rows.length * d);
+  rows.forEach((r, i) => {
+    for (let j = 0; j < dim; j++) z[i * d + j] = (x[r * dim + j] - std.mean[j]) * std.inv[j];
+    z[i * d + dim] = 1;
+  });
+  const w = warm ? Float64Array.from(warm) : new Float64Array(d);
+  for (let it = 0; it < 25; it++) {
+    const h = new Float64Array(d * d);
+    const g = new Float64Array(d);
+    for (let i = 0; i < rows.length; i++) {
+      const o = i * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += z[o + j] * w[j];
+      const p = 1 / (1 + Math.exp(-s));
+      const e = p - y[i];
+      const c = Math.max(p * (1 - p), 1e-9);
+      for (let j = 0; j < d; j++) {
+        const zj = z[o + j];
+        g[j] += e * zj;
+        const cz = c * zj;
+        for (let k = 0; k <= j; k++) h[j * d + k] += cz * z[o + k];
+      }
+    }
+    for (let j = 0; j < d; j++) {
+      for (let k = 0; k < j; k++) h[k * d + j] = h[j * d + k];
+      if (j < dim) {
+        h[j * d + j] += lambda;
+        g[j] += lambda * w[j];
+      } else h[j * d + j] += 1e-6;
+    }
+    const step = cholSolve(h, g, d);
+    let change = 0;
+    for (let j = 0; j < d; j++) {
+      w[j] -= step[j];
+      change = Math.max(change, Math.abs(step[j]));
+    }
+    if (change < 1e-5) break;
+  }
+  return { w, mean: std.mean, inv: std.inv, dim };
+}
+
+/** P(class 1) for every row of x. */
+export function predictLogReg(m: LogReg, x: Float32Array): Float32Array {
+  const n = x.length / m.dim;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = m.w[m.dim];
+    for (let j = 0; j < m.dim; j++) s += (x[i * m.dim + j] - m.mean[j]) * m.inv[j] * m.w[j];
+    out[i] = 1 / (1 + Math.exp(-s));
+  }
+  return out;
+}
+
+/** Area under the ROC curve by the rank-sum statistic (ties count one half). */
+export function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
+  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let pos = 0;
+  let rankSum = 0;
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j + 1 < idx.length && scores[idx[j + 1]] === scores[idx[i]]) j++;
+    const r = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) {
+      if (labels[idx[k]] === 1) {
+        pos++;
+        rankSum += r;
+      }
+    }
+    i = j + 1;
+  }
+  const neg = idx.length - pos;
+  if (pos === 0 || neg === 0) return Number.NaN;
+  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+}

@@ -1,0 +1,122 @@
+import { auc, fitLogReg, predictLogReg, standardizer } from './linear.ts';
+import type { SimFeatures, SimImage } from './sim-data.ts';
+import { patientSplit } from './sim-data.ts';
+import { simSegmentation } from './sim-seg.ts';
+import type { Curve, SimConfig, SimResult } from './sim-types.ts';
+import { suggest } from './suggest.ts';
+import type { Pool } from './types.ts';
+import { rng } from './vectors.ts';
+
+/** Rows `rows` of a row-major matrix. */
+export function gather(x: Float32Array, dim: number, rows: readonly number[]): Float32Array {
+  const out = new Float32Array(rows.length * dim);
+  rows.forEach((r, i) => out.set(x.subarray(r * dim, r * dim + dim), i * dim));
+  return out;
+}
+
+/**
+ * Simulates labelling: from a cold-start set, each strategy asks `suggest()` (the product's
+ * own code path) for the next batch, an oracle labels it from the manifest, the head retrains,
+ * and the held-out patients are scored after every batch.
+ */
+export function simulate(
+  cfg: SimConfig,
+  images: SimImage[],
+  feats: SimFeatures,
+  log: (line: string) => void = () => {},
+  masks?: { masks: Uint8Array; cells: Float32Array; res: number },
+): SimResult {
+  if (cfg.dataset === 'ieee-masks') {
+    if (!masks || !feats.patches) throw new Error('al-sim: segmentation needs masks and patch tokens');
+    return simSegmentation(cfg, images, feats, masks, log);
+  }
+  const t0 = performance.now();
+  const y = Float32Array.from(images, (im) => (im.label === 'pneumonia' ? 1 : 0));
+  const curves = new Map<string, Curve>();
+  const passMs: Record<string, number[]> = {};
+  let poolSize = 0;
+  let testSize = 0;
+  for (const seed of cfg.seeds) {
+    const split = patientSplit(images, cfg.testFraction, rng(seed * 7919));
+    poolSize = split.pool.length;
+    testSize = split.test.length;
+    const px = gather(feats.pooled, feats.dim, split.pool);
+    const tx = gather(feats.pooled, feats.dim, split.test);
+    const ty = split.test.map((i) => y[i]);
+    const py = split.pool.map((i) => y[i]);
+    const pool: Pool = {
+      ids: split.pool.map(String),
+      dim: feats.dim,
+      embeddings: px,
+      sources: split.pool.map((i) => images[i].source),
+    };
+    const std = standardizer(px, feats.dim);
+    const cold = suggest({
+      pool,
+      labelled: new Set(),
+      task: 'classify',
+      strategy: 'hybrid',
+      n: cfg.start,
+      seed,
+    });
+    for (const strategy of cfg.strategies) {
+      const labelled = new Set(cold.suggestions.map((s) => s.index));
+      const curve = curves.get(strategy) ?? { strategy, labels: [], values: [] };
+      curves.set(strategy, curve);
+      let warm: Float64Array | undefined;
+      for (let step = 0; ; step++) {
+        const rows = [...labelled];
+        const ry = rows.map((r) => py[r]);
+        const both = ry.some((v) => v === 1) && ry.some((v) => v === 0);
+        const model = both ? fitLogReg(px, feats.dim, rows, ry, std, cfg.lambda, warm) : null;
+        warm = model?.w;
+        const score = model ? auc(predictLogReg(model, tx), ty) : 0.5;
+        if (curve.labels[step] === undefined) {
+          curve.labels[step] = labelled.size;
+          curve.values[step] = [];
+        }
+        curve.values[step].push(score);
+        if (labelled.size >= cfg.budget) break;
+        let classProbs: { classes: string[]; probs: Float32Array } | undefined;
+        if (model) {
+          const p1 = predictLogReg(model, px);
+          const probs = new Float32Array(p1.length * 2);
+          p1.forEach((p, i) => {
+            probs[2 * i] = 1 - p;
+            probs[2 * i + 1] = p;
+          });
+          classProbs = { classes: ['normal', 'pneumonia'], probs };
+        }
+        const n = Math.min(cfg.batch, cfg.budget - labelled.size);
+        const ts = performance.now();
+        const res = suggest({
+          pool,
+          labelled,
+          task: 'classify',
+          strategy,
+          n,
+          classProbs,
+          seed: seed * 1000 + step,
+        });
+        (passMs[strategy] ??= []).push(performance.now() - ts);
+        for (const s of res.suggestions) labelled.add(s.index);
+      }
+      log(
+        `${cfg.dataset} seed ${seed} ${strategy}: AUC ${curve.values.at(-1)!.at(-1)!.toFixed(3)} at ${labelled.size} labels`,
+      );
+    }
+  }
+  return {
+    config: cfg,
+    metric: 'AUC',
+    images: images.length,
+    pool: poolSize,
+    test: testSize,
+    encoderId: feats.encoderId,
+    curves: [...curves.values()],
+    passMs: Object.fromEntries(
+      Object.entries(passMs).map(([k, v]) => [k, v.reduce((a, b) => a + b, 0) / v.length]),
+    ),
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
