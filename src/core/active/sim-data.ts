@@ -194,6 +194,8 @@ export function patientSplit(
   const held = new Set(patients.slice(0, Math.round(patients.length * testFraction)));
   const pool: number[] = [];
   const test: number[] = [];
-  images.forEach((im, i) => (held.has(im.patient) ? test : pool).push(i));
+  images.forEach((im, i) => {
+    (held.has(im.patient) ? test : pool).push(i);
+  });
   return { pool, test };
 }

@@ -128,7 +128,7 @@ export function simSegmentation(
           maskStats: stats,
           seed: seed * 1000 + step,
         });
-        (passMs[strategy] ??= []).push(performance.now() - ts);
+        passMs[strategy] = [...(passMs[strategy] ?? []), performance.now() - ts];
         for (const s of res.suggestions) labelled.add(s.index);
       }
       log(
@@ -153,7 +153,9 @@ export function simSegmentation(
 
 export function gatherRows(x: Float32Array, dim: number, rows: readonly number[]): Float32Array {
   const out = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => out.set(x.subarray(r * dim, r * dim + dim), i * dim));
+  rows.forEach((r, i) => {
+    out.set(x.subarray(r * dim, r * dim + dim), i * dim);
+  });
   return out;
 }
 

@@ -10,7 +10,9 @@ import { rng } from './vectors.ts';
 /** Rows `rows` of a row-major matrix. */
 export function gather(x: Float32Array, dim: number, rows: readonly number[]): Float32Array {
   const out = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => out.set(x.subarray(r * dim, r * dim + dim), i * dim));
+  rows.forEach((r, i) => {
+    out.set(x.subarray(r * dim, r * dim + dim), i * dim);
+  });
   return out;
 }
 
@@ -98,7 +100,7 @@ export function simulate(
           classProbs,
           seed: seed * 1000 + step,
         });
-        (passMs[strategy] ??= []).push(performance.now() - ts);
+        passMs[strategy] = [...(passMs[strategy] ?? []), performance.now() - ts];
         for (const s of res.suggestions) labelled.add(s.index);
       }
       log(
