@@ -81,7 +81,8 @@ export async function importItems(
   };
   const worker = async () => {
     while (next < items.length) {
-      const item = items[next++];
+      const index = next++;
+      const item = items[index];
       try {
         const p = await prepare(
           item,
@@ -92,19 +93,19 @@ export async function importItems(
         if (p.maskFailure) result.failed.push(p.maskFailure);
         tick(
           'duplicate' in p
-            ? writer.push({ item, sha256: p.sha256, maskPng: p.maskPng })
-            : writer.push({ item, image: p.image, sha256: p.image.sha256, maskPng: p.maskPng }),
+            ? writer.push(index, { item, sha256: p.sha256, maskPng: p.maskPng })
+            : writer.push(index, { item, image: p.image, sha256: p.image.sha256, maskPng: p.maskPng }),
         );
       } catch (e) {
         const where = item.origin ? ` (${item.origin})` : '';
         const reason = e instanceof ImageDecodeError ? e.reason : (e as Error).message;
         result.failed.push({ file: item.file, reason: `${reason}${where}` });
-        tick(1);
+        tick(1 + writer.push(index, null));
       }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  tick(writer.flush());
+  tick(writer.finish());
   result.ms = Math.round(performance.now() - t0);
   return result;
 }

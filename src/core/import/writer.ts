@@ -17,6 +17,11 @@ export interface Pending {
 export class BatchWriter {
   private queue: Pending[] = [];
   private lastFlush = Date.now();
+  /** Items finished out of order wait here, so rows are committed in input order (stable ids). */
+  private readonly ready = new Map<number, Pending | null>();
+  private nextIndex = 0;
+  /** Duplicates whose original (same hash, later in the input) is not committed yet. */
+  private deferred: Pending[] = [];
 
   constructor(
     private readonly store: ProjectStore,
@@ -26,8 +31,14 @@ export class BatchWriter {
     private readonly maxDelayMs = 250,
   ) {}
 
-  push(p: Pending): number {
-    this.queue.push(p);
+  /** Hands over item `index` (null when it failed); returns how many items were committed. */
+  push(index: number, p: Pending | null): number {
+    this.ready.set(index, p);
+    while (this.ready.has(this.nextIndex)) {
+      const q = this.ready.get(this.nextIndex);
+      this.ready.delete(this.nextIndex++);
+      if (q) this.queue.push(q);
+    }
     if (this.queue.length >= this.maxBatch || Date.now() - this.lastFlush >= this.maxDelayMs)
       return this.flush();
     return 0;
@@ -38,9 +49,27 @@ export class BatchWriter {
     const batch = this.queue;
     this.queue = [];
     this.lastFlush = Date.now();
+    return this.commit(batch, false);
+  }
+
+  /** Commits what is left, deferred duplicates last; returns how many items that was. */
+  finish(): number {
+    const n = this.flush();
+    const d = this.deferred;
+    this.deferred = [];
+    return n + this.commit(d, true);
+  }
+
+  private commit(batch: Pending[], last: boolean): number {
     if (batch.length === 0) return 0;
+    let deferred = 0;
     this.store.transaction(() => {
       for (const p of batch) {
+        if (!p.image && !last && !this.store.findImageBySha(p.sha256)) {
+          this.deferred.push(p);
+          deferred++;
+          continue;
+        }
         // A savepoint per item: one bad row rolls back alone, the rest of the batch commits.
         try {
           this.store.transaction(() => this.write(p));
@@ -49,7 +78,7 @@ export class BatchWriter {
         }
       }
     });
-    return batch.length;
+    return batch.length - deferred;
   }
 
   private write(p: Pending): void {

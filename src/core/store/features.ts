@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { now, openDb, Statements } from './db.ts';
@@ -109,6 +109,7 @@ export class FeatureCache {
   }
 
   quickCheck(): string[] {
+    if (!this.st && !existsSync(path.join(this.dir, FEATURES_DB))) return [];
     const rows = this.open().db.pragma('quick_check') as Array<{ quick_check: string }>;
     return rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
   }
