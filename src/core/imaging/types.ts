@@ -55,7 +55,7 @@ export interface DecodedImage {
    * Stored pixel values of the first frame, row-major, after decompression, sign extension
    * and masking to BitsStored. For PNG/JPEG this is the luminance at the file's bit depth.
    */
-  raw: Uint8Array | Uint16Array | Int16Array | Int32Array | Float32Array;
+  raw: Uint8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array;
   /** Maximum possible stored value range, e.g. [0, 4095] for 12-bit unsigned. */
   storedRange: [number, number];
   /** Modality transform: rescale slope/intercept (identity for PNG/JPEG)… */
@@ -65,7 +65,12 @@ export interface DecodedImage {
   modalityLut?: Lut;
   /** VOI LUT sequence items (presets); the first is the default when no window is given. */
   voiLuts: Lut[];
-  /** All window presets (DICOM windows first, then generated ones like 'full range'). */
+  /** Set when the default rendering uses this VOI LUT item instead of `windows[0]`. */
+  defaultVoiLut?: number;
+  /**
+   * All window presets (DICOM windows first, then generated ones like 'min–max');
+   * `windows[0]` is the default rendering unless `defaultVoiLut` is set.
+   */
   windows: WindowPreset[];
   /** MONOCHROME1 or Presentation LUT INVERSE: invert after the VOI step for display. */
   invert: boolean;
@@ -117,3 +122,25 @@ export class ImageDecodeError extends Error {
     this.name = 'ImageDecodeError';
   }
 }
+
+/** Result of a cheap header read: enough to refuse decompression bombs before decoding. */
+export interface ProbeResult {
+  format: SourceFormat;
+  width: number;
+  height: number;
+}
+
+/** A plain 8-bit single-channel raster (display image, mask or label map). */
+export interface GrayImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Limits checked against header dimensions before any pixel buffer is allocated. */
+export const IMAGE_LIMITS = {
+  /** Longest side accepted, in pixels. */
+  maxSide: 20_000,
+  /** Largest pixel count accepted (200 MP). */
+  maxPixels: 200_000_000,
+} as const;

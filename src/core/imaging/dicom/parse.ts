@@ -1,0 +1,126 @@
+import { createRequire } from 'node:module';
+import type { DataSet } from 'dicom-parser';
+import { rawDatasetSyntax, type SniffedKind } from '../sniff.ts';
+import { ImageDecodeError } from '../types.ts';
+
+const require = createRequire(import.meta.url);
+export const dicomParser = require('dicom-parser') as typeof import('dicom-parser');
+
+function message(e: unknown): string {
+  if (typeof e === 'string') return e;
+  if (e instanceof Error) return e.message;
+  const inner = (e as { exception?: unknown })?.exception;
+  return inner !== undefined ? message(inner) : String(e);
+}
+
+// Explicit VRs with a 2-byte reserved field and a 4-byte length (PS3.5 7.1.2).
+const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+// dicom-parser 1.8 predates these (2019) and misreads their length: relabel them UN.
+const NEW_VRS = new Set(['OV', 'SV', 'UV']);
+
+/**
+ * Walks the top level of an Explicit VR Little Endian dataset and relabels OV/SV/UV elements
+ * as UN (same layout), so dicom-parser can step over them. Returns a patched copy, or
+ * undefined when there was nothing to patch or the walk could not follow the stream.
+ */
+function relabelNewVrs(buf: Buffer): Buffer | undefined {
+  let p = 132;
+  let patched: Buffer | undefined;
+  while (p + 8 <= buf.length) {
+    const group = buf.readUInt16LE(p);
+    const vr = buf.toString('latin1', p + 4, p + 6);
+    if (group === 0x7fe0 || !/^[A-Z]{2}$/.test(vr)) break;
+    if (!LONG_VRS.has(vr)) {
+      p += 8 + buf.readUInt16LE(p + 6);
+      continue;
+    }
+    const len = buf.readUInt32LE(p + 8);
+    if (len === 0xffffffff) break;
+    if (NEW_VRS.has(vr)) {
+      patched ??= Buffer.from(buf);
+      patched.write('UN', p + 4, 'latin1');
+    }
+    p += 12 + len;
+  }
+  return patched;
+}
+
+/** The first (0002,0010) in the File Meta: some writers repeat the meta group, with other values. */
+function firstMetaSyntax(buf: Buffer): string | undefined {
+  let p = 132;
+  while (p + 8 <= buf.length && buf.readUInt16LE(p) === 0x0002) {
+    const elem = buf.readUInt16LE(p + 2);
+    const vr = buf.toString('latin1', p + 4, p + 6);
+    const long = LONG_VRS.has(vr);
+    const len = long ? buf.readUInt32LE(p + 8) : buf.readUInt16LE(p + 6);
+    const start = p + (long ? 12 : 8);
+    if (elem === 0x0010)
+      return buf
+        .toString('latin1', start, start + len)
+        .replace(/\0/g, '')
+        .trim();
+    p = start + len;
+  }
+  return undefined;
+}
+
+export interface ParsedDicom {
+  ds: DataSet;
+  transferSyntax: string;
+  warnings: string[];
+}
+
+/**
+ * Parses DICOM Part 10 (with or without the 128-byte preamble) or a bare dataset without File
+ * Meta (Implicit or Explicit VR Little Endian, guessed from the first element). Deflate and big
+ * endian are handled by dicom-parser; `untilTag` stops before the pixel data for probing.
+ */
+export function parseDataset(
+  bytes: Uint8Array,
+  file: string,
+  kind: SniffedKind,
+  untilTag?: string,
+): ParsedDicom {
+  let buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const options: { untilTag?: string; TransferSyntaxUID?: string } = {};
+  if (untilTag) options.untilTag = untilTag;
+  if (kind === 'dicom-nopreamble') {
+    const padded = Buffer.alloc(buf.length + 128);
+    buf.copy(padded, 128);
+    buf = padded;
+  } else if (kind === 'dicom-raw') {
+    options.TransferSyntaxUID = rawDatasetSyntax(buf);
+  }
+  const warnings: string[] = [];
+  let ds: DataSet;
+  try {
+    ds = dicomParser.parseDicom(buf, options);
+  } catch (e) {
+    const m = message(e);
+    if (/0002,0010/.test(m)) {
+      throw new ImageDecodeError(file, 'corrupt DICOM: File Meta has no Transfer Syntax UID (0002,0010)');
+    }
+    const patched = kind === 'dicom-raw' ? undefined : relabelNewVrs(buf);
+    if (!patched)
+      throw new ImageDecodeError(
+        file,
+        `truncated or corrupt DICOM: ${m.replace(/^dicomParser[.:]\w+: /, '')}`,
+      );
+    try {
+      ds = dicomParser.parseDicom(patched, options);
+    } catch (e2) {
+      throw new ImageDecodeError(file, `truncated or corrupt DICOM: ${message(e2)}`);
+    }
+  }
+  const metaTs = options.TransferSyntaxUID ?? firstMetaSyntax(buf);
+  const lastTs = ((ds.elements.x00020010 as { Value?: string }).Value ?? ds.string('x00020010') ?? '').trim();
+  if (metaTs && lastTs && metaTs !== lastTs) {
+    warnings.push(`File Meta repeated with a different Transfer Syntax UID: using the first (${metaTs})`);
+  }
+  for (const w of ds.warnings ?? []) {
+    warnings.push(
+      /missing sequence delimiter/.test(w) ? 'truncated encapsulated Pixel Data (no sequence delimiter)' : w,
+    );
+  }
+  return { ds, transferSyntax: metaTs ?? lastTs ?? '1.2.840.10008.1.2', warnings };
+}

@@ -1,0 +1,53 @@
+import { ImageDecodeError } from './types.ts';
+
+/** Header facts read without decoding: dimensions (for the bomb check), depth and colour. */
+export interface RasterHeader {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colour: boolean;
+}
+
+/** PNG IHDR: always the first chunk, at a fixed offset. */
+export function pngHeader(b: Uint8Array, file: string): RasterHeader {
+  if (b.length < 33) throw new ImageDecodeError(file, 'truncated PNG: file ends inside the header');
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (String.fromCharCode(b[12], b[13], b[14], b[15]) !== 'IHDR') {
+    throw new ImageDecodeError(file, 'corrupt PNG: first chunk is not IHDR');
+  }
+  const colourType = b[25];
+  // Colour types 2 (RGB), 3 (palette) and 6 (RGBA) need luminance conversion; 0 and 4 are grey.
+  return { width: dv.getUint32(16), height: dv.getUint32(20), bitDepth: b[24], colour: colourType % 4 !== 0 };
+}
+
+const SOF = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+/** JPEG: walk the marker segments up to the first start-of-frame. */
+export function jpegHeader(b: Uint8Array, file: string): RasterHeader {
+  let p = 2;
+  while (p + 4 <= b.length) {
+    if (b[p] !== 0xff) throw new ImageDecodeError(file, `corrupt JPEG: expected a marker at byte ${p}`);
+    const m = b[p + 1];
+    if (m === 0xff) {
+      p++;
+      continue;
+    }
+    if (m === 0x01 || (m >= 0xd0 && m <= 0xd8)) {
+      p += 2;
+      continue;
+    }
+    const len = (b[p + 2] << 8) | b[p + 3];
+    if (SOF.has(m)) {
+      if (p + 10 > b.length) break;
+      return {
+        bitDepth: b[p + 4],
+        height: (b[p + 5] << 8) | b[p + 6],
+        width: (b[p + 7] << 8) | b[p + 8],
+        colour: b[p + 9] >= 3,
+      };
+    }
+    if (m === 0xda || m === 0xd9 || len < 2) break;
+    p += 2 + len;
+  }
+  throw new ImageDecodeError(file, 'truncated or corrupt JPEG: no frame header (SOF) found');
+}
