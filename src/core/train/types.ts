@@ -1,0 +1,142 @@
+/**
+ * Public contract of the fine-tuning engine (issue 4), for the worker, API, CLI and active
+ * learning. Implementations: `./index.ts` re-exports trainClassifier, trainSegmenter, predict,
+ * evaluateManifest, exportBundle, loadClassifier.
+ *
+ * Every long call takes a RunControl: `signal` (AbortSignal; the call rejects with its reason
+ * and saves nothing) and `onProgress` ({phase: 'features' | 'train' | 'eval' | 'predict', done,
+ * total}). Calls yield to the event loop regularly. Only one training runs per project at a
+ * time: a second call rejects with TrainingBusyError.
+ */
+import type { ProviderInfo, RunControl } from '../model/types.ts';
+import type { MaskMetrics } from './seg-metrics.ts';
+
+export type { RunControl } from '../model/types.ts';
+
+/** linear: probe on CLS ‖ mean patch; attentive: learned-query attention probe over `final`
+ * tokens; blocks:k: fine-tunes the last k transformer blocks from cached block-(L−k) tokens. */
+export type ClassifierHead = 'linear' | 'attentive' | 'blocks:1' | 'blocks:2';
+
+export interface EngineOptions {
+  /** Encoder folder (model.json, encoder.onnx, weights.safetensors). Default: SPCXR_ENCODER,
+   * then the project setting `encoderDir`, then resources/models/spcxr-vit-tiny. */
+  encoderDir?: string;
+  /** Forces the ONNX execution provider (else SPCXR_EP, else automatic). */
+  provider?: 'auto' | 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
+}
+
+export interface TrainClassifierOptions extends EngineOptions {
+  task?: string;
+  head?: ClassifierHead;
+  /** Restrict training + validation to these images (label budgets, experiments). */
+  imageIds?: number[];
+  /** Fraction of patients held out for early stopping, calibration and metrics (0.2). */
+  valFraction?: number;
+  seed?: number;
+  epochs?: number;
+  lr?: number;
+  batchSize?: number;
+  patience?: number;
+  weightDecay?: number;
+  /** Also train on the horizontally flipped view (cached as view 1). Default false. */
+  augment?: boolean;
+  name?: string;
+}
+
+export interface BinaryReport {
+  positiveClass: string;
+  threshold: number;
+  auc: number;
+  aucCI: [number, number];
+  sensitivity: number;
+  specificity: number;
+  f1: number;
+  accuracy: number;
+}
+
+export interface ClassifierMetrics {
+  n: number;
+  accuracy: number;
+  ece: number;
+  /** Two-class tasks: the positive class (not 'normal') at the model's threshold. */
+  binary?: BinaryReport;
+  /** One-vs-rest per class. */
+  perClass: Record<
+    string,
+    { n: number; auc: number; aucCI: [number, number]; sensitivity: number; specificity: number; f1: number }
+  >;
+  perSource: Record<string, { n: number; accuracy: number; auc?: number; aucCI?: [number, number] }>;
+}
+
+export interface TrainResult {
+  modelId: number;
+  runId: number;
+  head: string;
+  classes: string[];
+  trainImages: number;
+  valImages: number;
+  /** Metrics on the patient-grouped validation split (calibrated probabilities). */
+  metrics: ClassifierMetrics | SegmentMetrics;
+  history: Array<{ epoch: number; trainLoss: number; valLoss: number; ms?: number }>;
+  timings: { featuresMs: number; trainMs: number; evalMs: number };
+  /** Feature cache use: entries computed now vs found cached. */
+  features: { computed: number; cached: number };
+  backend: string;
+  provider: ProviderInfo;
+}
+
+export interface TrainSegmenterOptions extends EngineOptions {
+  maskClass?: string;
+  imageIds?: number[];
+  valFraction?: number;
+  seed?: number;
+  epochs?: number;
+  lr?: number;
+  batchSize?: number;
+  patience?: number;
+  name?: string;
+}
+
+export interface SegmentMetrics {
+  n: number;
+  dice: number;
+  iou: number;
+  hd95: number;
+  perImage?: Array<{ imageId?: number; file?: string } & MaskMetrics>;
+  perSource: Record<string, { n: number; dice: number; iou: number; hd95: number }>;
+}
+
+export interface PredictOptions extends EngineOptions {
+  /** Default: the newest model of the project (classify or segment). */
+  modelId?: number;
+  imageIds?: number[];
+}
+
+export interface PredictResult {
+  modelId: number;
+  kind: 'classify' | 'segment';
+  scored: number;
+  ms: number;
+}
+
+export interface EvaluateOptions extends EngineOptions {
+  /** CSV in the import-manifest form: file (relative to the CSV), label and/or mask, patient_id, source. */
+  manifest: string;
+  modelId?: number;
+}
+
+export interface EvalReport {
+  modelId: number;
+  kind: 'classify' | 'segment';
+  manifest: string;
+  n: number;
+  failed: Array<{ file: string; reason: string }>;
+  metrics: ClassifierMetrics | SegmentMetrics;
+}
+
+export class TrainingBusyError extends Error {
+  constructor(dir: string) {
+    super(`project ${dir}: a training run is already in progress`);
+    this.name = 'TrainingBusyError';
+  }
+}

@@ -1,0 +1,81 @@
+/** Training classification heads end to end on real NIH images with the micro test encoder. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProjectStore } from '../../src/core/store/types.ts';
+import { trainClassifier } from '../../src/core/train/classify.ts';
+import { TrainingBusyError } from '../../src/core/train/types.ts';
+import { microDir } from '../model/golden.ts';
+import { manifestItems, projectWith } from './fixture-project.ts';
+
+let project: ProjectStore;
+const enc = { encoderDir: microDir, provider: 'cpu' as const };
+
+beforeAll(async () => {
+  project = await projectWith(manifestItems('nih_cxr14_talo', 16, ['normal', 'pneumonia']), [
+    'normal',
+    'pneumonia',
+  ]);
+}, 60_000);
+afterAll(() => project?.close());
+
+describe('trainClassifier', () => {
+  it('linear probe: computes features once, saves a calibrated model with validation metrics', async () => {
+    const phases = new Set<string>();
+    const r = await trainClassifier(
+      project,
+      { ...enc, head: 'linear', seed: 1 },
+      { onProgress: (p) => phases.add(p.phase) },
+    );
+    expect(phases).toEqual(new Set(['features', 'train']));
+    expect(r.trainImages + r.valImages).toBe(32);
+    expect(r.valImages).toBeGreaterThanOrEqual(4);
+    const m = r.metrics as import('../../src/core/train/types.ts').ClassifierMetrics;
+    expect(m.n).toBe(r.valImages);
+    expect(m.binary?.positiveClass).toBe('pneumonia');
+    expect(m.binary!.auc).toBeGreaterThanOrEqual(0);
+    expect(m.binary!.aucCI[0]).toBeLessThanOrEqual(m.binary!.auc);
+    expect(Object.keys(m.perSource)).toEqual(['nih_cxr14_talo']);
+    const saved = project.getModel(r.modelId)!;
+    expect(saved).toMatchObject({ kind: 'classify', head: 'linear', hasWeights: true });
+    expect(saved.config.temperature).toBeGreaterThan(0);
+    expect(project.getRun(r.runId)).toMatchObject({ status: 'done', modelId: r.modelId });
+    // Same seed, cached features: identical result; nothing recomputed.
+    const again = await trainClassifier(project, { ...enc, head: 'linear', seed: 1 });
+    expect(r.features).toEqual({ computed: 32, cached: 0 });
+    expect(again.features).toEqual({ computed: 0, cached: 32 });
+    expect(again.metrics).toEqual(r.metrics);
+  }, 120_000);
+
+  it('attentive probe trains on patch tokens of the same images', async () => {
+    const r = await trainClassifier(project, { ...enc, head: 'attentive', epochs: 5, seed: 2 });
+    expect(r.head).toBe('attentive');
+    expect(r.history.length).toBeGreaterThan(0);
+    expect(r.history.length).toBeLessThanOrEqual(5);
+    expect(project.getModel(r.modelId)!.config.layer).toBe('final');
+  }, 120_000);
+
+  it('blocks:1 fine-tunes the last block from cached block L−1 tokens', async () => {
+    const r = await trainClassifier(project, { ...enc, head: 'blocks:1', epochs: 2 });
+    expect(project.getModel(r.modelId)!.config.layer).toBe('block3');
+  }, 120_000);
+
+  it('rejects a second concurrent run and honours AbortSignal, recording the run as cancelled', async () => {
+    const ac = new AbortController();
+    const first = trainClassifier(
+      project,
+      { ...enc, head: 'attentive', epochs: 50 },
+      {
+        signal: ac.signal,
+        onProgress: (p) => p.phase === 'train' && ac.abort(new Error('stopped by test')),
+      },
+    );
+    await expect(trainClassifier(project, enc)).rejects.toBeInstanceOf(TrainingBusyError);
+    await expect(first).rejects.toThrow('stopped by test');
+    expect(project.listRuns(1)[0].status).toBe('cancelled');
+  }, 120_000);
+
+  it('refuses a task with a single labelled class, naming the counts', async () => {
+    const one = await projectWith(manifestItems('nih_cxr14_talo', 5, ['normal']), ['normal', 'pneumonia']);
+    await expect(trainClassifier(one, enc)).rejects.toThrow(/normal: 5, pneumonia: 0/);
+    one.close();
+  }, 60_000);
+});
