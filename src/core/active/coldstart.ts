@@ -75,36 +75,34 @@ export function coldStart(
   return picks.sort((a, b) => b.clusterSize - a.clusterSize || a.index - b.index);
 }
 
-/** Largest-remainder allocation with a floor of one per group while slots last. */
+/**
+ * Largest-remainder allocation of `slots` in proportion to size, then a floor of one per group
+ * while slots last (taken from the group with the most), never more than a group's size.
+ */
 export function allocate<K>(groups: { key: K; size: number }[], slots: number): Map<K, number> {
-  const out = new Map<K, number>();
-  const sorted = [...groups].sort((a, b) => b.size - a.size);
-  let left = slots;
-  for (const g of sorted) {
-    const one = left > 0 && g.size > 0 ? 1 : 0;
-    out.set(g.key, one);
-    left -= one;
-  }
-  const total = sorted.reduce((s, g) => s + g.size, 0);
-  const extra = sorted.map((g) => ({ g, want: total ? (left * g.size) / total : 0 }));
-  for (const e of extra) {
-    const add = Math.min(Math.floor(e.want), e.g.size - (out.get(e.g.key) ?? 0));
-    out.set(e.g.key, (out.get(e.g.key) ?? 0) + add);
-  }
-  let rest = slots - [...out.values()].reduce((s, v) => s + v, 0);
-  extra.sort((a, b) => (b.want % 1) - (a.want % 1));
-  while (rest > 0) {
-    let moved = false;
-    for (const e of extra) {
-      if (rest > 0 && (out.get(e.g.key) ?? 0) < e.g.size) {
-        out.set(e.g.key, (out.get(e.g.key) ?? 0) + 1);
-        rest--;
-        moved = true;
-      }
+  const total = groups.reduce((s, g) => s + g.size, 0);
+  const want = Math.min(slots, total);
+  const share = groups.map((g) => (total ? (want * g.size) / total : 0));
+  const q = share.map(Math.floor);
+  let rest = want - q.reduce((s, v) => s + v, 0);
+  const byFrac = groups.map((_, i) => i).sort((a, b) => share[b] - q[b] - (share[a] - q[a]) || a - b);
+  for (const i of byFrac) {
+    if (rest <= 0) break;
+    if (q[i] < groups[i].size) {
+      q[i]++;
+      rest--;
     }
-    if (!moved) break;
   }
-  return out;
+  const bySize = groups.map((_, i) => i).sort((a, b) => groups[b].size - groups[a].size || a - b);
+  for (const i of bySize) {
+    if (q[i] > 0 || groups[i].size === 0) continue;
+    let donor = -1;
+    for (let j = 0; j < q.length; j++) if (q[j] > 1 && (donor < 0 || q[j] > q[donor])) donor = j;
+    if (donor < 0) break;
+    q[donor]--;
+    q[i]++;
+  }
+  return new Map(groups.map((g, i) => [g.key, q[i]]));
 }
 
 /** Lloyd's k-means over `rows` with k-means++ seeding; a few iterations are enough for picking. */
