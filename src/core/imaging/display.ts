@@ -35,11 +35,13 @@ export function renderDisplay(img: DecodedImage, opts: DisplayOptions = {}): Uin
   const raw = img.raw;
   if (identity && !invert && !mlut && slope === 1 && icept === 0 && raw instanceof Uint8Array) return raw;
   const toModality = mlut ? (v: number) => lutLookup(mlut, v) : (v: number) => v * slope + icept;
+  // Truncation towards the output direction, as DCMTK does (its renderings are the references);
+  // the epsilon keeps exact integers from falling one level short through float error.
   const toByte = (v: number): number => {
-    let y = Math.round(voi(toModality(v)));
+    let y = voi(toModality(v));
     if (y < 0) y = 0;
     else if (y > 255) y = 255;
-    return invert ? 255 - y : y;
+    return Math.floor((invert ? 255 - y : y) + 1e-7);
   };
   const n = img.width * img.height;
   const out = new Uint8Array(n);

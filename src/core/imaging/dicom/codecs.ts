@@ -124,6 +124,7 @@ interface LosslessDecoder {
   yDim: number;
   numComp: number;
   numBytes: number;
+  scan: { al: number };
 }
 
 /** JPEG Lossless (processes 14 and SV1) through jpeg-lossless-decoder-js. */
@@ -131,6 +132,9 @@ export function decodeJpegLossless(encoded: Uint8Array): DecodedFrame {
   const { Decoder } = require('jpeg-lossless-decoder-js') as { Decoder: new () => LosslessDecoder };
   const dec = new Decoder();
   const res = dec.decode(encoded.buffer as ArrayBuffer, encoded.byteOffset, encoded.byteLength);
+  // The decoder ignores the point transform (SOS Al, T.81 H.1.2.1): scale samples back up.
+  const pt = dec.scan.al;
+  if (pt > 0) for (let i = 0; i < res.length; i++) res[i] <<= pt;
   return {
     bytes: new Uint8Array(res.buffer, res.byteOffset, res.byteLength),
     width: dec.xDim,

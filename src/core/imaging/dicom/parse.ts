@@ -13,35 +13,61 @@ function message(e: unknown): string {
   return inner !== undefined ? message(inner) : String(e);
 }
 
+function explain(m: string): string {
+  if (/buffer overrun/.test(m)) return 'the file ends inside a data element (cut short)';
+  return m.replace(/^dicomParser[.:]\w+: /, '');
+}
+
 // Explicit VRs with a 2-byte reserved field and a 4-byte length (PS3.5 7.1.2).
 const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 // dicom-parser 1.8 predates these (2019) and misreads their length: relabel them UN.
 const NEW_VRS = new Set(['OV', 'SV', 'UV']);
 
 /**
- * Walks the top level of an Explicit VR Little Endian dataset and relabels OV/SV/UV elements
- * as UN (same layout), so dicom-parser can step over them. Returns a patched copy, or
- * undefined when there was nothing to patch or the walk could not follow the stream.
+ * Walks an Explicit VR Little Endian dataset (into sequences and items, defined or undefined
+ * length) and relabels OV/SV/UV elements as UN (same layout) so dicom-parser can step over
+ * them. Returns a patched copy, or undefined when there was nothing to patch.
  */
 function relabelNewVrs(buf: Buffer): Buffer | undefined {
-  let p = 132;
   let patched: Buffer | undefined;
-  while (p + 8 <= buf.length) {
-    const group = buf.readUInt16LE(p);
-    const vr = buf.toString('latin1', p + 4, p + 6);
-    if (group === 0x7fe0 || !/^[A-Z]{2}$/.test(vr)) break;
-    if (!LONG_VRS.has(vr)) {
-      p += 8 + buf.readUInt16LE(p + 6);
-      continue;
+  // Returns the position after the dataset; stops at an item or sequence delimiter.
+  const walk = (start: number, end: number): number => {
+    let p = start;
+    while (p + 8 <= end) {
+      const group = buf.readUInt16LE(p);
+      if (group === 0xfffe) return p;
+      const vr = buf.toString('latin1', p + 4, p + 6);
+      if (group === 0x7fe0 || !/^[A-Z]{2}$/.test(vr)) return end;
+      if (!LONG_VRS.has(vr)) {
+        p += 8 + buf.readUInt16LE(p + 6);
+        continue;
+      }
+      const len = buf.readUInt32LE(p + 8);
+      if (NEW_VRS.has(vr)) {
+        patched ??= Buffer.from(buf);
+        patched.write('UN', p + 4, 'latin1');
+      }
+      p += 12;
+      if (vr !== 'SQ') {
+        if (len === 0xffffffff) return end;
+        p += len;
+        continue;
+      }
+      const seqEnd = len === 0xffffffff ? end : Math.min(end, p + len);
+      while (p + 8 <= seqEnd && buf.readUInt16LE(p) === 0xfffe) {
+        const elem = buf.readUInt16LE(p + 2);
+        const ilen = buf.readUInt32LE(p + 4);
+        p += 8;
+        if (elem === 0xe0dd) break;
+        if (elem !== 0xe000) return end;
+        const itemEnd = ilen === 0xffffffff ? seqEnd : Math.min(seqEnd, p + ilen);
+        p = walk(p, itemEnd);
+        if (ilen === 0xffffffff) p += 8; // item delimiter
+      }
     }
-    const len = buf.readUInt32LE(p + 8);
-    if (len === 0xffffffff) break;
-    if (NEW_VRS.has(vr)) {
-      patched ??= Buffer.from(buf);
-      patched.write('UN', p + 4, 'latin1');
-    }
-    p += 12 + len;
-  }
+    return p;
+  };
+  walk(132, buf.length);
   return patched;
 }
 
@@ -101,15 +127,11 @@ export function parseDataset(
       throw new ImageDecodeError(file, 'corrupt DICOM: File Meta has no Transfer Syntax UID (0002,0010)');
     }
     const patched = kind === 'dicom-raw' ? undefined : relabelNewVrs(buf);
-    if (!patched)
-      throw new ImageDecodeError(
-        file,
-        `truncated or corrupt DICOM: ${m.replace(/^dicomParser[.:]\w+: /, '')}`,
-      );
+    if (!patched) throw new ImageDecodeError(file, `truncated or corrupt DICOM: ${explain(m)}`);
     try {
       ds = dicomParser.parseDicom(patched, options);
     } catch (e2) {
-      throw new ImageDecodeError(file, `truncated or corrupt DICOM: ${message(e2)}`);
+      throw new ImageDecodeError(file, `truncated or corrupt DICOM: ${explain(message(e2))}`);
     }
   }
   const metaTs = options.TransferSyntaxUID ?? firstMetaSyntax(buf);
