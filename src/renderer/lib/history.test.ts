@@ -6,16 +6,16 @@ import type { EditCommand, LabelMap, Rect } from './types.ts';
 
 /** The state every command acts on: label maps per image and one label per image. */
 interface World {
-  maps: Map<string, LabelMap>;
-  labels: Map<string, string | null>;
+  maps: Map<number, LabelMap>;
+  labels: Map<number, string | null>;
 }
 
-const IDS = ['a', 'b', 'c'];
+const IDS = [1, 2, 3];
 const W = 37;
 const H = 23;
 
 function newWorld(): World {
-  const maps = new Map<string, LabelMap>();
+  const maps = new Map<number, LabelMap>();
   for (const id of IDS) maps.set(id, { width: W, height: H, data: new Uint8Array(W * H) });
   return { maps, labels: new Map(IDS.map((id) => [id, null])) };
 }
@@ -62,7 +62,7 @@ function randomCommand(r: () => number, w: World): EditCommand {
   if (rect.w === 0) return { kind: 'label', imageId: id, before: w.labels.get(id) ?? null, after: 'x' };
   const diff = trimDiff({ rect, before: copyRect(map, rect), after: copyRect(work, rect) });
   if (!diff) return { kind: 'batch', commands: [] };
-  return { kind: 'mask', imageId: id, diff };
+  return { kind: 'mask', imageId: id, maskClass: 'lung', diff };
 }
 
 describe('command history', () => {
@@ -113,20 +113,20 @@ describe('command history', () => {
     const w = newWorld();
     const h = new History(applyTo(w));
     h.begin();
-    h.run({ kind: 'label', imageId: 'a', before: null, after: 'x' });
-    h.run({ kind: 'label', imageId: 'b', before: null, after: 'x' });
+    h.run({ kind: 'label', imageId: 1, before: null, after: 'x' });
+    h.run({ kind: 'label', imageId: 2, before: null, after: 'x' });
     expect(h.canUndo).toBe(false);
     h.commit();
     expect(h.size).toEqual({ undo: 1, redo: 0 });
     h.undo();
-    expect([w.labels.get('a'), w.labels.get('b')]).toEqual([null, null]);
+    expect([w.labels.get(1), w.labels.get(2)]).toEqual([null, null]);
     expect(h.canRedo).toBe(true);
-    h.run({ kind: 'label', imageId: 'c', before: null, after: 'y' });
+    h.run({ kind: 'label', imageId: 3, before: null, after: 'y' });
     expect(h.canRedo).toBe(false);
     h.begin();
-    h.run({ kind: 'label', imageId: 'a', before: null, after: 'z' });
+    h.run({ kind: 'label', imageId: 1, before: null, after: 'z' });
     h.abort();
-    expect(w.labels.get('a')).toBeNull();
+    expect(w.labels.get(1)).toBeNull();
     expect(h.size.undo).toBe(1);
     expect(() => {
       h.begin();
@@ -138,7 +138,7 @@ describe('command history', () => {
     const w = newWorld();
     const h = new History(applyTo(w), 3);
     for (const v of ['1', '2', '3', '4'])
-      h.run({ kind: 'label', imageId: 'a', before: w.labels.get('a')!, after: v });
+      h.run({ kind: 'label', imageId: 1, before: w.labels.get(1)!, after: v });
     expect(h.size.undo).toBe(3);
   });
 });

@@ -8,12 +8,11 @@ export function invert(c: EditCommand): EditCommand {
   switch (c.kind) {
     case 'mask':
       return {
-        kind: 'mask',
-        imageId: c.imageId,
+        ...c,
         diff: { rect: c.diff.rect, before: c.diff.after, after: c.diff.before },
       };
     case 'label':
-      return { kind: 'label', imageId: c.imageId, before: c.after, after: c.before };
+      return { ...c, before: c.after, after: c.before };
     case 'batch':
       return { kind: 'batch', commands: c.commands.map(invert).reverse() };
   }

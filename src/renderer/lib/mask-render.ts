@@ -40,7 +40,13 @@ function isEdge(map: LabelMap, x: number, y: number, v: number): boolean {
  * Writes RGBA for `rect` into `out` (rect.w × rect.h × 4 bytes, as for putImageData).
  * In outline mode only boundary pixels are drawn, so callers expand the rect by one pixel.
  */
-export function renderRect(map: LabelMap, rect: Rect, outline: boolean, out: Uint8ClampedArray): void {
+export function renderRect(
+  map: LabelMap,
+  rect: Rect,
+  outline: boolean,
+  out: Uint8ClampedArray,
+  color?: readonly [number, number, number],
+): void {
   const { width, data } = map;
   let o = 0;
   for (let y = rect.y; y < rect.y + rect.h; y++) {
@@ -51,11 +57,21 @@ export function renderRect(map: LabelMap, rect: Rect, outline: boolean, out: Uin
         out[o + 3] = 0;
         continue;
       }
-      const c = classColor(v);
+      const c = color ?? classColor(v);
       out[o] = c[0];
       out[o + 1] = c[1];
       out[o + 2] = c[2];
       out[o + 3] = 255;
     }
   }
+}
+
+/** '#rrggbb' → [r, g, b]; falls back to the palette entry for `fallback`. */
+export function parseColor(
+  hex: string | null | undefined,
+  fallback: number,
+): readonly [number, number, number] {
+  const m = hex ? /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex) : null;
+  if (!m) return classColor(fallback);
+  return [Number.parseInt(m[1], 16), Number.parseInt(m[2], 16), Number.parseInt(m[3], 16)];
 }

@@ -29,6 +29,6 @@ export interface MaskDiff {
 
 /** Every undoable change is one of these; they are plain data so they can be sent and logged. */
 export type EditCommand =
-  | { kind: 'mask'; imageId: string; diff: MaskDiff }
-  | { kind: 'label'; imageId: string; before: string | null; after: string | null }
+  | { kind: 'mask'; imageId: number; maskClass: string; diff: MaskDiff }
+  | { kind: 'label'; imageId: number; before: string | null; after: string | null }
   | { kind: 'batch'; commands: EditCommand[] };

@@ -1,0 +1,342 @@
+/**
+ * The viewer/editor controller: opens an image (dropping stale loads by token), owns the
+ * label map of the current mask class, and turns tool effects into raster edits that go
+ * into the one history as dirty-rectangle diffs.
+ */
+import type { ImageDetail } from '../core/api/contract.ts';
+import { api } from './api.ts';
+import { fetchRaw, intensities, loadImage, maskToMap } from './canvas/decode.ts';
+import { MaskLayer } from './canvas/mask-layer.ts';
+import type { EditorStage } from './canvas/stage.ts';
+import { parseColor } from './lib/mask-render.ts';
+import {
+  diffFromSnapshot,
+  fillPolygon,
+  floodFill,
+  type PaintGate,
+  strokeSegment,
+  trimDiff,
+  writeRect,
+} from './lib/raster.ts';
+import { EMPTY_RECT, union } from './lib/rect.ts';
+import { RequestToken } from './lib/request-token.ts';
+import { type Effect, initialTool, type ToolEvent, type ToolName, transition } from './lib/tools.ts';
+import type { EditCommand, LabelMap, Rect } from './lib/types.ts';
+import { fitView, oneToOne, pan, type View, zoomAt } from './lib/viewport.ts';
+import {
+  applyLut,
+  autoWindow,
+  buildLut,
+  dragWindow,
+  fullRange,
+  type RawImage,
+  type Window,
+} from './lib/windowing.ts';
+import { app, edits } from './state.svelte.ts';
+
+/** Inside value for painted pixels: binary masks are stored 0/255 so exported PNGs are visible. */
+const INSIDE = 255;
+
+export class EditorController {
+  detail = $state<ImageDetail | null>(null);
+  tool = $state(initialTool('brush'));
+  size = $state(8);
+  opacity = $state(0.5);
+  outline = $state(false);
+  threshold = $state(false);
+  tolerance = $state(40);
+  invert = $state(false);
+  window = $state<Window | null>(null);
+  presets = $state<{ name: string; center: number; width: number }[]>([]);
+  maskClass = $state('lung');
+  view = $state<View>({ scale: 1, x: 0, y: 0 });
+  loading = $state(false);
+  rawState = $state<'none' | 'loading' | 'ready' | 'error'>('none');
+
+  private stage: EditorStage | null = null;
+  private mask: MaskLayer | null = null;
+  private map: LabelMap | null = null;
+  private display: HTMLImageElement | null = null;
+  private raw: RawImage | null = null;
+  private rawCanvas: HTMLCanvasElement | null = null;
+  private gray: Uint8Array | null = null;
+  private snapshot: LabelMap | null = null;
+  private strokeRect: Rect = { ...EMPTY_RECT };
+  private gate: PaintGate | undefined;
+  private wlFrame = 0;
+  private readonly token = new RequestToken();
+
+  attach(stage: EditorStage): void {
+    this.stage = stage;
+    edits.hooks.mask = (c) => this.applyMask(c);
+  }
+
+  detach(): void {
+    edits.hooks.mask = undefined;
+    this.mask?.dispose();
+    this.stage = null;
+  }
+
+  /** Opens an image; `t0` is the click time, for the click-to-first-paint figure. */
+  async open(id: number, t0 = performance.now()): Promise<void> {
+    const t = this.token.next();
+    this.loading = true;
+    try {
+      const detail = await api.invoke('images.get', { id });
+      if (!this.token.isCurrent(t)) return;
+      const [img, m] = await Promise.all([
+        loadImage(detail.urls.display),
+        api.invoke('masks.get', { imageId: id, maskClass: this.maskClass }),
+      ]);
+      if (!this.token.isCurrent(t) || !this.stage) return;
+      this.detail = detail;
+      this.display = img;
+      this.raw = null;
+      this.rawCanvas = null;
+      this.gray = null;
+      this.rawState = 'none';
+      this.presets = detail.windows;
+      this.window = null;
+      this.stage.setImage(img, detail.width, detail.height);
+      this.fit();
+      this.setMap(maskToMap(m.mask, detail.width, detail.height));
+      requestAnimationFrame(() => {
+        const w = window as unknown as { __spcxrOpen?: number[] };
+        w.__spcxrOpen ??= [];
+        w.__spcxrOpen.push(performance.now() - t0);
+      });
+    } catch (err) {
+      if (this.token.isCurrent(t)) app.fail(err, `open image ${id}`);
+    } finally {
+      if (this.token.isCurrent(t)) this.loading = false;
+    }
+  }
+
+  private setMap(map: LabelMap): void {
+    this.map = map;
+    this.mask?.dispose();
+    const cls = app.maskClasses().findIndex((c) => c.name === this.maskClass);
+    const color = parseColor(app.maskClasses()[cls]?.color, cls + 1);
+    this.mask = new MaskLayer(map, color, () => this.stage?.redrawMask());
+    this.mask.outline = this.outline;
+    this.mask.invalidateAll();
+    this.stage?.setMask(this.mask.canvas);
+    this.stage?.setMaskOpacity(this.opacity);
+  }
+
+  async switchMaskClass(name: string): Promise<void> {
+    this.maskClass = name;
+    if (this.detail) await this.open(this.detail.id);
+  }
+
+  setOutline(on: boolean): void {
+    this.outline = on;
+    if (this.mask) {
+      this.mask.outline = on;
+      this.mask.invalidateAll();
+    }
+  }
+
+  setOpacity(o: number): void {
+    this.opacity = Math.min(1, Math.max(0, o));
+    this.stage?.setMaskOpacity(this.opacity);
+  }
+
+  setSize(s: number): void {
+    this.size = Math.min(256, Math.max(1, Math.round(s)));
+    this.syncCursor();
+  }
+
+  selectTool(tool: ToolName): void {
+    this.handle({ type: 'select', tool });
+    this.syncCursor();
+  }
+
+  syncCursor(): void {
+    this.stage?.setBrush(this.size, this.tool.tool === 'brush' || this.tool.tool === 'eraser');
+  }
+
+  fit(): void {
+    if (!this.stage || !this.detail) return;
+    const { width, height } = this.stage.size;
+    this.setView(fitView(this.detail.width, this.detail.height, width, height));
+  }
+
+  oneToOne(): void {
+    if (!this.stage) return;
+    const { width, height } = this.stage.size;
+    this.setView(oneToOne(this.view, width, height));
+  }
+
+  zoom(factor: number, at: { x: number; y: number }): void {
+    this.setView(zoomAt(this.view, factor, at));
+  }
+
+  private setView(v: View): void {
+    this.view = v;
+    this.stage?.setView(v);
+  }
+
+  /** Window/level: the first change fetches the raw stored pixels, then every drag is a LUT pass. */
+  async setWindow(w: Window | null): Promise<void> {
+    this.window = w;
+    if (!(await this.ensureRaw())) return;
+    if (!this.wlFrame) this.wlFrame = requestAnimationFrame(() => this.renderWindow());
+  }
+
+  toggleInvert(): void {
+    this.invert = !this.invert;
+    void this.setWindow(this.window ?? (this.raw ? autoWindow(this.raw) : null));
+  }
+
+  private async ensureRaw(): Promise<boolean> {
+    if (this.raw) return true;
+    const d = this.detail;
+    if (!d || this.rawState === 'loading') return false;
+    this.rawState = 'loading';
+    try {
+      const r = await fetchRaw(d.urls.raw);
+      if (this.detail !== d) return false;
+      const max = r.data instanceof Uint16Array ? 65535 : 255;
+      let hi = 0;
+      for (let i = 0; i < r.data.length; i++) if (r.data[i] > hi) hi = r.data[i];
+      this.raw = {
+        width: r.width,
+        height: r.height,
+        data: r.data,
+        storedRange: [0, Math.max(hi, Math.min(max, d.storedRange[1]))],
+        slope: d.rescaleSlope,
+        intercept: d.rescaleIntercept,
+        invert: d.invert,
+      };
+      this.rawCanvas = document.createElement('canvas');
+      this.rawCanvas.width = r.width;
+      this.rawCanvas.height = r.height;
+      if (this.presets.length === 0 || !this.presets.some((p) => p.name === 'full range'))
+        this.presets = [
+          ...this.presets,
+          { name: 'full range', ...fullRange(this.raw) },
+          { name: 'auto (1–99 %)', ...autoWindow(this.raw) },
+        ];
+      this.window ??= this.presets[0] ?? autoWindow(this.raw);
+      this.rawState = 'ready';
+      return true;
+    } catch (err) {
+      this.rawState = 'error';
+      app.fail(err, 'load the raw pixels for window/level');
+      return false;
+    }
+  }
+
+  private renderWindow(): void {
+    this.wlFrame = 0;
+    if (!this.raw || !this.rawCanvas || !this.window || !this.stage) return;
+    const ctx = this.rawCanvas.getContext('2d')!;
+    const img = ctx.createImageData(this.raw.width, this.raw.height);
+    applyLut(this.raw, buildLut(this.raw, this.window, this.invert), img.data);
+    ctx.putImageData(img, 0, 0);
+    this.gray = null;
+    this.stage.setImage(this.rawCanvas, this.raw.width, this.raw.height);
+  }
+
+  cyclePreset(): void {
+    if (this.presets.length === 0) {
+      void this.setWindow(null);
+      return;
+    }
+    const i = this.presets.findIndex(
+      (p) => p.center === this.window?.center && p.width === this.window?.width,
+    );
+    void this.setWindow(this.presets[(i + 1) % this.presets.length]);
+  }
+
+  handle(ev: ToolEvent): void {
+    const t = transition(this.tool, ev);
+    this.tool = t.state;
+    for (const e of t.effects) this.effect(e);
+  }
+
+  private effect(e: Effect): void {
+    const map = this.map;
+    switch (e.type) {
+      case 'pan':
+        this.setView(pan(this.view, e.dx, e.dy));
+        return;
+      case 'window': {
+        const range = this.raw ? fullRange(this.raw).width : 256;
+        const base = this.window ?? (this.raw ? autoWindow(this.raw) : { center: 128, width: 256 });
+        void this.setWindow(dragWindow(base, e.dx, e.dy, range));
+        return;
+      }
+      case 'preview':
+        this.stage?.setPreview(e.points);
+        return;
+    }
+    if (!map || !this.mask) return;
+    switch (e.type) {
+      case 'begin':
+        this.snapshot = { ...map, data: map.data.slice() };
+        this.strokeRect = { ...EMPTY_RECT };
+        this.gate = this.threshold ? this.thresholdGate(e) : undefined;
+        return;
+      case 'paint': {
+        if (this.threshold && this.gate && this.gate.lo === undefined) this.gate = this.thresholdGate(e);
+        const r = strokeSegment(map, e.from, e.to, this.size, e.erase ? 0 : INSIDE, this.gate);
+        this.strokeRect = union(this.strokeRect, r);
+        this.mask.invalidate(r);
+        return;
+      }
+      case 'commit':
+        this.commitEdit();
+        return;
+      case 'fill':
+      case 'region': {
+        this.snapshot = { ...map, data: map.data.slice() };
+        const r =
+          e.type === 'fill'
+            ? floodFill(
+                map,
+                e.at,
+                INSIDE,
+                this.threshold
+                  ? this.thresholdGate({ type: 'paint', from: e.at, to: e.at, erase: false })
+                  : undefined,
+              )
+            : fillPolygon(map, e.points, e.subtract ? 0 : INSIDE);
+        this.strokeRect = r;
+        this.mask.invalidate(r);
+        this.commitEdit();
+        return;
+      }
+    }
+  }
+
+  /** Threshold-aware brush: only pixels whose grey value is near the value where the stroke began. */
+  private thresholdGate(e: Effect): PaintGate | undefined {
+    if (e.type !== 'paint' || !this.detail) return {};
+    const src = this.rawCanvas && this.raw ? this.rawCanvas : this.display;
+    if (!src) return undefined;
+    this.gray ??= intensities(src, this.detail.width, this.detail.height);
+    const x = Math.min(this.detail.width - 1, Math.max(0, Math.floor(e.from.x)));
+    const y = Math.min(this.detail.height - 1, Math.max(0, Math.floor(e.from.y)));
+    const v = this.gray[y * this.detail.width + x];
+    return { intensity: this.gray, lo: v - this.tolerance, hi: v + this.tolerance };
+  }
+
+  private commitEdit(): void {
+    const map = this.map;
+    const before = this.snapshot;
+    this.snapshot = null;
+    if (!map || !before || !this.detail || this.strokeRect.w === 0) return;
+    const diff = trimDiff(diffFromSnapshot(before, map, this.strokeRect));
+    if (!diff) return;
+    edits.recordApplied({ kind: 'mask', imageId: this.detail.id, maskClass: this.maskClass, diff });
+  }
+
+  /** Undo/redo of a mask edit: write the bytes if it belongs to what is on screen. */
+  private applyMask(c: Extract<EditCommand, { kind: 'mask' }>): void {
+    if (!this.map || !this.mask || c.imageId !== this.detail?.id || c.maskClass !== this.maskClass) return;
+    writeRect(this.map, c.diff.rect, c.diff.after);
+    this.mask.invalidate(c.diff.rect);
+  }
+}

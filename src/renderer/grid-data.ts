@@ -1,0 +1,67 @@
+/**
+ * Paged loading for the virtual grid: pages of the current query are fetched on demand as
+ * they scroll into view; a new filter starts a new generation and drops late pages.
+ */
+import type { ImageQuery } from '../core/api/contract.ts';
+import { api } from './api.ts';
+import { RequestToken } from './lib/request-token.ts';
+import { app, type Filters } from './state.svelte.ts';
+
+const PAGE = 500;
+const token = new RequestToken();
+let generation = 0;
+const loading = new Set<number>();
+
+function query(f: Filters): ImageQuery {
+  const q: ImageQuery = { sort: f.sort };
+  if (f.sort === 'score') q.order = 'desc';
+  if (f.label !== undefined) q.label = f.label;
+  if (f.status) q.status = f.status;
+  if (f.source) q.source = f.source;
+  if (f.split) q.split = f.split;
+  return q;
+}
+
+/** Restarts from the first page (filters changed or data changed). */
+export async function reload(): Promise<void> {
+  const t = token.next();
+  generation = t;
+  loading.clear();
+  try {
+    const page = await api.invoke('images.list', { ...query(app.filters), offset: 0, limit: PAGE });
+    if (!token.isCurrent(t)) return;
+    app.total = page.total;
+    const order = new Array<number>(page.total);
+    const items: typeof app.items = {};
+    page.items.forEach((it, i) => {
+      order[i] = it.id;
+      items[it.id] = it;
+    });
+    app.order = order;
+    app.items = items;
+    const keep = new Set(page.items.map((i) => i.id));
+    app.selected = new Set([...app.selected].filter((id) => keep.has(id)));
+  } catch (err) {
+    app.fail(err, 'list the images');
+  }
+}
+
+/** Makes sure the items in [start, end) are loaded. */
+export function ensureRange(start: number, end: number): void {
+  for (let p = Math.floor(start / PAGE); p * PAGE < end; p++) {
+    if (loading.has(p) || app.order[p * PAGE] !== undefined) continue;
+    loading.add(p);
+    const gen = generation;
+    void api
+      .invoke('images.list', { ...query(app.filters), offset: p * PAGE, limit: PAGE })
+      .then((page) => {
+        if (gen !== generation) return;
+        page.items.forEach((it, i) => {
+          app.order[p * PAGE + i] = it.id;
+          app.items[it.id] = it;
+        });
+      })
+      .catch((err) => app.fail(err, 'load more images'))
+      .finally(() => loading.delete(p));
+  }
+}
