@@ -39,20 +39,19 @@ export const ImportParams = z.strictObject({
   copy: z.boolean().default(true),
   source: z.string().optional(),
 });
-export const ImportResult = z.object({
-  imported: z.number().int(),
-  duplicates: z.number().int(),
-  failed: z.array(z.object({ file: z.string(), reason: z.string() })),
-});
-
 export const TrainParams = z.strictObject({
   task: z.enum(['classify', 'segment']),
-  head: z.enum(['linear', 'attentive', 'lastk', 'decoder']).default('linear'),
+  /** Classification head: linear probe, attentive probe, or fine-tune the last 1–2 blocks. */
+  head: z.enum(['linear', 'attentive', 'blocks:1', 'blocks:2']).default('linear'),
+  /** Segmentation: which mask class (default 'lung'). */
+  maskClass: z.string().optional(),
   epochs: z.number().int().min(1).max(1000).optional(),
   learningRate: z.number().positive().optional(),
   batchSize: z.number().int().min(1).max(4096).optional(),
-  /** For head 'lastk': how many transformer blocks to fine-tune. */
-  k: z.number().int().min(1).max(12).optional(),
-  valFraction: z.number().min(0).max(0.9).optional(),
+  /** Fraction of patients held out for early stopping, calibration and metrics. */
+  valFraction: z.number().min(0.05).max(0.9).optional(),
+  /** Also train on horizontally flipped views (classification). */
+  augment: z.boolean().optional(),
   seed: z.number().int().optional(),
+  name: z.string().max(200).optional(),
 });

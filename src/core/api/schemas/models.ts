@@ -43,6 +43,8 @@ export const ModelDetail = ModelSummary.extend({
   perSource: z.array(z.object({ source: z.string(), n: z.number().int(), metrics: Metrics })),
   /** Segmentation: a few validation images with their predicted-mask URL. */
   samples: z.array(z.object({ imageId: z.number().int(), maskUrl: z.string(), dice: z.number() })),
+  /** Which images the curves above were computed on, in words (e.g. 'validation split, 12 images'). */
+  evaluatedOn: z.string(),
 });
 export type ModelDetail = z.infer<typeof ModelDetail>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ImageId } from './common.ts';
 
-export const Strategy = z.enum(['hybrid', 'uncertainty', 'diversity', 'random', 'cold-start']);
+export const Strategy = z.enum(['hybrid', 'uncertainty', 'diversity', 'random', 'coldstart']);
 
 export const SuggestNextParams = z.strictObject({
   task: z.enum(['classify', 'segment']).default('classify'),

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ApiError, type ApiHandlers } from '../contract.ts';
+import { EXPORTS_DIR } from '../media.ts';
+import type { ServiceContext } from '../service.ts';
+
+type H = Pick<
+  ApiHandlers,
+  | 'jobs.list'
+  | 'jobs.get'
+  | 'jobs.cancel'
+  | 'import.start'
+  | 'train.start'
+  | 'features.start'
+  | 'export.start'
+>;
+
+export function jobHandlers(ctx: ServiceContext): H {
+  const start = (kind: Parameters<typeof ctx.jobs.start>[0], params: unknown) => {
+    const s = ctx.session();
+    return { jobId: ctx.jobs.start(kind, s.dir, params).id };
+  };
+  return {
+    'jobs.list': () => ctx.jobs.list(),
+    'jobs.get': ({ jobId }) => {
+      const job = ctx.jobs.get(jobId);
+      if (!job) throw new ApiError('not_found', `no job ${jobId}`);
+      return job;
+    },
+    'jobs.cancel': ({ jobId }) => {
+      if (!ctx.jobs.get(jobId)) throw new ApiError('not_found', `no job ${jobId}`);
+      return { cancelled: ctx.jobs.cancel(jobId) };
+    },
+    'import.start': (p) => {
+      if (!p.paths.length && !p.manifest)
+        throw new ApiError('bad_request', 'import: give paths or a manifest');
+      return start('import', p);
+    },
+    'train.start': (p) => start('train', { ...p, provider: ctx.session().settings().executionProvider }),
+    'features.start': () => start('features', { provider: ctx.session().settings().executionProvider }),
+    'export.start': (p) => {
+      const s = ctx.session();
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const out = path.resolve(s.dir, p.out ?? path.join(EXPORTS_DIR, `${stamp}-${p.format}`));
+      const rel = path.relative(path.join(s.dir, EXPORTS_DIR), out);
+      const inside = rel && !rel.startsWith('..') && !path.isAbsolute(rel);
+      if (ctx.opts.lockedProject && !inside)
+        throw new ApiError('forbidden', `serve writes exports only under ${path.join(s.dir, EXPORTS_DIR)}`);
+      mkdirSync(path.dirname(out), { recursive: true });
+      const url = inside ? ctx.opts.urls.file(rel.split(path.sep).join('/')) : null;
+      return start('export', { ...p, out, url });
+    },
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * Runs long jobs in the ML worker, one at a time, and turns worker messages into contract
+ * events. A worker that dies mid-job (crash, SIGKILL, out of memory) fails that job with
+ * `workerCrashed`, is replaced on the next job, and leaves the project as the store's
+ * transactions left it: everything committed before the crash stays.
+ */
+import { randomUUID } from 'node:crypto';
+import { type WorkerProcess, type WorkerSpawner, WorkerToHost } from '../../worker/protocol.ts';
+import type { ApiEvents, EventName, JobInfo, JobKind } from './contract.ts';
+
+type Emit = <E extends EventName>(event: E, payload: ApiEvents[E]) => void;
+
+interface Job {
+  info: JobInfo;
+  projectDir: string;
+  params: unknown;
+  waiters: Array<(info: JobInfo) => void>;
+}
+
+export interface JobManagerOptions {
+  spawn: WorkerSpawner;
+  emit: Emit;
+  /** A running job that ignores cancellation this long gets its worker killed. */
+  cancelGraceMs?: number;
+  /** Called when a job finished successfully, before `job.done` goes out (refresh caches...). */
+  onDone?: (kind: JobKind, result: unknown, projectDir: string) => void;
+}
+
+const FINISHED = new Set(['done', 'failed', 'cancelled']);
+
+export class JobManager {
+  private readonly jobs = new Map<string, Job>();
+  private readonly queue: Job[] = [];
+  private worker: WorkerProcess | null = null;
+  private current: Job | null = null;
+  private restarts = 0;
+  private closed = false;
+
+  constructor(private readonly opts: JobManagerOptions) {}
+
+  start(kind: JobKind, projectDir: string, params: unknown): JobInfo {
+    const info: JobInfo = {
+      id: randomUUID(),
+      kind,
+      state: 'queued',
+      progress: { done: 0, total: 0 },
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      error: null,
+    };
+    const job: Job = { info, projectDir, params, waiters: [] };
+    this.jobs.set(info.id, job);
+    this.queue.push(job);
+    this.opts.emit('job.started', { ...info });
+    this.pump();
+    return { ...info };
+  }
+
+  get(id: string): JobInfo | undefined {
+    const job = this.jobs.get(id);
+    return job && { ...job.info };
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.info }));
+  }
+
+  /** Pid of the current worker process (tests kill it to prove crash isolation). */
+  get workerPid(): number | undefined {
+    return this.worker?.pid;
+  }
+
+  get workerRestarts(): number {
+    return this.restarts;
+  }
+
+  /** Resolves when the job has finished, whatever the outcome. */
+  wait(id: string): Promise<JobInfo> {
+    const job = this.jobs.get(id);
+    if (!job) return Promise.reject(new Error(`unknown job ${id}`));
+    if (FINISHED.has(job.info.state)) return Promise.resolve({ ...job.info });
+    return new Promise((resolve) => job.waiters.push(resolve));
+  }
+
+  cancel(id: string): boolean {
+    const job = this.jobs.get(id);
+    if (!job || FINISHED.has(job.info.state)) return false;
+    if (job.info.state === 'queued') {
+      this.queue.splice(this.queue.indexOf(job), 1);
+      this.finish(job, 'cancelled', 'cancelled', false);
+      return true;
+    }
+    this.worker?.send({ type: 'cancel', jobId: id });
+    const grace = this.opts.cancelGraceMs ?? 10_000;
+    const timer = setTimeout(() => {
+      // The job did not stop cooperatively (stuck in native code): stop the process instead.
+      if (this.current === job) this.worker?.kill();
+    }, grace);
+    timer.unref();
+    (job as Job & { cancelRequested?: boolean }).cancelRequested = true;
+    return true;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) this.finish(job, 'cancelled', 'shutting down', false);
+    this.worker?.kill();
+    this.worker = null;
+  }
+
+  private pump(): void {
+    if (this.closed || this.current) return;
+    const job = this.queue.shift();
+    if (!job) return;
+    this.current = job;
+    job.info.state = 'running';
+    this.ensureWorker().send({
+      type: 'run',
+      jobId: job.info.id,
+      kind: job.info.kind,
+      projectDir: job.projectDir,
+      params: job.params,
+    });
+  }
+
+  private ensureWorker(): WorkerProcess {
+    if (this.worker) return this.worker;
+    const w = this.opts.spawn();
+    this.worker = w;
+    w.onMessage((raw) => this.onMessage(w, raw));
+    w.onExit(({ code, signal }) => this.onExit(w, code, signal));
+    return w;
+  }
+
+  private onMessage(w: WorkerProcess, raw: unknown): void {
+    const parsed = WorkerToHost.safeParse(raw);
+    if (!parsed.success) {
+      console.error('spcxr: malformed message from the ML worker; restarting it', parsed.error.issues);
+      w.kill();
+      return;
+    }
+    const msg = parsed.data;
+    if (msg.type === 'ready') return;
+    const job = this.jobs.get(msg.jobId);
+    if (!job || job !== this.current) return;
+    const kind = job.info.kind;
+    if (msg.type === 'progress') {
+      job.info.progress = msg.progress;
+      this.opts.emit('job.progress', { jobId: job.info.id, kind, progress: msg.progress });
+    } else if (msg.type === 'metrics') {
+      this.opts.emit('job.metrics', { jobId: job.info.id, epoch: msg.epoch, metrics: msg.metrics });
+    } else if (msg.type === 'done') {
+      job.info.result = msg.result;
+      try {
+        this.opts.onDone?.(kind, msg.result, job.projectDir);
+      } catch (e) {
+        console.error('spcxr: job completion hook failed', e);
+      }
+      this.finish(job, 'done', null, false);
+    } else {
+      this.finish(job, msg.cancelled ? 'cancelled' : 'failed', msg.error, false);
+    }
+  }
+
+  private onExit(w: WorkerProcess, code: number | null, signal: string | null): void {
+    if (this.worker !== w) return;
+    this.worker = null;
+    this.restarts++;
+    const reason = signal ? `ML worker killed by ${signal}` : `ML worker exited with code ${code}`;
+    const job = this.current;
+    if (job) {
+      const cancelled = (job as Job & { cancelRequested?: boolean }).cancelRequested === true;
+      const oom = signal === 'SIGABRT' || code === 134 ? ' (out of memory?)' : '';
+      this.finish(
+        job,
+        cancelled ? 'cancelled' : 'failed',
+        cancelled ? 'cancelled' : `${reason}${oom}`,
+        !cancelled,
+      );
+    }
+    if (!this.closed) this.opts.emit('worker.restarted', { reason });
+  }
+
+  private finish(
+    job: Job,
+    state: 'done' | 'failed' | 'cancelled',
+    error: string | null,
+    crashed: boolean,
+  ): void {
+    job.info.state = state;
+    job.info.error = error;
+    job.info.finishedAt = new Date().toISOString();
+    const { id, kind } = job.info;
+    if (state === 'done') this.opts.emit('job.done', { jobId: id, kind, result: job.info.result ?? null });
+    else
+      this.opts.emit('job.failed', {
+        jobId: id,
+        kind,
+        error: error ?? state,
+        cancelled: state === 'cancelled',
+        workerCrashed: crashed,
+      });
+    for (const w of job.waiters.splice(0)) w({ ...job.info });
+    if (this.current === job) {
+      this.current = null;
+      this.pump();
+    }
+  }
+}

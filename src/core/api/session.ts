@@ -1,0 +1,139 @@
+/**
+ * One open project inside a shell: the store connection, the undo history of this session,
+ * API-level settings and a small cache of decoded mask maps (so a brush stroke on a 2048²
+ * image does not re-decode the PNG every time).
+ */
+import os from 'node:os';
+import { decodeMaskPng, encodeGrayPng } from '../imaging/index.ts';
+import type { ProjectStore } from '../store/types.ts';
+import type { Settings } from './contract.ts';
+import { ApiError } from './contract.ts';
+import { CommandHistory } from './history.ts';
+import { Settings as SettingsSchema } from './schemas/app.ts';
+
+const SETTINGS_KEY = 'api.settings';
+const ACTIVE_MODEL_KEY = 'api.activeModelId';
+const REVIEW_KEY = 'needsReview';
+
+export interface MaskMap {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  version: number;
+}
+
+export class ProjectSession {
+  readonly history = new CommandHistory();
+  private readonly masks = new Map<string, MaskMap>();
+  private readonly versions = new Map<string, number>();
+
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly store: ProjectStore) {}
+
+  /** Runs edits and undo/redo one after another, so a stroke never lands inside an undo. */
+  serial<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  get dir(): string {
+    return this.store.dir;
+  }
+
+  settings(): Settings {
+    const stored = SettingsSchema.partial().safeParse(this.store.getSetting(SETTINGS_KEY) ?? {});
+    return {
+      executionProvider: 'auto',
+      retrainEvery: 10,
+      author: os.userInfo().username || 'user',
+      ...(stored.success ? stored.data : {}),
+    };
+  }
+
+  saveSettings(patch: Partial<Settings>): Settings {
+    const next = SettingsSchema.parse({ ...this.settings(), ...patch });
+    this.store.setSetting(SETTINGS_KEY, next);
+    return next;
+  }
+
+  activeModelId(): number | null {
+    const id = this.store.getSetting<number>(ACTIVE_MODEL_KEY);
+    if (id != null && this.store.getModel(id)) return id;
+    const models = this.store.listModels();
+    return models.length ? Math.max(...models.map((m) => m.id)) : null;
+  }
+
+  setActiveModel(id: number): void {
+    if (!this.store.getModel(id)) throw new ApiError('not_found', `no model with id ${id}`);
+    this.store.setSetting(ACTIVE_MODEL_KEY, id);
+  }
+
+  needsReview(meta: Record<string, unknown>): boolean {
+    return meta[REVIEW_KEY] === true;
+  }
+
+  setNeedsReview(imageId: number, flag: boolean): boolean {
+    const img = this.image(imageId);
+    if (this.needsReview(img.meta) === flag) return false;
+    const meta = { ...img.meta };
+    if (flag) meta[REVIEW_KEY] = true;
+    else delete meta[REVIEW_KEY];
+    this.store.updateImage(imageId, { meta });
+    return true;
+  }
+
+  image(id: number) {
+    const img = this.store.getImage(id);
+    if (!img) throw new ApiError('not_found', `no image with id ${id}`);
+    return img;
+  }
+
+  maskVersion(imageId: number, maskClass: string): number {
+    return this.versions.get(`${imageId}:${maskClass}`) ?? 0;
+  }
+
+  async loadMask(imageId: number, maskClass: string): Promise<MaskMap> {
+    const key = `${imageId}:${maskClass}`;
+    const cached = this.masks.get(key);
+    if (cached) return cached;
+    const img = this.image(imageId);
+    const row = this.store.getMask(imageId, maskClass);
+    const gray = row
+      ? await decodeMaskPng(row.png, `mask of image ${imageId}`)
+      : { data: new Uint8Array(img.width * img.height), width: img.width, height: img.height };
+    const map = { ...gray, version: this.maskVersion(imageId, maskClass) };
+    this.masks.set(key, map);
+    // Keep a handful of maps: enough for back-and-forth editing, bounded in memory.
+    if (this.masks.size > 8) this.masks.delete(this.masks.keys().next().value as string);
+    return map;
+  }
+
+  /** Writes the (already modified) cached map to the store and bumps its version. */
+  async commitMask(imageId: number, maskClass: string, map: MaskMap): Promise<number> {
+    const { author } = this.settings();
+    if (map.data.every((v) => v === 0)) {
+      if (this.store.getMask(imageId, maskClass)) this.store.clearMask(imageId, author, maskClass, 'human');
+    } else {
+      const png = await encodeGrayPng(map.data, map.width, map.height);
+      this.store.setMask({ imageId, maskClass, png, author, source: 'human' });
+    }
+    const key = `${imageId}:${maskClass}`;
+    map.version = this.maskVersion(imageId, maskClass) + 1;
+    this.versions.set(key, map.version);
+    return map.version;
+  }
+
+  /** Forget a cached map (after a suggestion's mask was accepted by another path). */
+  dropMask(imageId: number, maskClass: string): void {
+    this.masks.delete(`${imageId}:${maskClass}`);
+    this.versions.set(`${imageId}:${maskClass}`, this.maskVersion(imageId, maskClass) + 1);
+  }
+
+  close(): void {
+    this.history.clear();
+    this.masks.clear();
+    this.store.close();
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Where the renderer fetches pixels. The API hands out URLs, never file paths; each shell
+ * resolves them by image id (or by a path checked to lie inside the project) in `media.ts`.
+ */
+export interface UrlScheme {
+  display(imageId: number): string;
+  raw(imageId: number): string;
+  thumbnail(imageId: number): string;
+  mask(imageId: number, maskClass?: string): string;
+  predictionMask(modelId: number, imageId: number): string;
+  /** A file inside the project folder (exports), by project-relative path. */
+  file(relPath: string): string;
+}
+
+function schemeWith(prefix: string): UrlScheme {
+  const cls = (c?: string) => (c ? `?class=${encodeURIComponent(c)}` : '');
+  return {
+    display: (id) => `${prefix}display/${id}.png`,
+    raw: (id) => `${prefix}raw/${id}.png`,
+    thumbnail: (id) => `${prefix}thumbnail/${id}`,
+    mask: (id, c) => `${prefix}mask/${id}.png${cls(c)}`,
+    predictionMask: (m, id) => `${prefix}prediction/${m}/${id}.png`,
+    file: (rel) => `${prefix}file/${rel.split('/').map(encodeURIComponent).join('/')}`,
+  };
+}
+
+/** `spcxr serve`: same-origin paths. */
+export const httpUrls: UrlScheme = schemeWith('/media/');
+/** Electron: the privileged `spcxr-image://` protocol registered by the main process. */
+export const electronUrls: UrlScheme = schemeWith('spcxr-image://media/');
+/** Prefix-free media path, as parsed back by `media.ts` ('display/12.png', ...). */
+export const MEDIA_PREFIX = { http: '/media/', electron: 'spcxr-image://media/' } as const;

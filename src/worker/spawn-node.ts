@@ -1,0 +1,50 @@
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { WorkerProcess, WorkerSpawner } from './protocol.ts';
+
+export interface NodeWorkerOptions {
+  /** Worker entry; default: the TypeScript source run through tsx, or the bundle beside it. */
+  entry?: string;
+  /** V8 heap cap in MB: a runaway job dies as an out-of-memory crash of the worker, not of the app. */
+  maxOldSpaceMb?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+function defaultEntry(): string {
+  const bundled = fileURLToPath(new URL('./index.js', import.meta.url));
+  return existsSync(bundled) ? bundled : fileURLToPath(new URL('./main.ts', import.meta.url));
+}
+
+/** Starts the ML worker as a plain Node child process (CLI, `spcxr serve`, tests). */
+export function nodeWorkerSpawner(opts: NodeWorkerOptions = {}): WorkerSpawner {
+  return () => {
+    const entry = opts.entry ?? defaultEntry();
+    const execArgv = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    if (opts.maxOldSpaceMb) execArgv.push(`--max-old-space-size=${opts.maxOldSpaceMb}`);
+    const child = fork(entry, [], {
+      execArgv,
+      env: { ...process.env, ...opts.env, SPCXR_WORKER: '1' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    const proc: WorkerProcess = {
+      get pid() {
+        return child.pid;
+      },
+      send(msg) {
+        if (child.connected) child.send(msg);
+      },
+      onMessage(listener) {
+        child.on('message', listener);
+      },
+      onExit(listener) {
+        child.once('exit', (code, signal) => listener({ code, signal }));
+      },
+      kill() {
+        child.kill('SIGKILL');
+      },
+    };
+    return proc;
+  };
+}
