@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type DecodedImage, type DisplayOptions, decodeFile, ImageDecodeError, renderDisplay } from '../../src/core/imaging/index.ts';
+import {
+  type DecodedImage,
+  type DisplayOptions,
+  decodeFile,
+  ImageDecodeError,
+  renderDisplay,
+} from '../../src/core/imaging/index.ts';
 import { dicomRoot, maxAbsDiff, readCsv, refLuma } from './helpers.ts';
 
 /**
@@ -84,7 +90,12 @@ describe('DICOM corpus vs reference renderings', () => {
     const out = renderDisplay(img, { window: 0 });
     for (let i = 0; i < out.length; i += 97) {
       const x = img.raw[i] * img.rescaleSlope + img.rescaleIntercept;
-      const y = x <= w.center - w.width / 2 ? 0 : x > w.center + w.width / 2 ? 255 : ((x - w.center) / w.width + 0.5) * 255;
+      const y =
+        x <= w.center - w.width / 2
+          ? 0
+          : x > w.center + w.width / 2
+            ? 255
+            : ((x - w.center) / w.width + 0.5) * 255;
       expect(Math.abs(out[i] - y)).toBeLessThan(1);
     }
     const ref = await refLuma(path.join(dicomRoot, row.ref_png));
@@ -97,12 +108,23 @@ describe('DICOM corpus vs reference renderings', () => {
     expect(inv.invert).toBe(true);
     const a = renderDisplay(plain, { window: 0 });
     const b = renderDisplay(inv, { window: 0 });
-    expect(maxAbsDiff(a.map((v) => 255 - v), b)).toBeLessThanOrEqual(1);
+    expect(
+      maxAbsDiff(
+        a.map((v) => 255 - v),
+        b,
+      ),
+    ).toBeLessThanOrEqual(1);
   });
 
   it('lossless re-encodings of the chest CR decode to identical stored pixels', async () => {
     const base = (await outcome('share/cxr_CR10_explicitLE.dcm')) as DecodedImage;
-    for (const f of ['CR-MONO1-10-chest', 'cxr_CR10_rle.dcm', 'cxr_CR10_bigendian.dcm', 'cxr_CR10_deflated.dcm', 'cxr_CR10_j2k_lossless.dcm']) {
+    for (const f of [
+      'CR-MONO1-10-chest',
+      'cxr_CR10_rle.dcm',
+      'cxr_CR10_bigendian.dcm',
+      'cxr_CR10_deflated.dcm',
+      'cxr_CR10_j2k_lossless.dcm',
+    ]) {
       const img = (await outcome(`share/${f}`)) as DecodedImage;
       expect(maxAbsDiff(img.raw, base.raw), f).toBe(0);
     }
@@ -114,7 +136,11 @@ describe('DICOM corpus vs reference renderings', () => {
     expect(nih.meta.modality).toBe('DX');
     expect(nih.meta.sopInstanceUid).toMatch(/^1\.3\.6\.1\.4\.1\.11129/);
     const ct = (await outcome('share/J2K_pixelrep_mismatch_13bit.dcm')) as DecodedImage;
-    expect(ct.windows.slice(0, 3).map((w) => [w.center, w.width])).toEqual([[40, 100], [40, 100], [40, 200]]);
+    expect(ct.windows.slice(0, 3).map((w) => [w.center, w.width])).toEqual([
+      [40, 100],
+      [40, 100],
+      [40, 200],
+    ]);
     expect(ct.windows.at(-1)?.name).toBe('min–max');
     const mf = (await outcome('share/emri_small_10frames.dcm')) as DecodedImage;
     expect(mf.warnings.join()).toMatch(/multi-frame \(10 frames\): using frame 1/);

@@ -2,6 +2,7 @@ import type { DataSet, Element } from 'dicom-parser';
 import { ImageDecodeError } from '../types.ts';
 import type { PixelAttrs } from './attrs.ts';
 import { type DecodedFrame, decodeJpegLossless, decodeWasm } from './codecs.ts';
+import { decodeJpegGray } from './jpeg12.ts';
 import { dicomParser } from './parse.ts';
 import { decodeRle } from './rle.ts';
 import type { PixelCodec } from './syntaxes.ts';
@@ -64,12 +65,18 @@ export async function decodeEncapsulated(
         };
       }
       case 'jpeg': {
-        const precision = jpegPrecision(bits);
-        if (precision > 8) {
-          throw new ImageDecodeError(
-            file,
-            `unsupported transfer syntax ${syntaxName}: ${precision}-bit lossy JPEG cannot be decoded (only 8-bit)`,
-          );
+        // libjpeg-turbo here is the 8-bit build; 12-bit and progressive 12-bit go to our decoder.
+        if (jpegPrecision(bits) > 8) {
+          const g = decodeJpegGray(bits);
+          const bytes = new Uint8Array(g.samples.buffer, 0, g.samples.byteLength);
+          return {
+            bytes,
+            width: g.width,
+            height: g.height,
+            components: 1,
+            bytesPerSample: 2,
+            colourIsRgb: false,
+          };
         }
         return await decodeWasm('jpeg', bits);
       }
