@@ -14,7 +14,9 @@ function message(e: unknown): string {
 }
 
 function explain(m: string): string {
-  if (/buffer overrun/.test(m)) return 'the file ends inside a data element (cut short)';
+  if (/buffer overrun|cannot be greater than or equal to 'byteArray' length/.test(m)) {
+    return 'the file ends inside a data element (cut short)';
+  }
   return m.replace(/^dicomParser[.:]\w+: /, '');
 }
 
