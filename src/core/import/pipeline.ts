@@ -65,7 +65,7 @@ export async function importItems(
   const t0 = performance.now();
   result.total += items.length;
   const writer = new BatchWriter(store, result, opts.author ?? 'import');
-  const concurrency = Math.max(1, opts.concurrency ?? Math.min(4, os.availableParallelism()));
+  const concurrency = Math.max(1, opts.concurrency ?? Math.min(4, 2 * os.availableParallelism()));
   // Hashes seen in this run: a second copy of a file is a duplicate even before its row exists.
   const seen = new Set<string>();
   const knownSha = (sha: string) => {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../imaging/index.ts';
 import { managedPath, type NewImage } from '../store/index.ts';
 import type { ImportFailure, ImportItem } from './types.ts';
+import { webpSize } from './webp-size.ts';
 
 const EXT: Record<string, string> = { png: 'png', jpeg: 'jpg', dicom: 'dcm' };
 
@@ -48,24 +48,24 @@ async function readRegular(file: string): Promise<Buffer> {
  * Writes the managed copy durably: temp file, fsync, rename. A kill leaves either no file or
  * the whole file (plus maybe a temp), and the row is committed only after the rename, so a
  * committed row always has its file. A file already there with the right size is reused.
+ * Async I/O: the fsync waits in the thread pool while other files decode.
  */
-export function storeCopy(projectDir: string, rel: string, bytes: Uint8Array): void {
+export async function storeCopy(projectDir: string, rel: string, bytes: Uint8Array): Promise<void> {
   const dest = path.join(projectDir, rel);
   try {
-    if (statSync(dest).size === bytes.byteLength) return;
+    if ((await stat(dest)).size === bytes.byteLength) return;
   } catch {
     // absent: write it
   }
   const tmp = `${dest}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
+  const fh = await open(tmp, 'w');
   try {
-    let off = 0;
-    while (off < bytes.byteLength) off += writeSync(fd, bytes, off);
-    fsyncSync(fd);
+    await fh.writeFile(bytes);
+    await fh.sync();
   } finally {
-    closeSync(fd);
+    await fh.close();
   }
-  renameSync(tmp, dest);
+  await rename(tmp, dest);
 }
 
 export async function prepare(
@@ -87,13 +87,13 @@ export async function prepare(
   const decoded = await decodeBuffer(bytes, item.file);
   const display = renderDisplay(decoded);
   const thumb = await makeThumbnail(display, decoded.width, decoded.height, opts.thumbSize);
-  const tmeta = await sharp(thumb).metadata();
+  const tsize = webpSize(thumb) ?? (await sharp(thumb).metadata());
   const mask = item.mask ? await prepareMask(item.mask, decoded) : {};
   let storedPath: string | null = null;
   if (!opts.reference) {
     storedPath = managedPath(sha256, EXT[decoded.format] ?? 'bin');
     await mkdir(path.dirname(path.join(projectDir, storedPath)), { recursive: true });
-    storeCopy(projectDir, storedPath, bytes);
+    await storeCopy(projectDir, storedPath, bytes);
   }
   const bits = decoded.meta.bitsStored ?? (decoded.raw instanceof Uint8Array ? 8 : 16);
   const meta: Record<string, unknown> = { ...decoded.meta };
@@ -114,7 +114,7 @@ export async function prepare(
       meta,
       patientId: item.patientId ?? decoded.meta.patientId ?? null,
       source: item.source ?? opts.source ?? null,
-      thumbnail: { data: thumb, mime: THUMBNAIL_MIME, width: tmeta.width ?? 0, height: tmeta.height ?? 0 },
+      thumbnail: { data: thumb, mime: THUMBNAIL_MIME, width: tsize.width ?? 0, height: tsize.height ?? 0 },
     },
   };
 }

@@ -29,7 +29,7 @@ export interface ImportOptions {
   reference?: boolean;
   /** Author recorded on labels and masks that come from a manifest. */
   author?: string;
-  /** Decoding in flight at once; default: the number of CPUs, at most 4. */
+  /** Files in flight at once; default: twice the CPUs (fsync waits overlap decoding), at most 4. */
   concurrency?: number;
   /** Source / site recorded for inputs whose manifest row does not name one. */
   source?: string;

@@ -7,16 +7,20 @@ import Database from 'better-sqlite3';
  *   OS crashes, not only kill -9 (NORMAL would suffice for kill -9). Writes are human-paced or
  *   batched (import, feature cache), so the extra fsync is cheap; measured in docs/BENCHMARKS.md.
  * - foreign_keys=ON: no label, mask or prediction can point at a missing image.
+ *   The feature cache passes NORMAL: it is derived data, and NORMAL is still safe on kill -9.
  * - busy_timeout: a second process (CLI next to the app) waits instead of failing at once.
  */
-export function openDb(file: string, opts: { readonly?: boolean; fileMustExist?: boolean } = {}) {
+export function openDb(
+  file: string,
+  opts: { readonly?: boolean; fileMustExist?: boolean; synchronous?: 'FULL' | 'NORMAL' } = {},
+) {
   const db = new Database(file, {
     readonly: opts.readonly ?? false,
     fileMustExist: opts.fileMustExist ?? false,
   });
   db.pragma('busy_timeout = 10000');
   if (!opts.readonly) db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
   db.pragma('foreign_keys = ON');
   return db;
 }

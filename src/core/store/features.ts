@@ -31,7 +31,7 @@ export class FeatureCache {
     if (this.st) return this.st;
     const file = path.join(this.dir, FEATURES_DB);
     mkdirSync(path.dirname(file), { recursive: true });
-    this.db = openDb(file);
+    this.db = openDb(file, { synchronous: 'NORMAL' });
     migrate(this.db, FEATURE_MIGRATIONS, file);
     this.st = new Statements(this.db);
     return this.st;
