@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -170,6 +170,24 @@ describe('project store', () => {
     );
     store = openProject(path.join(dir, 'p'), { skipIntegrityCheck: true });
     expect(store.integrityCheck().errors[0].imageId).toBe(id);
+  });
+
+  it('deletes images with their annotations, cached features and managed copy', () => {
+    const a = addFake(store, 1);
+    const b = addFake(store, 2);
+    store.setLabel({ imageId: a.id, label: 'normal', author: 'a', source: 'human' });
+    const e = { encoderId: 'a'.repeat(64), dtype: 'float32' as const, shape: [1], layer: 'final' };
+    store.putFeatures([
+      { ...e, imageId: a.id, data: new Uint8Array(4) },
+      { ...e, imageId: b.id, data: new Uint8Array(4) },
+    ]);
+    const file = store.imagePath(store.getImage(a.id)!);
+    expect(store.deleteImages([a.id, 999])).toBe(1);
+    expect(store.getImage(a.id)).toBeNull();
+    expect(store.getLabelHistory(a.id)).toEqual([]);
+    expect(existsSync(file)).toBe(false);
+    expect([...store.imagesWithFeatures(e.encoderId, ['final'])]).toEqual([b.id]);
+    expect(store.integrityCheck().ok).toBe(true);
   });
 
   it('refuses a folder that is not a project', () => {

@@ -190,3 +190,20 @@ export function updateImage(
   const info = st.db.prepare(`UPDATE images SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
   if (info.changes === 0) throw new Error(`no image with id ${id}`);
 }
+
+/** Deletes image rows (children cascade); returns what went, for file and cache cleanup. */
+export function deleteImages(
+  st: Statements,
+  ids: number[],
+): Array<{ id: number; storedPath: string | null }> {
+  const sel = st.get('SELECT id, stored_path AS storedPath FROM images WHERE id = ?');
+  const del = st.get('DELETE FROM images WHERE id = ?');
+  const gone: Array<{ id: number; storedPath: string | null }> = [];
+  for (const id of ids) {
+    const r = sel.get(id) as { id: number; storedPath: string | null } | undefined;
+    if (!r) continue;
+    del.run(id);
+    gone.push(r);
+  }
+  return gone;
+}

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import * as al from './al.ts';
@@ -62,6 +63,15 @@ export class Project implements ProjectStore {
   imagePath = (img: ImageRow) => (img.storedPath ? path.join(this.dir, img.storedPath) : img.originalPath);
   updateImage: ProjectStore['updateImage'] = (id, patch) =>
     this.tx(() => images.updateImage(this.st, id, patch));
+  deleteImages(ids: number[]): number {
+    const gone = this.tx(() => images.deleteImages(this.st, ids));
+    this.features.deleteImages(gone.map((g) => g.id));
+    for (const g of gone) {
+      // sha256 is unique, so no other row points at this file.
+      if (g.storedPath) rmSync(path.join(this.dir, g.storedPath), { force: true });
+    }
+    return gone.length;
+  }
   getThumbnail = (imageId: number) => images.getThumbnail(this.st, imageId);
   setThumbnail: ProjectStore['setThumbnail'] = (id, t) => this.tx(() => images.setThumbnail(this.st, id, t));
 

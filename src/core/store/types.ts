@@ -381,6 +381,12 @@ export interface ProjectStore {
     id: number,
     patch: Partial<Pick<ImageRow, 'patientId' | 'source' | 'split' | 'status' | 'meta'>>,
   ): void;
+  /**
+   * Removes images with their labels, masks, predictions, AL state and cached features (history
+   * included: this is "remove from project", not an edit). Managed copies are deleted after the
+   * commit; originals of referenced images are never touched. Returns how many rows went.
+   */
+  deleteImages(ids: number[]): number;
   getThumbnail(imageId: number): { data: Buffer; mime: string; width: number; height: number } | null;
   setThumbnail(
     imageId: number,
