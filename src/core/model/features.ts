@@ -71,6 +71,22 @@ export function decodeEntry(e: FeatureEntry): FeatureArray {
   return { shape: e.shape, data };
 }
 
+/** Features of in-memory inputs without the cache (external evaluation sets). */
+export async function computeFeatures(
+  encoder: Encoder,
+  inputs: Float32Array[],
+  layers: FeatureLayer[],
+): Promise<Record<string, FeatureArray[]>> {
+  const outputs = [...new Set(layers.map(sourceOutput))];
+  const res = await encoder.run(inputs, outputs);
+  const out: Record<string, FeatureArray[]> = {};
+  for (const layer of layers) {
+    const src = res[sourceOutput(layer)];
+    out[layer] = layer === 'pooled' ? src.map(pooled) : src;
+  }
+  return out;
+}
+
 export interface EnsureResult {
   computed: number;
   cached: number;

@@ -87,6 +87,8 @@ export interface TrainResult {
 
 export interface TrainSegmenterOptions extends EngineOptions {
   maskClass?: string;
+  /** Add the full-resolution refinement stem (slower on CPU; measured in docs/BENCHMARKS.md). */
+  stem?: boolean;
   imageIds?: number[];
   valFraction?: number;
   seed?: number;

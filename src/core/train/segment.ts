@@ -1,0 +1,408 @@
+import {
+  decodeMaskPng,
+  encodeGrayPng,
+  maskToOriginal,
+  resizeGray,
+  type SquareGeometry,
+} from '../imaging/index.ts';
+import type { Encoder } from '../model/encoder.ts';
+import { computeFeatures, ensureFeatures, flipInput, readFeatures, segLevels } from '../model/features.ts';
+import { modelInputFromFile } from '../model/input.ts';
+import { parseSafetensors, writeSafetensors } from '../model/safetensors.ts';
+import type { FeatureLayer, RunControl } from '../model/types.ts';
+import { DEFAULT_MASK_CLASS, type ProjectStore } from '../store/types.ts';
+import { initTf, tf } from './backend.ts';
+import { encoderInfo } from './classifier.ts';
+import { exclusive, getEncoder } from './engine.ts';
+import { disposeHead, headWeights, loadHeadWeights } from './heads.ts';
+import { mulberry32, shuffle } from './rng.ts';
+import { type SegHeadConfig, type SegHeadModel, segHead, tokenGrid } from './seg-head.ts';
+import { maskMetrics } from './seg-metrics.ts';
+import { groupedSplit } from './split.ts';
+import type { SegmentMetrics, TrainResult, TrainSegmenterOptions } from './types.ts';
+
+export interface SegmenterConfig extends SegHeadConfig {
+  layers: FeatureLayer[];
+  maskClass: string;
+  encoder: ReturnType<typeof encoderInfo>;
+  hyper: Record<string, number>;
+}
+
+/** A square binary mask at model resolution (0/1) from a mask at original size (0/1). */
+export function maskToModel(
+  mask: Uint8Array,
+  w: number,
+  h: number,
+  g: SquareGeometry,
+  size: number,
+): Uint8Array {
+  const sq = new Uint8Array(g.side * g.side);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) sq[(y + g.offsetY) * g.side + x + g.offsetX] = mask[y * w + x] ? 255 : 0;
+  const r = resizeGray(sq, g.side, g.side, size, size, 'bilinear');
+  return r.map((v) => (v >= 128 ? 1 : 0));
+}
+
+interface Sample {
+  id: number;
+  grid: Float32Array;
+  image: Float32Array;
+  target: Float32Array;
+}
+
+/** Side of the training target: S/2 without the stem (the decoder's native resolution), else S. */
+function targetSide(cfg: SegHeadConfig): number {
+  return cfg.stem ? cfg.size : cfg.size / 2;
+}
+
+function batchTensors(samples: Sample[], cfg: SegHeadConfig) {
+  const { grid: g, size: s, dim, levels } = cfg;
+  const ts = targetSide(cfg);
+  const t = new Float32Array(samples.length * g * g * levels * dim);
+  const im = new Float32Array(samples.length * s * s);
+  const y = new Float32Array(samples.length * ts * ts);
+  samples.forEach((x, i) => {
+    t.set(x.grid, i * g * g * levels * dim);
+    im.set(x.image, i * s * s);
+    if (x.target.length) y.set(x.target, i * ts * ts);
+  });
+  return {
+    tokens: tf.tensor4d(t, [samples.length, g, g, levels * dim]),
+    image: tf.tensor4d(im, [samples.length, s, s, 1]),
+    target: tf.tensor4d(y, [samples.length, ts, ts, 1]),
+  };
+}
+
+function segLoss(logits: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
+  const bce = tf.losses.sigmoidCrossEntropy(target, logits);
+  const p = tf.sigmoid(logits);
+  const inter = tf.sum(tf.mul(p, target), [1, 2, 3]);
+  const den = tf.add(tf.sum(p, [1, 2, 3]), tf.sum(target, [1, 2, 3]));
+  const dice = tf.mean(tf.div(tf.add(tf.mul(inter, 2), 1), tf.add(den, 1)));
+  return tf.add(bce, tf.sub(1, dice)) as tf.Scalar;
+}
+
+/** Binary mask (0/255) at model resolution from model logits. */
+async function predictModelMasks(
+  head: SegHeadModel,
+  cfg: SegHeadConfig,
+  samples: Array<Omit<Sample, 'target'>>,
+): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < samples.length; i += 8) {
+    const part = samples.slice(i, i + 8).map((s) => ({ ...s, target: new Float32Array(0) }));
+    const { tokens, image, target } = batchTensors(part as Sample[], { ...cfg });
+    const logits = head.forwardSeg(tokens, image);
+    const d = (await logits.data()) as Float32Array;
+    for (let j = 0; j < part.length; j++) {
+      const m = new Uint8Array(cfg.size * cfg.size);
+      for (let k = 0; k < m.length; k++) m[k] = d[j * m.length + k] > 0 ? 255 : 0;
+      out.push(m);
+    }
+    tf.dispose([tokens, image, target, logits]);
+    await new Promise((r) => setImmediate(r));
+  }
+  return out;
+}
+
+export { predictModelMasks };
+
+/**
+ * Trains the lung-mask decoder on the project's masks (images with a mask of `maskClass`),
+ * with horizontal-flip augmentation from cached view-1 tokens, patient-grouped validation,
+ * and metrics (Dice, IoU, HD95) on validation masks mapped back to the original geometry.
+ */
+export function trainSegmenter(
+  project: ProjectStore,
+  opts: TrainSegmenterOptions = {},
+  ctl: RunControl = {},
+): Promise<TrainResult> {
+  return exclusive(project, async () => {
+    const maskClass = opts.maskClass ?? DEFAULT_MASK_CLASS;
+    const keep = opts.imageIds ? new Set(opts.imageIds) : null;
+    const withMask = project.listMasks(maskClass).filter((m) => !keep || keep.has(m.imageId));
+    if (withMask.length < 4)
+      throw new Error(`mask class '${maskClass}': need at least 4 masked images (have ${withMask.length})`);
+    const encoder = await getEncoder(project, opts);
+    const tfInfo = await initTf();
+    const seed = opts.seed ?? 0;
+    const run = project.saveRun({ kind: 'train-segment', status: 'running', config: { ...opts, maskClass } });
+    try {
+      const layers = segLevels(encoder.depth);
+      const ids = withMask.map((m) => m.imageId);
+      const inputs = new Map<number, Awaited<ReturnType<typeof modelInputFromFile>>>();
+      const loader = async (id: number) => {
+        if (!inputs.has(id))
+          inputs.set(id, await modelInputFromFile(project.imagePath(project.getImage(id)!), encoder.card));
+        return inputs.get(id)!.data;
+      };
+      const feat = await ensureFeatures(project, encoder, ids, loader, layers, [0, 1], ctl);
+      const t1 = performance.now();
+      const split = groupedSplit(
+        ids.map((id) => ({ id, group: project.getImage(id)!.patientId ?? `i:${id}`, label: 0 })),
+        opts.valFraction ?? 0.2,
+        seed,
+      );
+      const size = encoder.size;
+      const cfg: SegmenterConfig = {
+        size,
+        grid: size / encoder.card.arch.patch_size,
+        dim: encoder.dim,
+        levels: layers.length,
+        width: 64,
+        stem: opts.stem ?? false,
+        layers,
+        maskClass,
+        encoder: encoderInfo(encoder),
+        hyper: {
+          epochs: opts.epochs ?? 60,
+          lr: opts.lr ?? 2e-3,
+          batchSize: opts.batchSize ?? 8,
+          patience: opts.patience ?? 10,
+          seed,
+        },
+      };
+      const truth = new Map<number, { mask: Uint8Array; w: number; h: number }>();
+      const samples = async (list: number[], view: 0 | 1): Promise<Sample[]> => {
+        const lv = layers.map((l) => readFeatures(project, encoder.id, list, l, view));
+        const out: Sample[] = [];
+        for (let i = 0; i < list.length; i++) {
+          const id = list[i];
+          await loader(id);
+          const inp = inputs.get(id)!;
+          const m = project.getMask(id, maskClass)!;
+          const dm = await decodeMaskPng(m.png, `mask of image ${id}`);
+          truth.set(id, { mask: dm.data, w: dm.width, h: dm.height });
+          const ts = targetSide(cfg);
+          const tgt = maskToModel(dm.data, dm.width, dm.height, inp.geometry, ts);
+          const target = Float32Array.from(view === 1 ? flipMask(tgt, ts) : tgt);
+          const image = view === 1 ? flipInput(inp.data, size) : inp.data;
+          out.push({
+            id,
+            grid: tokenGrid(
+              lv.map((l) => l[i].data),
+              cfg.grid,
+              cfg.dim,
+            ),
+            image,
+            target,
+          });
+        }
+        return out;
+      };
+      const train = [...(await samples(split.train, 0)), ...(await samples(split.train, 1))];
+      const val = await samples(split.val, 0);
+      const head = segHead(cfg, seed);
+      const history: TrainResult['history'] = [];
+      const opt = tf.train.adam(cfg.hyper.lr);
+      const rand = mulberry32(seed);
+      let best = Number.POSITIVE_INFINITY;
+      let bestEpoch = -1;
+      let bestVals: Record<string, tf.Tensor> = {};
+      const evalLoss = (set: Sample[]) => {
+        let s = 0;
+        for (let i = 0; i < set.length; i += 8) {
+          const b = batchTensors(set.slice(i, i + 8), cfg);
+          s +=
+            tf.tidy(() => segLoss(head.forwardSeg(b.tokens, b.image, true), b.target).dataSync()[0]) *
+            Math.min(8, set.length - i);
+          tf.dispose([b.tokens, b.image, b.target]);
+        }
+        return s / Math.max(1, set.length);
+      };
+      try {
+        for (let epoch = 0; epoch < cfg.hyper.epochs; epoch++) {
+          const t0 = performance.now();
+          const order = shuffle([...train.keys()], rand);
+          let sum = 0;
+          let steps = 0;
+          for (let i = 0; i < order.length; i += cfg.hyper.batchSize) {
+            ctl.signal?.throwIfAborted();
+            const b = batchTensors(
+              order.slice(i, i + cfg.hyper.batchSize).map((k) => train[k]),
+              cfg,
+            );
+            const loss = opt.minimize(
+              () => segLoss(head.forwardSeg(b.tokens, b.image, true), b.target),
+              true,
+            )!;
+            sum += loss.dataSync()[0];
+            steps++;
+            tf.dispose([b.tokens, b.image, b.target, loss]);
+            await new Promise((r) => setImmediate(r));
+          }
+          const vl = val.length ? evalLoss(val) : sum / steps;
+          history.push({ epoch, trainLoss: sum / steps, valLoss: vl, ms: performance.now() - t0 });
+          ctl.onProgress?.({ phase: 'train', done: epoch + 1, total: cfg.hyper.epochs });
+          if (vl < best) {
+            best = vl;
+            bestEpoch = epoch;
+            tf.dispose(Object.values(bestVals));
+            bestVals = Object.fromEntries(Object.entries(head.vars).map(([k, v]) => [k, tf.clone(v)]));
+          } else if (epoch - bestEpoch >= cfg.hyper.patience) break;
+        }
+        for (const [k, v] of Object.entries(bestVals)) head.vars[k].assign(v);
+      } finally {
+        tf.dispose(Object.values(bestVals));
+        opt.dispose();
+      }
+      const t2 = performance.now();
+      const preds = await predictModelMasks(head, cfg, val);
+      const perImage = val.map((s, i) => {
+        const t = truth.get(s.id)!;
+        const g = inputs.get(s.id)!.geometry;
+        const pm = maskToOriginal(preds[i], size, g);
+        return {
+          imageId: s.id,
+          source: project.getImage(s.id)!.source,
+          ...maskMetrics(pm, t.mask, t.w, t.h),
+        };
+      });
+      const metrics = segReport(perImage);
+      ctl.signal?.throwIfAborted();
+      const timings = {
+        featuresMs: Math.round(feat.ms),
+        trainMs: Math.round(t2 - t1),
+        evalMs: Math.round(performance.now() - t2),
+      };
+      const saved = project.saveModel({
+        name: opts.name ?? `lung decoder ${new Date().toISOString().slice(0, 16)}`,
+        kind: 'segment',
+        head: 'segdecoder',
+        encoderId: encoder.id,
+        task: maskClass,
+        config: cfg as unknown as Record<string, unknown>,
+        metrics: metrics as unknown as Record<string, unknown>,
+        history,
+        weights: writeSafetensors(headWeights(head), { config: JSON.stringify(cfg) }),
+        runId: run.id,
+      });
+      disposeHead(head);
+      project.saveRun({
+        id: run.id,
+        kind: 'train-segment',
+        status: 'done',
+        modelId: saved.id,
+        metrics: metrics as unknown as Record<string, unknown>,
+        timings,
+      });
+      return {
+        modelId: saved.id,
+        runId: run.id,
+        head: 'segdecoder',
+        classes: [maskClass],
+        trainImages: split.train.length,
+        valImages: split.val.length,
+        metrics,
+        history,
+        timings,
+        features: { computed: feat.computed, cached: feat.cached },
+        backend: tfInfo.backend,
+        provider: encoder.provider,
+      };
+    } catch (e) {
+      project.saveRun({
+        id: run.id,
+        kind: 'train-segment',
+        status: ctl.signal?.aborted ? 'cancelled' : 'failed',
+        error: (e as Error).message,
+      });
+      throw e;
+    }
+  });
+}
+
+function flipMask(m: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(m.length);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) out[y * size + x] = m[y * size + size - 1 - x];
+  return out;
+}
+
+export function segReport(
+  perImage: Array<{
+    imageId?: number;
+    file?: string;
+    source?: string | null;
+    dice: number;
+    iou: number;
+    hd95: number;
+  }>,
+): SegmentMetrics {
+  const mean = (xs: number[]) => {
+    const v = xs.filter((x) => Number.isFinite(x));
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : Number.NaN;
+  };
+  const perSource: SegmentMetrics['perSource'] = {};
+  const groups = new Map<string, typeof perImage>();
+  for (const p of perImage)
+    groups.set(p.source ?? '(none)', [...(groups.get(p.source ?? '(none)') ?? []), p]);
+  for (const [k, g] of groups)
+    perSource[k] = {
+      n: g.length,
+      dice: mean(g.map((p) => p.dice)),
+      iou: mean(g.map((p) => p.iou)),
+      hd95: mean(g.map((p) => p.hd95)),
+    };
+  return {
+    n: perImage.length,
+    dice: mean(perImage.map((p) => p.dice)),
+    iou: mean(perImage.map((p) => p.iou)),
+    hd95: mean(perImage.map((p) => p.hd95)),
+    perImage: perImage.map(({ source: _s, ...rest }) => rest),
+    perSource,
+  };
+}
+
+/** A saved segmenter, ready to predict masks at original geometry. */
+export interface LoadedSegmenter {
+  config: SegmenterConfig;
+  /** Masks (0/255) at each image's original size, plus PNG bytes for the store. */
+  predictFiles(
+    encoder: Encoder,
+    files: string[],
+  ): Promise<Array<{ mask: Uint8Array; width: number; height: number }>>;
+  dispose(): void;
+}
+
+export function loadSegmenter(cfg: SegmenterConfig, weights: Uint8Array): LoadedSegmenter {
+  const head = segHead(cfg, 0);
+  loadHeadWeights(head, parseSafetensors(weights, 'segmenter weights').tensors);
+  return {
+    config: cfg,
+    async predictFiles(encoder, files) {
+      const out: Array<{ mask: Uint8Array; width: number; height: number }> = [];
+      for (let i = 0; i < files.length; i += encoder.batchSize) {
+        const inp = await Promise.all(
+          files.slice(i, i + encoder.batchSize).map((f) => modelInputFromFile(f, encoder.card)),
+        );
+        const feats = await computeFeatures(
+          encoder,
+          inp.map((x) => x.data),
+          cfg.layers,
+        );
+        const samples = inp.map((x, j) => ({
+          id: j,
+          image: x.data,
+          grid: tokenGrid(
+            cfg.layers.map((l) => feats[l][j].data),
+            cfg.grid,
+            cfg.dim,
+          ),
+        }));
+        const masks = await predictModelMasks(head, cfg, samples);
+        masks.forEach((m, j) =>
+          out.push({
+            mask: maskToOriginal(m, cfg.size, inp[j].geometry),
+            width: inp[j].width,
+            height: inp[j].height,
+          }),
+        );
+      }
+      return out;
+    },
+    dispose: () => disposeHead(head),
+  };
+}
+
+export { encodeGrayPng };
