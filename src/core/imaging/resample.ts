@@ -47,7 +47,7 @@ export function precomputeCoeffs(inSize: number, outSize: number): Coeffs {
  * as they do in Pillow.
  */
 export function resampleSquare(
-  src: ArrayLike<number>,
+  src: Uint8Array | Float32Array,
   w: number,
   h: number,
   side: number,
@@ -55,35 +55,43 @@ export function resampleSquare(
   offY: number,
   out: number,
 ): Float32Array {
-  const cx = precomputeCoeffs(side, out);
+  const c = precomputeCoeffs(side, out);
+  // Taps clipped to the image (padding contributes exact zeros), and where their weights start.
+  const first = new Int32Array(out);
+  const last = new Int32Array(out);
+  const wbase = new Int32Array(out);
+  for (let i = 0; i < out; i++) {
+    const min = c.bounds[i * 2];
+    first[i] = Math.max(min, offX) - offX;
+    last[i] = Math.min(min + c.bounds[i * 2 + 1], offX + w) - offX;
+    wbase[i] = i * c.ksize - min + offX;
+  }
+  const k = c.weights;
   const tmp = new Float32Array(h * out);
   for (let y = 0; y < h; y++) {
     const row = y * w;
+    const trow = y * out;
     for (let xx = 0; xx < out; xx++) {
-      const xmin = cx.bounds[xx * 2];
-      const n = cx.bounds[xx * 2 + 1];
-      const base = xx * cx.ksize;
+      const wb = wbase[xx];
       let s = 0;
-      const a = Math.max(xmin, offX);
-      const b = Math.min(xmin + n, offX + w);
-      for (let x = a; x < b; x++) s += src[row + x - offX] * cx.weights[base + x - xmin];
-      tmp[y * out + xx] = s;
+      for (let x = first[xx], e = last[xx]; x < e; x++) s += src[row + x] * k[wb + x];
+      tmp[trow + xx] = s;
     }
   }
-  const cy = precomputeCoeffs(side, out);
+  // Vertical pass row by row; each output still sums its taps in ascending y, as Pillow does.
   const dst = new Float32Array(out * out);
+  const acc = new Float64Array(out);
   for (let yy = 0; yy < out; yy++) {
-    const ymin = cy.bounds[yy * 2];
-    const n = cy.bounds[yy * 2 + 1];
-    const base = yy * cy.ksize;
-    const a = Math.max(ymin, offY);
-    const b = Math.min(ymin + n, offY + h);
-    const drow = yy * out;
-    for (let xx = 0; xx < out; xx++) {
-      let s = 0;
-      for (let y = a; y < b; y++) s += tmp[(y - offY) * out + xx] * cy.weights[base + y - ymin];
-      dst[drow + xx] = s;
+    const min = c.bounds[yy * 2];
+    const a = Math.max(min, offY);
+    const b = Math.min(min + c.bounds[yy * 2 + 1], offY + h);
+    acc.fill(0);
+    for (let y = a; y < b; y++) {
+      const wt = k[yy * c.ksize + y - min];
+      const trow = (y - offY) * out;
+      for (let xx = 0; xx < out; xx++) acc[xx] += tmp[trow + xx] * wt;
     }
+    dst.set(acc, yy * out);
   }
   return dst;
 }
