@@ -10,5 +10,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   ls: async () => (await import('./ls.ts')).command,
   export: async () => (await import('./export.ts')).command,
   doctor: async () => (await import('./doctor.ts')).command,
+  serve: async () => (await import('./serve.ts')).command,
   'al-sim': async () => (await import('./al-sim.ts')).command,
 };

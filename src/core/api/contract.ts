@@ -29,9 +29,14 @@ export type Result<K extends RequestName> = ApiRequests[K]['result'];
 /** Params after validation (defaults filled in): what implementations receive. */
 export type ParsedParams<K extends RequestName> = z.output<RS[K]['params']>;
 
-/** Lets `invoke('project.info')` omit params when none are required. */
-export type ParamsArg<K extends RequestName> =
-  object extends Params<K> ? [params?: Params<K>] : [params: Params<K>];
+type RequiredKeys<T> = { [P in keyof T]-?: undefined extends T[P] ? never : P }[keyof T];
+/** Lets `invoke('project.info')` omit params when none are required (empty strict objects have
+ * an index signature of `never`, hence the `string extends keyof` case). */
+export type ParamsArg<K extends RequestName> = string extends keyof Params<K>
+  ? [params?: Params<K>]
+  : [RequiredKeys<Params<K>>] extends [never]
+    ? [params?: Params<K>]
+    : [params: Params<K>];
 
 export type Unsubscribe = () => void;
 

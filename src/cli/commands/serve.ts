@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiService } from '../../core/api/service.ts';
+import { httpUrls } from '../../core/api/urls.ts';
+import { newToken } from '../../server/auth.ts';
+import { checkHost, startServer } from '../../server/server.ts';
+import { nodeWorkerSpawner } from '../../worker/spawn-node.ts';
+import { type Command, EXIT_OK, UsageError } from '../types.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+function parsePort(v: string | boolean | undefined): number {
+  if (v === undefined) return 4312;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`--port must be an integer 0..65535 (0 = any free port), got '${v}'`);
+  return n;
+}
+
+export const command: Command = {
+  name: 'serve',
+  usage: 'spcxr serve DIR [--port P] [--host 127.0.0.1] [--renderer DIR]',
+  summary:
+    'Serve the full app for a browser on 127.0.0.1 only, for the project in DIR. Prints the URL with a ' +
+    'one-time random token on stdout; every request needs that token. Stops on Ctrl-C.',
+  async run({ positionals, flags, io }) {
+    if (positionals.length !== 1) throw new UsageError('expected exactly one project folder');
+    const port = parsePort(flags.port);
+    let host: string;
+    try {
+      host = checkHost(typeof flags.host === 'string' ? flags.host : undefined);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const dir = path.resolve(positionals[0]);
+    const rendererDir = path.resolve(
+      typeof flags.renderer === 'string' ? flags.renderer : path.join(repoRoot, 'dist/renderer'),
+    );
+    const version = (
+      JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }
+    ).version;
+    const service = new ApiService({
+      shell: 'serve',
+      urls: httpUrls,
+      spawnWorker: nodeWorkerSpawner(),
+      lockedProject: dir,
+      modelsDir: path.join(repoRoot, 'resources/models'),
+      version,
+    });
+    await service.invoke('project.open', { path: dir });
+    const token = newToken();
+    const server = await startServer({ service, token, rendererDir, port, host });
+    // The one line with the token: stdout, so scripts and the e2e harness can read it.
+    process.stdout.write(`${server.url}\n`);
+    io.err(`serving ${dir} at http://${host}:${server.port}/ (renderer: ${rendererDir})`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    io.err('stopping');
+    await server.close();
+    service.close();
+    return { json: { ok: true, port: server.port }, exitCode: EXIT_OK };
+  },
+};
