@@ -52,6 +52,8 @@ export class EditorController {
   view = $state<View>({ scale: 1, x: 0, y: 0 });
   loading = $state(false);
   rawState = $state<'none' | 'loading' | 'ready' | 'error'>('none');
+  /** Mask area in pixels, shown to the user (and read by the end-to-end tests). */
+  maskArea = $state(0);
 
   private stage: EditorStage | null = null;
   private mask: MaskLayer | null = null;
@@ -122,6 +124,14 @@ export class EditorController {
     this.mask.invalidateAll();
     this.stage?.setMask(this.mask.canvas);
     this.stage?.setMaskOpacity(this.opacity);
+    this.countArea();
+  }
+
+  private countArea(): void {
+    const d = this.map?.data;
+    let n = 0;
+    if (d) for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
+    this.maskArea = n;
   }
 
   async switchMaskClass(name: string): Promise<void> {
@@ -331,6 +341,7 @@ export class EditorController {
     const diff = trimDiff(diffFromSnapshot(before, map, this.strokeRect));
     if (!diff) return;
     edits.recordApplied({ kind: 'mask', imageId: this.detail.id, maskClass: this.maskClass, diff });
+    this.countArea();
   }
 
   /** Undo/redo of a mask edit: write the bytes if it belongs to what is on screen. */
@@ -338,5 +349,6 @@ export class EditorController {
     if (!this.map || !this.mask || c.imageId !== this.detail?.id || c.maskClass !== this.maskClass) return;
     writeRect(this.map, c.diff.rect, c.diff.after);
     this.mask.invalidate(c.diff.rect);
+    this.countArea();
   }
 }

@@ -1,6 +1,7 @@
 /** Subscribes the app state to the API's events (jobs, counts, labels, models). */
 import { api } from './api.ts';
 import { app, refreshProject } from './state.svelte.ts';
+import { onJobDone } from './suggest.ts';
 
 export function subscribeEvents(): () => void {
   const offs = [
@@ -29,6 +30,7 @@ export function subscribeEvents(): () => void {
           progress: { ...j.progress, done: j.progress.total },
         };
       if (d.kind === 'import') app.labelsVersion++;
+      if (d.kind === 'suggest') onJobDone(d.jobId);
       void refreshProject();
     }),
     api.on('job.failed', (f) => {

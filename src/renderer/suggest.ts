@@ -2,6 +2,15 @@
 import { api } from './api.ts';
 import { app } from './state.svelte.ts';
 
+/** The suggestion job started by the last "Next", if any: when it finishes, Next runs again. */
+let waitingOn: string | null = null;
+
+export function onJobDone(jobId: string): void {
+  if (jobId !== waitingOn) return;
+  waitingOn = null;
+  void nextSuggestion();
+}
+
 export async function nextSuggestion(): Promise<void> {
   try {
     const exclude = app.currentId !== null ? [app.currentId] : undefined;
@@ -13,10 +22,11 @@ export async function nextSuggestion(): Promise<void> {
       reason:
         r.suggestion?.reason ??
         (r.jobId
-          ? 'Computing suggestions… press Next again in a moment.'
+          ? 'Computing suggestions… this opens the next image as soon as they are ready.'
           : 'Nothing left to suggest: every image is labelled.'),
     };
     app.suggestion = r.suggestion;
+    waitingOn = r.suggestion ? null : r.jobId;
     if (r.suggestion) {
       app.currentId = r.suggestion.imageId;
       app.view = 'editor';

@@ -1,0 +1,118 @@
+/**
+ * Figures that need the real app and server: click → first paint of an image, and grid
+ * scrolling over thousands of images against a peer (a plain, non-virtualised grid).
+ */
+import { launch } from '../test/e2e/harness.ts';
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+const STAMP_INPUT = `
+  for (const t of ['dblclick', 'keydown']) document.addEventListener(t, () => { window.__spcxrClick = performance.now(); }, true);
+`;
+
+export async function benchOpen(url: string, n = 20): Promise<void> {
+  const { page, close } = await launch();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('.tile img', { timeout: 60_000 });
+    await page.evaluate(STAMP_INPUT);
+    const count = () =>
+      page.evaluate(() => ((window as { __spcxrOpen?: number[] }).__spcxrOpen ?? []).length);
+    await page.locator('.tile').first().dblclick();
+    await page.waitForFunction(() => ((window as { __spcxrOpen?: number[] }).__spcxrOpen ?? []).length >= 1);
+    for (let i = 1; i < n; i++) {
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction(
+        (k) => ((window as { __spcxrOpen?: number[] }).__spcxrOpen ?? []).length > k,
+        i - 1,
+        { timeout: 30_000 },
+      );
+    }
+    const times = await page.evaluate(() => (window as unknown as { __spcxrOpen: number[] }).__spcxrOpen);
+    const size = await page.evaluate(
+      () => document.querySelector('[data-testid="image-name"]')?.parentElement?.textContent ?? '',
+    );
+    console.log(
+      `open image (click/key → first paint), n=${times.length} (${(await count()) === times.length ? 'all' : 'some'} sample images, e.g. ${/\d+×\d+/.exec(size)?.[0] ?? '?'}): first=${times[0].toFixed(0)} ms p50=${pct(times, 50).toFixed(0)} ms p95=${pct(times, 95).toFixed(0)} ms`,
+    );
+    console.log(
+      `open goal < 150 ms: ${pct(times, 50) < 150 ? 'MET (median)' : 'NOT MET'}; p95 ${pct(times, 95) < 150 ? 'MET' : 'NOT MET'}`,
+    );
+  } finally {
+    await close();
+  }
+}
+
+/** Scrolls a scroller by `step` px per frame for `frames` frames; returns frame intervals. */
+const SCROLL = `async (sel, frames, step) => {
+  const el = document.querySelector(sel);
+  const iv = [];
+  let last = 0;
+  await new Promise((resolve) => {
+    let f = 0;
+    const tick = (ts) => {
+      if (last) iv.push(ts - last);
+      last = ts;
+      el.scrollTop += step;
+      if (++f < frames) requestAnimationFrame(tick); else resolve();
+    };
+    requestAnimationFrame(tick);
+  });
+  return iv;
+}`;
+
+export async function benchGrid(url: string, frames = 300, step = 60): Promise<void> {
+  const { page, close } = await launch();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('.tile img', { timeout: 60_000 });
+    const total = await page.evaluate(() => document.querySelector('.bulk span')?.textContent ?? '');
+    const report = (name: string, iv: number[]) => {
+      const mean = iv.reduce((a, b) => a + b, 0) / iv.length;
+      const fps = 1000 / mean;
+      console.log(
+        `grid ${name}: ${total.trim()} — ${fps.toFixed(1)} fps mean, p95 frame ${pct(iv, 95).toFixed(1)} ms, worst ${Math.max(...iv).toFixed(0)} ms`,
+      );
+      return fps;
+    };
+    const app = report(
+      'app (virtualised)',
+      await page.evaluate(`(${SCROLL})('.scroller', ${frames}, ${step})`),
+    );
+    // Peer: the same thumbnails in a plain CSS grid with every tile in the DOM.
+    const ids: number[] = await page.evaluate(async () => {
+      const out: number[] = [];
+      for (let offset = 0; ; offset += 1000) {
+        const r = await fetch('/api/invoke/images.list', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ offset, limit: 1000 }),
+        });
+        const j = await r.json();
+        out.push(...j.result.items.map((i: { id: number }) => i.id));
+        if (out.length >= j.result.total) return out;
+      }
+    });
+    await page.evaluate((list) => {
+      document.body.innerHTML = `<div id="peer" style="height:100vh;overflow-y:auto;display:grid;grid-template-columns:repeat(auto-fill,150px);gap:8px">${list
+        .map(
+          (id) =>
+            `<div style="height:172px"><img src="/media/thumbnail/${id}" loading="lazy" width="142" height="142"><div>${id}</div></div>`,
+        )
+        .join('')}</div>`;
+    }, ids);
+    await page.waitForTimeout(1000);
+    const peer = report(
+      `peer (all ${ids.length} tiles in the DOM)`,
+      await page.evaluate(`(${SCROLL})('#peer', ${frames}, ${step})`),
+    );
+    console.log(
+      `grid fps ratio app/peer = ${(app / peer).toFixed(2)}; goal ≥ 50 fps: ${app >= 50 ? 'MET' : 'NOT MET'}`,
+    );
+  } finally {
+    await close();
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * End-to-end harness: a real project made with the CLI from the bundled sample, a real
+ * `spcxr serve` process, and Debian's headless Chromium driven by playwright-core.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const artifacts = path.join(repoRoot, 'test-artifacts');
+const bin = path.join(repoRoot, 'bin/spcxr.mjs');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function cli(args: string[]): string {
+  return execFileSync(process.execPath, [bin, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** The renderer bundle must exist (npm's `prepare` builds it); build it once if missing. */
+export function ensureRendererBuilt(): void {
+  if (fs.existsSync(path.join(repoRoot, 'dist/renderer/index.html'))) return;
+  execFileSync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'src/renderer/vite.config.ts',
+    ],
+    {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    },
+  );
+}
+
+/**
+ * A temp copy of the sample project: `spcxr init` + `spcxr import --manifest`. Labels are
+ * kept for only `keepLabels` images per class so that active learning has work to suggest.
+ */
+export function makeSampleProject(keepLabels = Number.POSITIVE_INFINITY): { dir: string; tmp: string } {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spcxr-e2e-'));
+  const sample = path.join(repoRoot, 'sample');
+  fs.cpSync(path.join(sample, 'images'), path.join(tmp, 'images'), { recursive: true });
+  const lines = fs.readFileSync(path.join(sample, 'manifest.csv'), 'utf8').trim().split('\n');
+  const header = lines[0].split(',');
+  const li = header.indexOf('label');
+  const seen = new Map<string, number>();
+  const rows = lines.slice(1).map((line) => {
+    const cols = line.split(',');
+    const label = cols[li] ?? '';
+    const n = (seen.get(label) ?? 0) + 1;
+    seen.set(label, n);
+    if (label && n > keepLabels) cols[li] = '';
+    return cols.join(',');
+  });
+  fs.writeFileSync(path.join(tmp, 'manifest.csv'), [lines[0], ...rows].join('\n') + '\n');
+  const dir = path.join(tmp, 'project');
+  cli(['init', dir, '--classes', 'normal,pneumonia', '--json']);
+  cli(['import', dir, '--manifest', path.join(tmp, 'manifest.csv'), '--json']);
+  return { dir, tmp };
+}
+
+export interface Served {
+  url: string;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `spcxr serve DIR --port 0` and waits for the URL (with its token) it prints. */
+export async function serve(dir: string, timeoutMs = 60_000): Promise<Served> {
+  // SPCXR_SERVE_CMD runs the suite against another build of the server (e.g. a packaged app):
+  // the project folder is appended to it.
+  const custom = process.env.SPCXR_SERVE_CMD?.split(' ').filter(Boolean);
+  const [cmd, ...args] = custom?.length
+    ? [...custom, dir]
+    : [process.execPath, bin, 'serve', dir, '--port', '0'];
+  const proc = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`spcxr serve printed no URL within ${timeoutMs} ms:\n${log}`)),
+      timeoutMs,
+    );
+    const onData = (b: Buffer) => {
+      log += b.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`spcxr serve exited with ${code}:\n${log}`));
+    });
+  });
+  return {
+    url,
+    proc,
+    stop: () =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+        setTimeout(() => proc.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+/** Debian's Chromium with a fresh profile; `close` also deletes the profile. */
+export async function launch(
+  viewport = { width: 1400, height: 900 },
+): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spcxr-chrome-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    viewport,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Collects page errors so a spec can assert the UI raised none. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+}

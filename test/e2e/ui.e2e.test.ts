@@ -1,0 +1,254 @@
+/**
+ * The six user journeys of issue 6, in one headless Chromium session against a real
+ * `spcxr serve` on a temp copy of the sample project. Screenshots go to test-artifacts/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { decode } from 'fast-png';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensureRendererBuilt,
+  launch,
+  makeSampleProject,
+  type Served,
+  serve,
+  shot,
+  watchErrors,
+} from './harness.ts';
+
+let served: Served;
+let closeBrowser: (() => Promise<void>) | undefined;
+let page: Page;
+let project: { dir: string; tmp: string };
+let errors: string[];
+const dirs: string[] = [];
+
+/** Calls the API from inside the page, with the page's session cookie. */
+async function invoke<T = unknown>(name: string, params: unknown = {}): Promise<T> {
+  const reply = await page.evaluate(
+    async ([n, p]) => {
+      const r = await fetch(`/api/invoke/${n}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(p),
+      });
+      return r.json();
+    },
+    [name, params] as const,
+  );
+  if (!reply.ok) throw new Error(`${name}: ${JSON.stringify(reply.error)}`);
+  return reply.result as T;
+}
+
+async function maskPixels(imageId: number): Promise<number> {
+  const m = await invoke<{ mask: { encoding: string; data: string } | null }>('masks.get', {
+    imageId,
+    maskClass: 'lung',
+  });
+  if (!m.mask) return 0;
+  const bytes = Buffer.from(m.mask.data, 'base64');
+  const data = m.mask.encoding === 'png' ? (decode(bytes).data as Uint8Array) : bytes;
+  let n = 0;
+  for (const v of data) if (v) n++;
+  return n;
+}
+
+const area = async () => Number(await page.getByTestId('mask-area').getAttribute('data-area'));
+const saved = () => page.waitForSelector('[data-testid="autosave"][data-state="saved"]', { timeout: 30_000 });
+
+/** A job failure shows as an alert banner; fail at once with its text instead of timing out. */
+async function noAlert(what: string) {
+  const alert = page.getByRole('alert');
+  if (await alert.isVisible()) throw new Error(`${what}: the UI reports ${await alert.innerText()}`);
+}
+
+async function canvasBox() {
+  const box = await page.getByTestId('canvas').boundingBox();
+  if (!box) throw new Error('canvas not visible');
+  return box;
+}
+
+async function drag(from: [number, number], to: [number, number], button: 'left' | 'right' = 'left') {
+  const b = await canvasBox();
+  await page.mouse.move(b.x + b.width * from[0], b.y + b.height * from[1]);
+  await page.mouse.down({ button });
+  for (let k = 1; k <= 10; k++) {
+    const t = k / 10;
+    await page.mouse.move(
+      b.x + b.width * (from[0] + (to[0] - from[0]) * t),
+      b.y + b.height * (from[1] + (to[1] - from[1]) * t),
+    );
+  }
+  await page.mouse.up({ button });
+}
+
+beforeAll(async () => {
+  ensureRendererBuilt();
+  project = makeSampleProject(8);
+  dirs.push(project.tmp);
+  served = await serve(project.dir);
+  const l = await launch({ width: 1400, height: 900 });
+  closeBrowser = l.close;
+  page = l.page;
+  errors = watchErrors(page);
+  await page.goto(served.url);
+});
+
+afterAll(async () => {
+  await closeBrowser?.();
+  await served?.stop();
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('SPCXR Studio UI, end to end', () => {
+  it('1 opens the project and uses the grid (filter, multi-select, bulk label, undo)', async () => {
+    await page.waitForSelector('.tile img', { timeout: 60_000 });
+    await shot(page, '1-grid');
+    await page.getByRole('button', { name: 'Project' }).click();
+    await page.waitForSelector('[data-testid="project-card"]');
+    expect(await page.getByTestId('project-card').innerText()).toMatch(/16 of 40 images labelled/);
+    await shot(page, '1-home');
+    await page.getByRole('button', { name: 'Images' }).click();
+
+    await page.getByLabel('Filter by status').selectOption('unlabelled');
+    await page.waitForFunction(
+      () => document.querySelectorAll('.tile[data-status="unlabelled"]').length === 24,
+    );
+    expect(await page.locator('.tile[data-status="labelled"]').count()).toBe(0);
+    const tiles = page.locator('.tile');
+    await tiles.nth(0).click();
+    await tiles.nth(2).click({ modifiers: ['Shift'] });
+    await expect.poll(() => page.locator('.tile.sel').count()).toBe(3);
+    await page.keyboard.press('1');
+    await saved();
+    const labelled = await invoke<{ total: number }>('images.list', { label: 'normal', limit: 1 });
+    expect(labelled.total).toBe(11);
+    await shot(page, '1-grid-bulk-labelled');
+    await page.keyboard.press('Control+z');
+    await saved();
+    expect((await invoke<{ total: number }>('images.list', { label: 'normal', limit: 1 })).total).toBe(8);
+    await page.getByLabel('Filter by status').selectOption({ label: 'any' });
+    expect(errors).toEqual([]);
+  });
+
+  it('2 opens an image, changes window/level, labels with a key', async () => {
+    await page.locator('.tile').nth(20).dblclick();
+    await page.waitForFunction(() => ((window as { __spcxrOpen?: number[] }).__spcxrOpen ?? []).length > 0);
+    const name = await page.getByTestId('image-name').innerText();
+    const before = await page.getByLabel('Window preset').locator('option').first().innerText();
+    await drag([0.5, 0.5], [0.7, 0.6], 'right');
+    await expect
+      .poll(() => page.getByLabel('Window preset').locator('option').first().innerText(), { timeout: 20_000 })
+      .not.toBe(before);
+    await page.keyboard.press('2');
+    await expect.poll(() => page.getByTestId('current-label').innerText()).toMatch(/pneumonia/);
+    await saved();
+    const list = await invoke<{ items: { name: string; label: string | null }[] }>('images.list', {
+      search: name,
+      limit: 5,
+    });
+    expect(list.items.find((i) => i.name === name)?.label).toBe('pneumonia');
+    await shot(page, '2-viewer-windowed-labelled');
+    expect(errors).toEqual([]);
+  });
+
+  it('3 draws a mask, erases, undoes and redoes, and finds it all saved after a reload', async () => {
+    const id = await page.evaluate(() =>
+      Number(document.querySelector('.editor')?.getAttribute('data-image-id')),
+    );
+    await page.keyboard.press('b');
+    await page.getByLabel('Brush size').fill('24');
+    await page.getByLabel('Brush size').press('Enter');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await drag([0.35, 0.4], [0.65, 0.45]);
+    const painted = await area();
+    expect(painted).toBeGreaterThan(1000);
+    await page.keyboard.press('e');
+    await drag([0.5, 0.3], [0.5, 0.6]);
+    const erased = await area();
+    expect(erased).toBeLessThan(painted);
+    await page.keyboard.press('Control+z');
+    expect(await area()).toBe(painted);
+    await page.keyboard.press('Control+y');
+    expect(await area()).toBe(erased);
+    await saved();
+    expect(await maskPixels(id)).toBe(erased);
+    await shot(page, '3-mask-drawn-erased');
+
+    await page.reload();
+    await page.waitForSelector('.tile img', { timeout: 60_000 });
+    await page.locator(`.tile[data-id="${id}"]`).dblclick();
+    await expect.poll(area, { timeout: 20_000 }).toBe(erased);
+    await expect.poll(() => page.getByTestId('current-label').innerText()).toMatch(/pneumonia/);
+    await shot(page, '3-after-reload');
+    expect(errors).toEqual([]);
+  });
+
+  it('4 trains a classifier and shows its metrics', async () => {
+    await page.getByRole('button', { name: 'Training' }).click();
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.waitForSelector('[data-testid="model-detail"], [role="alert"]', { timeout: 300_000 });
+    await noAlert('training');
+    await expect
+      .poll(() => page.getByTestId('model-list').innerText(), { timeout: 30_000 })
+      .toMatch(/auc|accuracy/i);
+    const detail = await page.getByTestId('model-detail').innerText();
+    expect(detail).toMatch(/Confusion matrix/);
+    await shot(page, '4-training');
+    expect(errors).toEqual([]);
+  }, 400_000);
+
+  it('5 follows Next and accepts a suggestion', async () => {
+    await page.getByRole('button', { name: 'Images' }).click();
+    const before = await invoke<{ counts: { labelled: number } }>('project.info');
+    await page.getByRole('button', { name: /Next/ }).first().click();
+    await page.waitForSelector('[data-testid="al-reason"]', { timeout: 120_000 });
+    // The first request may start a suggestion job; ask again until one is ready.
+    await expect
+      .poll(
+        async () => {
+          await noAlert('suggestions');
+          if (await page.getByTestId('suggestion').isVisible()) return true;
+          await page.getByRole('button', { name: /Next/ }).first().click();
+          return false;
+        },
+        { timeout: 180_000, interval: 3000 },
+      )
+      .toBe(true);
+    expect(await page.getByTestId('al-reason').innerText()).toMatch(/\w{4,}/);
+    await shot(page, '5-suggestion');
+    await page.keyboard.press('a');
+    await expect
+      .poll(async () => (await invoke<{ counts: { labelled: number } }>('project.info')).counts.labelled, {
+        timeout: 30_000,
+      })
+      .toBe(before.counts.labelled + 1);
+    expect(errors).toEqual([]);
+  }, 400_000);
+
+  it('6 exports labels as CSV and masks as PNG', async () => {
+    await page.getByRole('button', { name: 'Export…' }).click();
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await page.waitForSelector('[data-testid="export-result"]', { timeout: 60_000 });
+    const text = await page.getByTestId('export-result').innerText();
+    const csvPath = /to (\S+)/.exec(text)?.[1] ?? '';
+    const csvFile = fs.statSync(csvPath).isDirectory()
+      ? path.join(csvPath, fs.readdirSync(csvPath).find((f) => f.endsWith('.csv'))!)
+      : csvPath;
+    expect(fs.readFileSync(csvFile, 'utf8')).toMatch(/pneumonia/);
+    await shot(page, '6-export');
+    await page.getByLabel(/Masks as PNG/).check();
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('export-result').innerText(), { timeout: 60_000 })
+      .not.toBe(text);
+    const maskDir = /to (\S+)/.exec(await page.getByTestId('export-result').innerText())?.[1] ?? '';
+    const pngs = fs.readdirSync(maskDir, { recursive: true }).filter((f) => String(f).endsWith('.png'));
+    expect(pngs.length).toBeGreaterThan(0);
+    await page.keyboard.press('?');
+    await shot(page, '6-help-overlay');
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+  });
+});
