@@ -17,29 +17,40 @@ const F2_053 = 16819;
 const F2_562 = 20995;
 const F3_072 = 25172;
 
-const descale = (x: number, n: number) => Math.floor((x + 2 ** (n - 1)) / 2 ** n);
-
 const ws = new Float64Array(64);
+const deq = new Float64Array(64);
 
-/** One 1-D pass over 8 values at stride `st` starting at `o`; writes 8 outputs via `put`. */
-function pass(v: (k: number) => number, put: (k: number, x: number) => void, shift: number): void {
-  let z2 = v(2);
-  let z3 = v(6);
+/**
+ * One 1-D 8-point pass: reads src[o + k·st], writes dst[o2 + k·st2] = descale(·) + add.
+ * Plain array arithmetic (no closures) keeps this hot loop fast.
+ */
+function pass(
+  src: Float64Array,
+  o: number,
+  st: number,
+  dst: Float64Array | Int32Array,
+  o2: number,
+  st2: number,
+  shift: number,
+  add: number,
+): void {
+  let z2 = src[o + 2 * st];
+  let z3 = src[o + 6 * st];
   let z1 = (z2 + z3) * F0_541;
   let tmp2 = z1 - z3 * F1_847;
   let tmp3 = z1 + z2 * F0_765;
-  z2 = v(0);
-  z3 = v(4);
+  z2 = src[o];
+  z3 = src[o + 4 * st];
   let tmp0 = (z2 + z3) * 2 ** CONST_BITS;
   let tmp1 = (z2 - z3) * 2 ** CONST_BITS;
   const tmp10 = tmp0 + tmp3;
   const tmp13 = tmp0 - tmp3;
   const tmp11 = tmp1 + tmp2;
   const tmp12 = tmp1 - tmp2;
-  tmp0 = v(7);
-  tmp1 = v(5);
-  tmp2 = v(3);
-  tmp3 = v(1);
+  tmp0 = src[o + 7 * st];
+  tmp1 = src[o + 5 * st];
+  tmp2 = src[o + 3 * st];
+  tmp3 = src[o + st];
   z1 = tmp0 + tmp3;
   z2 = tmp1 + tmp2;
   z3 = tmp0 + tmp2;
@@ -57,14 +68,16 @@ function pass(v: (k: number) => number, put: (k: number, x: number) => void, shi
   tmp1 += z2 + z4;
   tmp2 += z2 + z3;
   tmp3 += z1 + z4;
-  put(0, descale(tmp10 + tmp3, shift));
-  put(7, descale(tmp10 - tmp3, shift));
-  put(1, descale(tmp11 + tmp2, shift));
-  put(6, descale(tmp11 - tmp2, shift));
-  put(2, descale(tmp12 + tmp1, shift));
-  put(5, descale(tmp12 - tmp1, shift));
-  put(3, descale(tmp13 + tmp0, shift));
-  put(4, descale(tmp13 - tmp0, shift));
+  const half = 2 ** (shift - 1);
+  const div = 2 ** shift;
+  dst[o2] = Math.floor((tmp10 + tmp3 + half) / div) + add;
+  dst[o2 + 7 * st2] = Math.floor((tmp10 - tmp3 + half) / div) + add;
+  dst[o2 + st2] = Math.floor((tmp11 + tmp2 + half) / div) + add;
+  dst[o2 + 6 * st2] = Math.floor((tmp11 - tmp2 + half) / div) + add;
+  dst[o2 + 2 * st2] = Math.floor((tmp12 + tmp1 + half) / div) + add;
+  dst[o2 + 5 * st2] = Math.floor((tmp12 - tmp1 + half) / div) + add;
+  dst[o2 + 3 * st2] = Math.floor((tmp13 + tmp0 + half) / div) + add;
+  dst[o2 + 4 * st2] = Math.floor((tmp13 - tmp0 + half) / div) + add;
 }
 
 /**
@@ -73,23 +86,7 @@ function pass(v: (k: number) => number, put: (k: number, x: number) => void, shi
  */
 export function idctIslow(coef: Int32Array, q: Int32Array, out: Int32Array, precision: number): void {
   const pass1 = precision > 8 ? 1 : 2;
-  const center = 2 ** (precision - 1);
-  for (let c = 0; c < 8; c++) {
-    pass(
-      (k) => coef[k * 8 + c] * q[k * 8 + c],
-      (k, x) => {
-        ws[k * 8 + c] = x;
-      },
-      CONST_BITS - pass1,
-    );
-  }
-  for (let r = 0; r < 8; r++) {
-    pass(
-      (k) => ws[r * 8 + k],
-      (k, x) => {
-        out[r * 8 + k] = x + center;
-      },
-      CONST_BITS + pass1 + 3,
-    );
-  }
+  for (let i = 0; i < 64; i++) deq[i] = coef[i] * q[i];
+  for (let c = 0; c < 8; c++) pass(deq, c, 8, ws, c, 8, CONST_BITS - pass1, 0);
+  for (let r = 0; r < 8; r++) pass(ws, r * 8, 1, out, r * 8, 1, CONST_BITS + pass1 + 3, 2 ** (precision - 1));
 }
