@@ -112,7 +112,7 @@ export class ApiService {
   }
 
   /** Validates, runs and validates again. Throws ApiError only. */
-  async invoke<K extends RequestName>(name: K, params: unknown): Promise<Result<K>> {
+  async invoke<K extends RequestName>(name: K, params?: unknown): Promise<Result<K>> {
     const schema = requestSchemas[name];
     if (!schema) throw new ApiError('not_found', `unknown request '${String(name)}'`);
     const parsed = schema.params.safeParse(params ?? {});
