@@ -12,4 +12,5 @@ export const commands: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor.ts')).command,
   serve: async () => (await import('./serve.ts')).command,
   'al-sim': async () => (await import('./al-sim.ts')).command,
+  suggest: async () => (await import('./suggest.ts')).command,
 };

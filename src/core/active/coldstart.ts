@@ -112,7 +112,7 @@ export function kmeans(
   rows: readonly number[],
   k: number,
   rand: () => number,
-  iters = 15,
+  iters = 10,
 ): { centers: Float32Array; labels: Int32Array } {
   const centers = new Float32Array(k * dim);
   const d2 = new Float64Array(rows.length).fill(Number.POSITIVE_INFINITY);

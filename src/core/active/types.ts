@@ -72,6 +72,8 @@ export interface SuggestInput {
   minLabelsForModel?: number;
   /** Hybrid: size of the uncertain candidate pool as a multiple of n (default 10). */
   hybridPoolFactor?: number;
+  /** Width of the random projection distances are measured in (default 64; ≥ dim = exact). */
+  distanceDims?: number;
 }
 
 export type ReasonCode =

@@ -97,3 +97,35 @@ export function rankBelow(values: ArrayLike<number>, v: number): number {
   for (let i = 0; i < values.length; i++) if (values[i] < v) c++;
   return c / values.length;
 }
+
+/** Width the distance-based strategies work in: enough for neighbourhoods, cheap for 5,000 × 1,000 pairs. */
+export const DISTANCE_DIMS = 64;
+
+/**
+ * Seeded Gaussian random projection to `k` dims (Johnson–Lindenstrauss): distances are kept up
+ * to a small distortion while k-means and k-center get `dim / k` times cheaper. Identity if dim ≤ k.
+ */
+export function project(x: Float32Array, dim: number, k: number, seed = 7): { x: Float32Array; dim: number } {
+  if (dim <= k) return { x, dim };
+  const r = rng(seed);
+  const m = new Float32Array(dim * k);
+  const s = 1 / Math.sqrt(k);
+  for (let i = 0; i < m.length; i++) {
+    const u = Math.max(r(), 1e-12);
+    m[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r()) * s;
+  }
+  const n = x.length / dim;
+  const out = new Float32Array(n * k);
+  const acc = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    acc.fill(0);
+    for (let j = 0; j < dim; j++) {
+      const v = x[i * dim + j];
+      if (v === 0) continue;
+      const o = j * k;
+      for (let c = 0; c < k; c++) acc[c] += v * m[o + c];
+    }
+    for (let c = 0; c < k; c++) out[i * k + c] = acc[c];
+  }
+  return { x: out, dim: k };
+}

@@ -1,0 +1,82 @@
+import { suggestForProject } from '../../core/active/project.ts';
+import type { ActiveTask, StrategyName } from '../../core/active/types.ts';
+import { openProject } from '../../core/store/index.ts';
+import { releaseEncoders } from '../../core/train/engine.ts';
+import { type Command, EXIT_OK, UsageError } from '../types.ts';
+
+const STRATEGIES: StrategyName[] = ['hybrid', 'uncertainty', 'diversity', 'random'];
+const TASKS: ActiveTask[] = ['classify', 'segment'];
+
+export const command: Command = {
+  name: 'suggest',
+  usage:
+    'spcxr suggest DIR [--n 10] [--strategy hybrid|uncertainty|diversity|random] [--task classify|segment] [--encoder DIR] [--serve] [--no-train] [--json]',
+  summary:
+    'Which images to label next, and why. Computes missing features and (with enough labels) a classifier; with no labels it falls back to cold start and says so.',
+  async run({ positionals, flags, io }) {
+    if (positionals.length !== 1) throw new UsageError('expected exactly one project folder');
+    const n = flags.n === undefined ? 10 : Number(flags.n);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`--n must be a positive integer, got '${flags.n}'`);
+    const strategy = String(flags.strategy ?? 'hybrid') as StrategyName;
+    if (!STRATEGIES.includes(strategy))
+      throw new UsageError(`unknown --strategy '${strategy}' (${STRATEGIES.join(', ')})`);
+    const task = String(flags.task ?? 'classify') as ActiveTask;
+    if (!TASKS.includes(task)) throw new UsageError(`unknown --task '${task}' (classify, segment)`);
+    const store = openProject(positionals[0]);
+    try {
+      const r = await suggestForProject(
+        store,
+        {
+          task,
+          strategy,
+          n,
+          encoderDir: typeof flags.encoder === 'string' ? flags.encoder : undefined,
+          train: flags['no-train'] !== true,
+          markServed: flags.serve === true,
+        },
+        { onProgress: (p) => io.progress(p.phase, p.done, p.total) },
+      );
+      if (r.fallback) io.err(`note: ${r.fallback}`);
+      if (r.trained) io.err(`trained classifier model ${r.modelId} on ${r.labelled} labels`);
+      io.out(
+        `${r.suggestions.length} suggestions (${r.used}${r.used !== r.requested ? `, asked for ${r.requested}` : ''}) from ${r.candidates} unlabelled images, ${r.labelled} labelled`,
+      );
+      r.suggestions.forEach((s, i) => {
+        const pre = s.prefill ? `  [${s.prefill.label} ${Math.round(s.prefill.confidence * 100)} %]` : '';
+        io.out(`${String(i + 1).padStart(3)}. #${s.imageNumber} ${s.originalPath}${pre}\n     ${s.reason}`);
+      });
+      return {
+        json: {
+          ok: true,
+          requested: r.requested,
+          strategy: r.used,
+          fallback: r.fallback ?? null,
+          task,
+          labelled: r.labelled,
+          candidates: r.candidates,
+          deferred: r.deferredCount,
+          modelId: r.modelId,
+          trained: r.trained,
+          ms: r.ms,
+          suggestions: r.suggestions.map((s) => ({
+            imageId: s.imageNumber,
+            path: s.path,
+            originalPath: s.originalPath,
+            reason: s.reason,
+            reasonCode: s.reasonCode,
+            strategy: s.strategy,
+            score: s.score,
+            deferred: s.deferred,
+            prefill: s.prefill ?? null,
+            prefillMask: s.prefillMask ?? null,
+          })),
+        },
+        exitCode: EXIT_OK,
+      };
+    } finally {
+      store.close();
+      await releaseEncoders();
+    }
+  },
+};

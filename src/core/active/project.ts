@@ -1,0 +1,171 @@
+import { ensureFeatures, readFeatures } from '../model/features.ts';
+import type { RunControl } from '../model/types.ts';
+import { DEFAULT_MASK_CLASS, DEFAULT_TASK, type ProjectStore } from '../store/types.ts';
+import { type ClassifierConfig, loadClassifier, scoreCached } from '../train/classifier.ts';
+import { trainClassifier } from '../train/classify.ts';
+import { getEncoder, projectInputLoader } from '../train/engine.ts';
+import { suggest } from './suggest.ts';
+import type {
+  ActiveTask,
+  ClassProbs,
+  MaskStats,
+  ServeHistory,
+  StrategyName,
+  Suggestion,
+  SuggestResult,
+} from './types.ts';
+
+export interface ProjectSuggestOptions {
+  task?: ActiveTask;
+  strategy?: StrategyName;
+  n?: number;
+  /** Label task name in the store (default 'default'); masks use `maskClass` (default 'lung'). */
+  labelTask?: string;
+  maskClass?: string;
+  encoderDir?: string;
+  /** Train a classifier when none matches the current labels (default true). */
+  train?: boolean;
+  /** Record the returned images as served, so the next pass offers others first. */
+  markServed?: boolean;
+  seed?: number;
+  /** Probability maps of a segmentation model, when one exists (see mask-probs.ts). */
+  maskStats?: (imageIds: number[]) => Promise<Map<number, MaskStats> | null>;
+}
+
+export interface ProjectSuggestion extends Suggestion {
+  imageNumber: number;
+  /** Where the pixels are read from (managed copy or referenced original). */
+  path: string;
+  /** The file the image was imported from. */
+  originalPath: string;
+}
+
+export interface ProjectSuggestResult extends Omit<SuggestResult, 'suggestions'> {
+  suggestions: ProjectSuggestion[];
+  labelled: number;
+  modelId: number | null;
+  /** True when this call trained the classifier it used. */
+  trained: boolean;
+  ms: { features: number; model: number; suggest: number };
+}
+
+/** Enough labels for the engine's classifier: two classes present and four images. */
+function canTrain(counts: Map<string, number>): boolean {
+  const present = [...counts.values()].filter((c) => c > 0);
+  return present.length >= 2 && present.reduce((a, b) => a + b, 0) >= 4;
+}
+
+/**
+ * A suggestion pass over a project: computes missing features, uses (or trains, when labels
+ * changed since) the newest classifier, and returns explained suggestions with image paths.
+ */
+export async function suggestForProject(
+  store: ProjectStore,
+  o: ProjectSuggestOptions = {},
+  ctl: RunControl = {},
+): Promise<ProjectSuggestResult> {
+  const task = o.task ?? 'classify';
+  const labelTask = o.labelTask ?? DEFAULT_TASK;
+  const maskClass = o.maskClass ?? DEFAULT_MASK_CLASS;
+  const images = store.listImages({ status: 'active', task: labelTask, limit: 1e9 }).items;
+  if (images.length === 0) throw new Error(`project ${store.dir} has no images; run 'spcxr import' first`);
+  const ids = images.map((i) => i.id);
+  const classes = store.listClasses('image', labelTask).map((c) => c.name);
+  const masked = new Set(store.listMasks(maskClass).map((m) => m.imageId));
+  const labelledIdx = new Set<number>();
+  const counts = new Map(classes.map((c) => [c, 0]));
+  images.forEach((im, i) => {
+    if (task === 'segment' ? masked.has(im.id) : im.label !== null && classes.includes(im.label))
+      labelledIdx.add(i);
+    if (im.label !== null && counts.has(im.label)) counts.set(im.label, counts.get(im.label)! + 1);
+  });
+
+  const t0 = performance.now();
+  const encoder = await getEncoder(store, { encoderDir: o.encoderDir });
+  await ensureFeatures(store, encoder, ids, projectInputLoader(store, encoder), ['pooled'], [0], ctl);
+  const feats = readFeatures(store, encoder.id, ids, 'pooled');
+  const dim = feats[0].data.length;
+  const embeddings = new Float32Array(ids.length * dim);
+  feats.forEach((f, i) => {
+    embeddings.set(f.data, i * dim);
+  });
+  const t1 = performance.now();
+
+  let classProbs: ClassProbs | undefined;
+  let maskStats: (MaskStats | null)[] | undefined;
+  let modelId: number | null = null;
+  let trained = false;
+  const strategy = o.strategy ?? 'hybrid';
+  const needsModel = strategy === 'hybrid' || strategy === 'uncertainty';
+  if (task === 'classify' && labelledIdx.size > 0 && needsModel && canTrain(counts)) {
+    let row = store.listModels({ kind: 'classify', task: labelTask, encoderId: encoder.id }).at(-1) ?? null;
+    const newest = store.getLabels(labelTask).reduce((m, l) => (l.updatedAt > m ? l.updatedAt : m), '');
+    if ((!row || row.createdAt < newest) && o.train !== false) {
+      const r = await trainClassifier(
+        store,
+        { task: labelTask, head: 'linear', encoderDir: o.encoderDir },
+        ctl,
+      );
+      row = store.getModel(r.modelId);
+      trained = true;
+    }
+    if (row) {
+      const weights = store.getModelWeights(row.id);
+      if (!weights) throw new Error(`model ${row.id} has no stored weights`);
+      const m = loadClassifier(row.config as unknown as ClassifierConfig, weights);
+      try {
+        const rows = scoreCached(store, m, ids);
+        classProbs = { classes: m.config.classes, probs: Float32Array.from(rows.flat()) };
+        modelId = row.id;
+      } finally {
+        m.dispose();
+      }
+    }
+  } else if (task === 'segment' && labelledIdx.size > 0 && needsModel && o.maskStats) {
+    const stats = await o.maskStats(ids.filter((_, i) => !labelledIdx.has(i)));
+    if (stats) maskStats = ids.map((id) => stats.get(id) ?? null);
+  }
+  const t2 = performance.now();
+
+  const history = new Map<string, ServeHistory>();
+  for (const a of store.getAlState(ids)) {
+    history.set(String(a.imageId), {
+      servedAt: a.lastServedAt ? Date.parse(a.lastServedAt) : undefined,
+      skippedAt: a.lastSkippedAt ? Date.parse(a.lastSkippedAt) : undefined,
+      skipCount: a.skippedCount,
+    });
+  }
+  const res = suggest({
+    pool: { ids: ids.map(String), dim, embeddings, sources: images.map((i) => i.source) },
+    labelled: labelledIdx,
+    task,
+    strategy,
+    n: o.n ?? 10,
+    classProbs,
+    maskStats,
+    history,
+    seed: o.seed,
+  });
+  if (res.used === 'coldstart' && task === 'classify' && labelledIdx.size > 0 && !canTrain(counts)) {
+    const have = [...counts].map(([c, n]) => `${c} ${n}`).join(', ');
+    res.fallback = `a classifier needs labels of two classes and four images (have ${have}): cold start picks typical images from unlabelled groups`;
+  } else if (res.used === 'coldstart' && task === 'segment' && labelledIdx.size > 0 && needsModel) {
+    res.fallback =
+      'no segmentation model probabilities yet: cold start picks typical images from unmasked groups';
+  }
+  if (o.markServed) for (const s of res.suggestions) store.markServed(Number(s.imageId));
+  const t3 = performance.now();
+  return {
+    ...res,
+    suggestions: res.suggestions.map((s) => ({
+      ...s,
+      imageNumber: Number(s.imageId),
+      path: store.imagePath(images[s.index]),
+      originalPath: images[s.index].originalPath,
+    })),
+    labelled: labelledIdx.size,
+    modelId,
+    trained,
+    ms: { features: Math.round(t1 - t0), model: Math.round(t2 - t1), suggest: Math.round(t3 - t2) },
+  };
+}
