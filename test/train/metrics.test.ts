@@ -37,7 +37,10 @@ describe('classification metrics', () => {
     expect(m.specificity).toBeCloseTo(2 / 3);
     expect(m.f1).toBeCloseTo(4 / 6);
     expect(m.accuracy).toBeCloseTo(4 / 6);
-    expect(youdenThreshold([0.1, 0.2, 0.8, 0.9], [false, false, true, true])).toBe(0.8);
+    // separable: the cut sits midway between 0.2 and 0.8, not on a sample
+    expect(youdenThreshold([0.1, 0.2, 0.8, 0.9], [false, false, true, true])).toBeCloseTo(0.5);
+    // 0.3 (neg) above 0.25 (pos): J = 0.5 at cuts 0.175 and 0.6 → the lower of the two (median)
+    expect(youdenThreshold([0.1, 0.25, 0.3, 0.9], [false, true, false, true])).toBeCloseTo(0.175);
   });
 
   it('ECE: two bins by hand', () => {

@@ -12,5 +12,8 @@ export const commands: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor.ts')).command,
   serve: async () => (await import('./serve.ts')).command,
   'al-sim': async () => (await import('./al-sim.ts')).command,
+  train: async () => (await import('./train.ts')).command,
+  predict: async () => (await import('./predict.ts')).command,
+  eval: async () => (await import('./eval.ts')).command,
   suggest: async () => (await import('./suggest.ts')).command,
 };

@@ -111,20 +111,26 @@ export function atThreshold(
   };
 }
 
-/** The threshold maximising Youden's J (sensitivity + specificity − 1); ties → the larger one. */
+/**
+ * The threshold maximising Youden's J (sensitivity + specificity − 1). Candidates are the
+ * midpoints between consecutive distinct scores (a cut never sits on a sample); when several
+ * maximise J, the median one (the middle of the optimal range, not its edge).
+ */
 export function youdenThreshold(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
-  const cands = [...new Set(Array.from(scores))].sort((a, b) => a - b);
-  let best = 0.5;
+  const u = [...new Set(Array.from(scores))].sort((a, b) => a - b);
+  if (u.length < 2) return u[0] ?? 0.5;
+  const cands = u.slice(1).map((v, i) => (u[i] + v) / 2);
   let bestJ = -Infinity;
+  let best: number[] = [];
   for (const t of cands) {
     const m = atThreshold(scores, positive, t);
     const j = (m.sensitivity || 0) + (m.specificity || 0) - 1;
-    if (j >= bestJ) {
+    if (j > bestJ + 1e-12) {
       bestJ = j;
-      best = t;
-    }
+      best = [t];
+    } else if (Math.abs(j - bestJ) <= 1e-12) best.push(t);
   }
-  return best;
+  return best[Math.floor((best.length - 1) / 2)];
 }
 
 /**

@@ -391,13 +391,13 @@ export function loadSegmenter(cfg: SegmenterConfig, weights: Uint8Array): Loaded
           ),
         }));
         const masks = await predictModelMasks(head, cfg, samples);
-        masks.forEach((m, j) =>
+        for (let j = 0; j < masks.length; j++) {
           out.push({
-            mask: maskToOriginal(m, cfg.size, inp[j].geometry),
+            mask: maskToOriginal(masks[j], cfg.size, inp[j].geometry),
             width: inp[j].width,
             height: inp[j].height,
-          }),
-        );
+          });
+        }
       }
       return out;
     },

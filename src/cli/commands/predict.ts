@@ -1,0 +1,27 @@
+import { openProject } from '../../core/store/index.ts';
+import { predict } from '../../core/train/index.ts';
+import { type Command, EXIT_OK, UsageError } from '../types.ts';
+import { engineFlags, num, progressTo } from './engine-args.ts';
+
+export const command: Command = {
+  name: 'predict',
+  usage: 'spcxr predict DIR [--model ID] [--encoder DIR] [--ep NAME] [--json]',
+  summary:
+    "Score the project's images with a model (default: the newest) and store the predictions, apart from labels.",
+  async run({ positionals, flags, io }) {
+    const [dir] = positionals;
+    if (!dir) throw new UsageError('missing project folder');
+    const store = openProject(dir);
+    try {
+      const r = await predict(
+        store,
+        { ...engineFlags(flags), modelId: num(flags.model, 'model', true) },
+        { onProgress: progressTo(io) },
+      );
+      io.out(`model ${r.modelId} (${r.kind}): scored ${r.scored} images in ${(r.ms / 1000).toFixed(1)} s`);
+      return { json: { ok: true, ...r }, exitCode: EXIT_OK };
+    } finally {
+      store.close();
+    }
+  },
+};

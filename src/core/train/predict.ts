@@ -1,0 +1,108 @@
+import { encodeGrayPng } from '../imaging/index.ts';
+import { ensureFeatures } from '../model/features.ts';
+import type { RunControl } from '../model/types.ts';
+import type { ModelRow, PredictionWrite, ProjectStore } from '../store/types.ts';
+import { initTf } from './backend.ts';
+import { type ClassifierConfig, loadClassifier, scoreCached } from './classifier.ts';
+import { getEncoder, projectInputLoader } from './engine.ts';
+import { loadSegmenter, type SegmenterConfig } from './segment.ts';
+import type { EngineOptions, PredictOptions, PredictResult } from './types.ts';
+
+/** The requested model, or the project's newest; with its weights. Errors say what is missing. */
+export function openModel(project: ProjectStore, modelId?: number): { row: ModelRow; weights: Uint8Array } {
+  const row = modelId !== undefined ? project.getModel(modelId) : project.listModels().at(-1);
+  if (!row)
+    throw new Error(
+      modelId !== undefined
+        ? `model ${modelId} not found in ${project.dir}`
+        : `project ${project.dir} has no trained model; run 'spcxr train' first`,
+    );
+  const weights = project.getModelWeights(row.id);
+  if (!weights) throw new Error(`model ${row.id} has no stored weights`);
+  return { row, weights };
+}
+
+/** The encoder for a model; refuses one the model was not trained on (its features differ). */
+export async function encoderForModel(project: ProjectStore, row: ModelRow, o: EngineOptions) {
+  const encoder = await getEncoder(project, o);
+  if (encoder.id !== row.encoderId) {
+    throw new Error(
+      `model ${row.id} was trained on encoder ${row.encoderId.slice(0, 12)}…, but the current encoder (${encoder.dir}) is ${encoder.id.slice(0, 12)}…; retrain or pass --encoder`,
+    );
+  }
+  return encoder;
+}
+
+/**
+ * Scores project images with a model and stores the predictions (kept apart from labels):
+ * class probabilities for classifiers, masks at the original geometry for segmenters.
+ */
+export async function predict(
+  project: ProjectStore,
+  opts: PredictOptions = {},
+  ctl: RunControl = {},
+): Promise<PredictResult> {
+  const t0 = performance.now();
+  await initTf();
+  const { row, weights } = openModel(project, opts.modelId);
+  const encoder = await encoderForModel(project, row, opts);
+  const ids = opts.imageIds ?? project.listImages({ status: 'active', limit: 1e9 }).items.map((i) => i.id);
+  if (row.kind === 'classify') {
+    const m = loadClassifier(row.config as unknown as ClassifierConfig, weights);
+    try {
+      await ensureFeatures(
+        project,
+        encoder,
+        ids,
+        projectInputLoader(project, encoder),
+        [m.config.layer],
+        [0],
+        ctl,
+      );
+      const CHUNK = 1000;
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        ctl.signal?.throwIfAborted();
+        const part = ids.slice(i, i + CHUNK);
+        const probs = scoreCached(project, m, part);
+        project.putPredictions(
+          row.id,
+          part.map((imageId, j) => ({
+            imageId,
+            probs: Object.fromEntries(m.config.classes.map((c, k) => [c, probs[j][k]])),
+          })),
+        );
+        ctl.onProgress?.({ phase: 'predict', done: Math.min(ids.length, i + CHUNK), total: ids.length });
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      m.dispose();
+    }
+  } else {
+    const s = loadSegmenter(row.config as unknown as SegmenterConfig, weights);
+    try {
+      for (let i = 0; i < ids.length; i += encoder.batchSize) {
+        ctl.signal?.throwIfAborted();
+        const part = ids.slice(i, i + encoder.batchSize);
+        const masks = await s.predictFiles(
+          encoder,
+          part.map((id) => project.imagePath(project.getImage(id)!)),
+        );
+        const writes: PredictionWrite[] = [];
+        for (let j = 0; j < part.length; j++)
+          writes.push({
+            imageId: part[j],
+            mask: await encodeGrayPng(masks[j].mask, masks[j].width, masks[j].height),
+          });
+        project.putPredictions(row.id, writes);
+        ctl.onProgress?.({
+          phase: 'predict',
+          done: Math.min(ids.length, i + part.length),
+          total: ids.length,
+        });
+      }
+    } finally {
+      s.dispose();
+    }
+  }
+  return { modelId: row.id, kind: row.kind, scored: ids.length, ms: Math.round(performance.now() - t0) };
+}
