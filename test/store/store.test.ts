@@ -172,6 +172,17 @@ describe('project store', () => {
     expect(store.integrityCheck().errors[0].imageId).toBe(id);
   });
 
+  it('warns about orphan files left by an interrupted import, without failing', () => {
+    addFake(store, 1);
+    const orphan = path.join(store.dir, managedPath(sha(2), 'png'));
+    mkdirSync(path.dirname(orphan), { recursive: true });
+    writeFileSync(orphan, 'x');
+    const r = store.integrityCheck();
+    expect(r.ok).toBe(true);
+    expect(r.warnings.map((w) => w.kind)).toEqual(['orphan_files']);
+    expect(r.warnings[0].message).toMatch(/1 file\(s\) under images/);
+  });
+
   it('deletes images with their annotations, cached features and managed copy', () => {
     const a = addFake(store, 1);
     const b = addFake(store, 2);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { seedClasses } from './classes.ts';
 import { now, openDb, Statements } from './db.ts';
@@ -92,19 +92,6 @@ export function openProject(dir: string, opts: OpenProjectOptions = {}): Project
     if (e instanceof ProjectError) throw e;
     throw new ProjectError(abs, (e as Error).message);
   }
-}
-
-/** Lists the managed files on disk (for orphan cleanup after an interrupted import). */
-export function listManagedFiles(dir: string): string[] {
-  const root = path.join(path.resolve(dir), IMAGES_DIR);
-  if (!existsSync(root)) return [];
-  const out: string[] = [];
-  for (const sub of readdirSync(root)) {
-    const d = path.join(root, sub);
-    if (!statSync(d).isDirectory()) continue;
-    for (const f of readdirSync(d)) out.push(path.join(IMAGES_DIR, sub, f));
-  }
-  return out;
 }
 
 /** Where a managed copy lives, relative to the project folder: images/ab/<sha256>.<ext>. */

@@ -1,7 +1,7 @@
-import { statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Statements } from './db.ts';
-import type { IntegrityProblem, IntegrityReport } from './types.ts';
+import { IMAGES_DIR, type IntegrityProblem, type IntegrityReport } from './types.ts';
 
 /**
  * Database structure, foreign keys, and the files the rows point at. A managed copy that is
@@ -23,6 +23,7 @@ export function integrityCheck(st: Statements, dir: string): IntegrityReport {
     });
   }
   let checkedImages = 0;
+  const stored = new Set<string>();
   if (errors.length === 0) {
     const rows = st
       .get('SELECT id, original_path, stored_path, file_size FROM images')
@@ -34,6 +35,7 @@ export function integrityCheck(st: Statements, dir: string): IntegrityReport {
     }>;
     for (const r of rows) {
       checkedImages++;
+      if (r.stored_path) stored.add(path.normalize(r.stored_path));
       const file = r.stored_path ? path.join(dir, r.stored_path) : r.original_path;
       let size = -1;
       try {
@@ -60,5 +62,29 @@ export function integrityCheck(st: Statements, dir: string): IntegrityReport {
       }
     }
   }
+  if (errors.length === 0) {
+    const orphans = orphanFiles(dir, stored);
+    if (orphans.length) {
+      warnings.push({
+        kind: 'orphan_files',
+        message: `${orphans.length} file(s) under ${IMAGES_DIR}/ belong to no image (left by an interrupted import; the next import of the same file reuses them), e.g. ${orphans[0]}`,
+      });
+    }
+  }
   return { ok: errors.length === 0, errors, warnings, checkedImages, ms: Math.round(performance.now() - t0) };
+}
+
+/** Files under images/ that no row points at: copies and temp files of a killed import. */
+function orphanFiles(dir: string, stored: Set<string>): string[] {
+  const root = path.join(dir, IMAGES_DIR);
+  const out: string[] = [];
+  if (!existsSync(root)) return out;
+  for (const sub of readdirSync(root, { withFileTypes: true })) {
+    if (!sub.isDirectory()) continue;
+    for (const f of readdirSync(path.join(root, sub.name))) {
+      const rel = path.join(IMAGES_DIR, sub.name, f);
+      if (!stored.has(rel)) out.push(rel);
+    }
+  }
+  return out;
 }

@@ -43,8 +43,18 @@ export class Project implements ProjectStore {
     this.features = new FeatureCache(dir);
   }
 
+  /**
+   * Write transaction, BEGIN IMMEDIATE: it takes the write lock up front, so a second process
+   * (the CLI next to the app) waits on busy_timeout instead of failing halfway with
+   * SQLITE_BUSY_SNAPSHOT. Inside another transaction it becomes a savepoint.
+   */
   private tx<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** Several reads that must see one snapshot (counts, a page and its total). */
+  private read<T>(fn: () => T): T {
+    return this.db.transaction(fn).deferred();
   }
 
   transaction<T>(fn: () => T): T {
@@ -59,7 +69,7 @@ export class Project implements ProjectStore {
   addImage = (img: NewImage) => this.tx(() => images.addImage(this.st, img));
   findImageBySha = (sha256: string) => images.findImageBySha(this.st, sha256);
   getImage = (id: number) => images.getImage(this.st, id);
-  listImages = (opts?: ListOptions) => this.tx(() => images.listImages(this.st, opts));
+  listImages = (opts?: ListOptions) => this.read(() => images.listImages(this.st, opts));
   imagePath = (img: ImageRow) => (img.storedPath ? path.join(this.dir, img.storedPath) : img.originalPath);
   updateImage: ProjectStore['updateImage'] = (id, patch) =>
     this.tx(() => images.updateImage(this.st, id, patch));
@@ -134,10 +144,10 @@ export class Project implements ProjectStore {
     );
   }
 
-  counts = () => this.tx(() => counts(this.st));
+  counts = () => this.read(() => counts(this.st));
 
   integrityCheck(): IntegrityReport {
-    const report = this.tx(() => integrityCheck(this.st, this.dir));
+    const report = this.read(() => integrityCheck(this.st, this.dir));
     try {
       for (const m of this.features.quickCheck()) {
         report.warnings.push({ kind: 'features', message: `feature cache: ${m} (delete cache/ to rebuild)` });

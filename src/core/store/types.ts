@@ -329,7 +329,7 @@ export interface ProjectCounts {
 }
 
 export interface IntegrityProblem {
-  kind: 'sqlite' | 'foreign_key' | 'missing_file' | 'missing_reference' | 'features';
+  kind: 'sqlite' | 'foreign_key' | 'missing_file' | 'missing_reference' | 'orphan_files' | 'features';
   message: string;
   imageId?: number;
   path?: string;
