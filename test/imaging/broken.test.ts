@@ -58,3 +58,13 @@ describe('broken inputs are refused with a clear reason naming the file', () => 
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
   });
 });
+
+describe('decodeBuffer', () => {
+  it('accepts a plain Uint8Array (not a Buffer) and a DICOM without extension', async () => {
+    const bytes = new Uint8Array(
+      await readFile(path.join(brokenDir, '../dicom/nih_00000061_012_mono2_8bit.dcm')),
+    );
+    const img = await decodeBuffer(bytes, 'no-extension');
+    expect([img.format, img.width, img.height, img.meta.viewPosition]).toEqual(['dicom', 256, 256, 'PA']);
+  });
+});
