@@ -73,3 +73,14 @@ export function isRequestName(name: string): name is RequestName {
 export function isEventName(name: string): name is EventName {
   return (EVENT_NAMES as readonly string[]).includes(name);
 }
+
+/** Electron-only extras on the preload bridge (dialogs, menu commands), outside the contract. */
+export const SHELL_CHANNELS = {
+  chooseFolder: 'spcxr-shell:choose-folder',
+  chooseImages: 'spcxr-shell:choose-images',
+  menu: 'spcxr-shell:menu',
+} as const;
+
+/** Commands the native menu sends to the renderer. */
+export const MENU_COMMANDS = ['new-project', 'open-project', 'import', 'export', 'help', 'next'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];

@@ -18,6 +18,14 @@ export type EventMessage = z.infer<typeof EventMessage>;
 export interface SpcxrBridge {
   invoke(name: string, params: unknown): Promise<Reply>;
   on(event: string, listener: (payload: unknown) => void): () => void;
+  /** Electron only: the real path of a dropped File (webUtils.getPathForFile). */
+  pathForFile?(file: File): string;
+  /** Electron only: native folder picker (new/open project); null when cancelled. */
+  chooseFolder?(opts?: { title?: string; create?: boolean }): Promise<string | null>;
+  /** Electron only: native picker for image files and folders to import. */
+  chooseImages?(): Promise<string[]>;
+  /** Electron only: commands from the native menu ('open-project', 'import', 'help', ...). */
+  onMenu?(listener: (command: string) => void): () => void;
 }
 
 /** HTTP paths of `spcxr serve`. */
