@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,20 @@ describe('spcxr CLI', () => {
     expect(j.onnxruntimeBackends.map((b) => b.name)).toContain('cpu');
     expect(j.database).toMatchObject({ ok: true, images: 40 });
     expect('webgpuAdapter' in j).toBe(true);
+    const models = path.join(tmp, 'models');
+    cpSync(path.join(REPO, 'test/fixtures/models'), models, { recursive: true });
+    const good = cli('doctor', '--models', models, '--json');
+    expect(good.code).toBe(0);
+    expect(good.json()).toMatchObject({ ok: true, models: [{ ok: true }] });
+    const w = path.join(models, 'vit-micro/weights.safetensors');
+    const bytes = readFileSync(w);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(w, bytes);
+    const tampered = cli('doctor', '--models', models, '--json');
+    expect(tampered.code).toBe(1);
+    const m = (tampered.json() as { models: Array<{ ok: boolean; error: string }> }).models[0];
+    expect(m.ok).toBe(false);
+    expect(m.error).toMatch(/weights\.safetensors: sha256 mismatch/);
     const bad = cli('doctor', path.join(tmp, 'not-a-project'), '--json');
     expect(bad.code).toBe(1);
     expect(bad.json()).toMatchObject({ ok: false, database: { ok: false } });
