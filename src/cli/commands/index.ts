@@ -16,4 +16,5 @@ export const commands: Record<string, () => Promise<Command>> = {
   predict: async () => (await import('./predict.ts')).command,
   eval: async () => (await import('./eval.ts')).command,
   suggest: async () => (await import('./suggest.ts')).command,
+  demo: async () => (await import('./demo.ts')).command,
 };
