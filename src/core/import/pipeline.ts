@@ -25,6 +25,7 @@ export function emptyResult(): ImportResult {
     classesAdded: [],
     skipped: [],
     failed: [],
+    cancelled: false,
     ms: 0,
   };
 }
@@ -80,7 +81,7 @@ export async function importItems(
     if (n) opts.onProgress?.(done, items.length);
   };
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !opts.signal?.aborted) {
       const index = next++;
       const item = items[index];
       try {
@@ -106,6 +107,7 @@ export async function importItems(
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   tick(writer.finish());
+  result.cancelled = done < items.length;
   result.ms = Math.round(performance.now() - t0);
   return result;
 }

@@ -36,6 +36,8 @@ export interface ImportOptions {
   /** Thumbnail longest side in pixels. */
   thumbSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Stops taking new files; what was committed stays, the result says `cancelled`. */
+  signal?: AbortSignal;
 }
 
 export interface ImportResult {
@@ -53,5 +55,7 @@ export interface ImportResult {
   /** Files in walked folders that are not images (README, CSV…): reported, not imported. */
   skipped: ImportFailure[];
   failed: ImportFailure[];
+  /** True when `signal` aborted the import before every file was handled. */
+  cancelled: boolean;
   ms: number;
 }
