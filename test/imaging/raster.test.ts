@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import {
   probeFile,
   renderDisplay,
 } from '../../src/core/imaging/index.ts';
-import { cxrRoot, python, readCsv } from './helpers.ts';
+import { cxrRoot, dicomRoot, python, readCsv } from './helpers.ts';
 
 function sample<T>(rows: T[], n: number): T[] {
   const step = Math.max(1, Math.floor(rows.length / n));
@@ -106,4 +107,24 @@ sys.stdout.buffer.write(len(png).to_bytes(4, 'big') + png + l + len(png16).to_by
     const small = await sharp(await makeThumbnail(new Uint8Array(50 * 20), 50, 20)).metadata();
     expect([small.width, small.height]).toEqual([50, 20]);
   });
+});
+
+describe('medical JPEG streams saved as .jpg files', () => {
+  async function codestream(dicomFile: string): Promise<Uint8Array> {
+    const { dicomParser } = await import('../../src/core/imaging/dicom/parse.ts');
+    const ds = dicomParser.parseDicom(readFileSync(path.join(dicomRoot, dicomFile)));
+    const el = ds.elements.x7fe00010;
+    return dicomParser.readEncapsulatedPixelDataFromFragments(ds, el, 0, el.fragments!.length);
+  }
+
+  for (const f of ['share/JPGExtended_NM_12bit.dcm', 'share/IM-0001_CT_jpeg_lossless_multiwindow.dcm']) {
+    it(`${f}: the bare JPEG decodes to the DICOM's stored values`, async () => {
+      const dcm = await decodeFile(path.join(dicomRoot, f));
+      const jpg = await decodeBuffer(await codestream(f), 'stream.jpg');
+      expect([jpg.format, jpg.width, jpg.height]).toEqual(['jpeg', dcm.width, dcm.height]);
+      expect(jpg.raw).toBeInstanceOf(Uint16Array);
+      expect(Array.from(jpg.raw)).toEqual(Array.from(dcm.raw));
+      expect(jpg.windows[0].name).toBe('min–max');
+    });
+  }
 });

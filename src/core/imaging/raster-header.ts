@@ -6,6 +6,8 @@ export interface RasterHeader {
   height: number;
   bitDepth: number;
   colour: boolean;
+  /** JPEG only: the SOF marker's process number (0 baseline, 1 extended, 2 progressive, 3 lossless). */
+  sof?: number;
 }
 
 /** PNG IHDR: always the first chunk, at a fixed offset. */
@@ -44,6 +46,7 @@ export function jpegHeader(b: Uint8Array, file: string): RasterHeader {
         height: (b[p + 5] << 8) | b[p + 6],
         width: (b[p + 7] << 8) | b[p + 8],
         colour: b[p + 9] >= 3,
+        sof: m - 0xc0,
       };
     }
     if (m === 0xda || m === 0xd9 || len < 2) break;

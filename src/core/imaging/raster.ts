@@ -1,6 +1,8 @@
 import sharp, { type OutputInfo } from 'sharp';
+import { decodeJpegLossless } from './dicom/codecs.ts';
+import { decodeJpegGray } from './dicom/jpeg12.ts';
 import { checkDimensions } from './limits.ts';
-import { jpegHeader, pngHeader } from './raster-header.ts';
+import { jpegHeader, pngHeader, type RasterHeader } from './raster-header.ts';
 import { type DecodedImage, IMAGE_LIMITS, ImageDecodeError, type WindowPreset } from './types.ts';
 
 /**
@@ -36,6 +38,41 @@ export function rangeWindow(lo: number, hi: number, name: string): WindowPreset 
   return { center: (lo + hi + 1) / 2, width: Math.max(1, hi - lo + 1), name };
 }
 
+/**
+ * JPEG files that libjpeg's 8-bit build cannot read but medical exports contain: 12-bit DCT
+ * (own decoder) and lossless process 14 (jpeg-lossless-decoder-js). Grey only.
+ */
+function decodeMedicalJpeg(bytes: Uint8Array, file: string, h: RasterHeader): DecodedImage {
+  if (h.colour) throw new ImageDecodeError(file, `unsupported JPEG: ${h.bitDepth}-bit colour`);
+  let raw: Uint16Array | Uint8Array;
+  try {
+    if (h.sof === 3) {
+      const f = decodeJpegLossless(bytes);
+      raw = f.bytesPerSample === 2 ? new Uint16Array(f.bytes.slice().buffer) : f.bytes;
+    } else {
+      raw = decodeJpegGray(bytes).samples;
+    }
+  } catch (e) {
+    throw new ImageDecodeError(file, `corrupt or truncated JPEG: ${(e as Error).message}`);
+  }
+  const [lo, hi] = minMax(raw);
+  const top = 2 ** h.bitDepth - 1;
+  return {
+    format: 'jpeg',
+    width: h.width,
+    height: h.height,
+    raw,
+    storedRange: [0, top],
+    rescaleSlope: 1,
+    rescaleIntercept: 0,
+    voiLuts: [],
+    windows: [rangeWindow(lo, hi, 'min–max'), rangeWindow(0, top, 'full range')],
+    invert: false,
+    meta: { bitsStored: h.bitDepth, bitsAllocated: h.bitDepth > 8 ? 16 : 8 },
+    warnings: [],
+  };
+}
+
 /** Decodes PNG or JPEG through sharp (libvips) into stored luminance at the file's bit depth. */
 export async function decodeRaster(
   bytes: Uint8Array,
@@ -44,6 +81,7 @@ export async function decodeRaster(
 ): Promise<DecodedImage> {
   const h = kind === 'png' ? pngHeader(bytes, file) : jpegHeader(bytes, file);
   checkDimensions(file, h.width, h.height);
+  if (kind === 'jpeg' && (h.bitDepth > 8 || h.sof === 3)) return decodeMedicalJpeg(bytes, file, h);
   const sixteen = kind === 'png' && h.bitDepth === 16;
   let pipe = sharp(bytes, { limitInputPixels: IMAGE_LIMITS.maxPixels });
   if (kind === 'jpeg') pipe = pipe.autoOrient();

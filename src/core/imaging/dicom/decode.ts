@@ -24,6 +24,9 @@ const COLOUR = new Set([
 /** Checks that make a dataset an image we can hold, before any pixel buffer is allocated. */
 function validate(ds: DataSet, a: PixelAttrs, file: string): void {
   if (!ds.elements.x7fe00010) {
+    if (ds.elements.x7fe00008 || ds.elements.x7fe00009) {
+      throw new ImageDecodeError(file, 'unsupported Float/Double Pixel Data (7FE0,0008/0009)');
+    }
     const sop = ds.string('x00080016');
     throw new ImageDecodeError(file, `not an image: ${sopClassName(sop)} has no Pixel Data`);
   }
