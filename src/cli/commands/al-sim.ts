@@ -44,6 +44,9 @@ export const command: Command = {
     for (const k of ['budget', 'batch', 'start'] as const)
       if (flags[k] !== undefined) overrides[k] = int(flags[k], k, 1);
     if (flags.lambda !== undefined) overrides.lambda = Number(flags.lambda);
+    const hs = flags['hybrid-select'];
+    if (hs !== undefined && hs !== 'cluster' && hs !== 'kcenter')
+      throw new UsageError('--hybrid-select must be cluster or kcenter');
     const results: Record<string, unknown> = {};
     for (const d of datasets as SimDatasetName[]) {
       io.err(`al-sim: ${d} with encoder ${encoderDir}`);
@@ -54,7 +57,7 @@ export const command: Command = {
         figureDir: flags.figures === undefined ? undefined : path.resolve(String(flags.figures)),
         seeds: int(flags.seeds, 'seeds', 5),
         strategies: strategies as StrategyName[],
-        overrides,
+        overrides: { ...overrides, ...(hs ? { hybridSelect: hs as 'cluster' | 'kcenter' } : {}) },
         log: (l) => io.err(l),
         progress: (l, done, total) => io.progress(l, done, total),
       });

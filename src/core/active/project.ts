@@ -1,6 +1,7 @@
 import { ensureFeatures, readFeatures } from '../model/features.ts';
 import type { RunControl } from '../model/types.ts';
 import { DEFAULT_MASK_CLASS, DEFAULT_TASK, type ProjectStore } from '../store/types.ts';
+import { initTf } from '../train/backend.ts';
 import { type ClassifierConfig, loadClassifier, scoreCached } from '../train/classifier.ts';
 import { trainClassifier } from '../train/classify.ts';
 import { getEncoder, projectInputLoader } from '../train/engine.ts';
@@ -99,8 +100,12 @@ export async function suggestForProject(
   const needsModel = strategy === 'hybrid' || strategy === 'uncertainty';
   if (task === 'classify' && labelledIdx.size > 0 && needsModel && canTrain(counts)) {
     let row = store.listModels({ kind: 'classify', task: labelTask, encoderId: encoder.id }).at(-1) ?? null;
-    const newest = store.getLabels(labelTask).reduce((m, l) => (l.updatedAt > m ? l.updatedAt : m), '');
-    if ((!row || row.createdAt < newest) && o.train !== false) {
+    const newest = store
+      .getLabels(labelTask)
+      .map((l) => l.updatedAt)
+      .sort()
+      .at(-1);
+    if ((!row || (newest !== undefined && row.createdAt < newest)) && o.train !== false) {
       const r = await trainClassifier(
         store,
         { task: labelTask, head: 'linear', encoderDir: o.encoderDir },
@@ -112,6 +117,7 @@ export async function suggestForProject(
     if (row) {
       const weights = store.getModelWeights(row.id);
       if (!weights) throw new Error(`model ${row.id} has no stored weights`);
+      await initTf();
       const m = loadClassifier(row.config as unknown as ClassifierConfig, weights);
       try {
         const rows = scoreCached(store, m, ids);

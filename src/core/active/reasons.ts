@@ -19,7 +19,7 @@ export function classReason(cp: ClassProbs, i: number): { code: 'torn' | 'leanin
   }
   return {
     code: 'leaning',
-    text: `the model leans to ${ca} (${pct(pa)}) but is unsure; ${cb} gets ${pct(pb)}`,
+    text: `the model leans to ${ca} (${pct(pa)}) over ${cb} (${pct(pb)}) but is less sure than on most unlabelled images`,
   };
 }
 

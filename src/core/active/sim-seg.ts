@@ -127,6 +127,7 @@ export function simSegmentation(
           n,
           maskStats: stats,
           seed: seed * 1000 + step,
+          hybridSelect: cfg.hybridSelect,
         });
         passMs[strategy] = [...(passMs[strategy] ?? []), performance.now() - ts];
         for (const s of res.suggestions) labelled.add(s.index);

@@ -13,6 +13,8 @@ export interface SimConfig {
   testFraction: number;
   /** L2 strength of the head (logistic regression / ridge), the same for every strategy. */
   lambda: number;
+  /** Hybrid's second stage (default: the product's default). */
+  hybridSelect?: 'cluster' | 'kcenter';
 }
 
 export interface Curve {

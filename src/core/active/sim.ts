@@ -99,6 +99,7 @@ export function simulate(
           n,
           classProbs,
           seed: seed * 1000 + step,
+          hybridSelect: cfg.hybridSelect,
         });
         passMs[strategy] = [...(passMs[strategy] ?? []), performance.now() - ts];
         for (const s of res.suggestions) labelled.add(s.index);

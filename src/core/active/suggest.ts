@@ -1,4 +1,4 @@
-import { coldStart } from './coldstart.ts';
+import { coldStart, kmeans } from './coldstart.ts';
 import { DEFAULT_DEFER, splitDeferred } from './defer.ts';
 import { kCenterGreedy } from './diversity.ts';
 import {
@@ -122,18 +122,59 @@ function pickWith(
     }));
   }
   const unc = uncertaintyOf(input);
+  const poolSize =
+    used === 'hybrid'
+      ? Math.max(k, Math.min(Math.round(k * (input.hybridPoolFactor ?? 10)), Math.ceil(cands.length / 4)))
+      : k;
   const order = topK(
     cands.map((i) => unc[i]),
-    used === 'hybrid' ? Math.max(k, Math.round(k * (input.hybridPoolFactor ?? 10))) : k,
+    poolSize,
   ).map((r) => cands[r]);
-  // Hybrid: a diverse batch among the most uncertain, so ten near-duplicates are not served together.
-  const chosen = used === 'hybrid' ? kCenterGreedy(x, dim, order, lab, k).picked : order;
+  if (used === 'uncertainty') {
+    return order.map((index) => ({
+      index,
+      strategy: used,
+      score: unc[index],
+      ...describe(used, input, index),
+    }));
+  }
+  // Hybrid: a diverse batch among the most uncertain, so near-duplicates are not served together.
+  const chosen =
+    (input.hybridSelect ?? 'cluster') === 'cluster'
+      ? clusterPick(x, dim, order, unc, k, seed)
+      : kCenterGreedy(x, dim, order, lab, k).picked;
   return chosen.map((index) => ({
     index,
     strategy: used,
     score: unc[index],
     ...describe(used, input, index),
   }));
+}
+
+/**
+ * Cluster-margin selection (Citovsky et al. 2021): k-means the uncertain candidates into k
+ * groups and take the most uncertain member of each, so a batch spans the uncertain region
+ * without chasing outliers the way farthest-point selection does.
+ */
+function clusterPick(
+  x: Float32Array,
+  dim: number,
+  rows: number[],
+  unc: Float32Array,
+  k: number,
+  seed: number,
+): number[] {
+  if (rows.length <= k) return rows;
+  const { labels } = kmeans(x, dim, rows, k, rng(seed));
+  const best = new Map<number, number>();
+  rows.forEach((r, j) => {
+    const b = best.get(labels[j]);
+    if (b === undefined || unc[r] > unc[b]) best.set(labels[j], r);
+  });
+  const picked = [...best.values()].sort((a, b) => unc[b] - unc[a]);
+  // Empty clusters (duplicates): top up with the next most uncertain.
+  for (const r of rows) if (picked.length < k && !picked.includes(r)) picked.push(r);
+  return picked.slice(0, k);
 }
 
 function uncertaintyOf(input: SuggestInput): Float32Array {
