@@ -1,0 +1,91 @@
+/**
+ * Lung segmentation (issue 4 figure): ieee8023 images with manual masks_v7 lung masks; 30 % of
+ * patients held out as the test set; the decoder is trained on at most 150 masks of the other
+ * patients (its own early-stopping split inside them); test Dice / IoU / HD95 at the original
+ * image geometry. Goal: Dice ≥ 0.93.
+ *
+ *   npx tsx bench/engine-seg.ts --encoder DIR [--project /tmp/spcxr-bench-seg] [--epochs 40] [--stem]
+ */
+import os from 'node:os';
+import { decodeMaskPng } from '../src/core/imaging/index.ts';
+import { getEncoder } from '../src/core/train/engine.ts';
+import { loadSegmenter, openModel, type SegmenterConfig, trainSegmenter } from '../src/core/train/index.ts';
+import { maskMetrics } from '../src/core/train/seg-metrics.ts';
+import { segReport } from '../src/core/train/segment.ts';
+import { groupedSplit } from '../src/core/train/split.ts';
+import { arg, benchProject, sharedItems } from './engine-project.ts';
+
+const encoderDir = arg('encoder');
+if (!encoderDir) throw new Error('--encoder DIR is required');
+const items = sharedItems('ieee8023').filter((i) => /masks_v7/.test(i.mask ?? ''));
+const store = await benchProject(arg('project', '/tmp/spcxr-bench-seg')!, items, false, [
+  'covid19',
+  'pneumonia',
+  'normal',
+  'other_abnormal',
+]);
+const masked = store.listMasks('lung').map((m) => store.getImage(m.imageId)!);
+const split = groupedSplit(
+  masked.map((i) => ({ id: i.id, group: i.patientId ?? `i${i.id}`, label: 0 })),
+  0.3,
+  7,
+);
+const train = split.train.slice(0, 150);
+const test = split.val;
+console.error(
+  `masks ${masked.length}: train ${train.length} (of ${split.train.length}), test ${test.length} images`,
+);
+const t0 = performance.now();
+const r = await trainSegmenter(
+  store,
+  {
+    encoderDir,
+    provider: 'cpu',
+    imageIds: train,
+    epochs: Number(arg('epochs', '40')),
+    stem: process.argv.includes('--stem'),
+    seed: 0,
+  },
+  {
+    onProgress: (p) =>
+      p.phase === 'train' &&
+      console.error(`epoch ${p.done}/${p.total} (${((performance.now() - t0) / 1000).toFixed(0)} s)`),
+  },
+);
+const trainSec = (performance.now() - t0) / 1000;
+const { row, weights } = openModel(store, r.modelId);
+const seg = loadSegmenter(row.config as unknown as SegmenterConfig, weights);
+const enc = await getEncoder(store, { encoderDir, provider: 'cpu' });
+const per = [];
+const t1 = performance.now();
+for (const id of test) {
+  const img = store.getImage(id)!;
+  const [pred] = await seg.predictFiles(enc, [store.imagePath(img)]);
+  const truth = await decodeMaskPng(store.getMask(id, 'lung')!.png);
+  per.push({
+    imageId: id,
+    source: img.source,
+    ...maskMetrics(pred.mask, truth.data, truth.width, truth.height),
+  });
+}
+const rep = segReport(per);
+console.log(
+  JSON.stringify({
+    encoder: enc.card.name,
+    stem: process.argv.includes('--stem'),
+    trainMasks: train.length,
+    innerVal: r.valImages,
+    testImages: test.length,
+    epochsRun: r.history.length,
+    dice: rep.dice,
+    iou: rep.iou,
+    hd95: rep.hd95,
+    valDice: 'dice' in r.metrics ? r.metrics.dice : undefined,
+    trainSec,
+    predictMsPerImage: (performance.now() - t1) / test.length,
+    nproc: os.availableParallelism(),
+    load: os.loadavg()[0],
+  }),
+);
+seg.dispose();
+store.close();
