@@ -11,8 +11,9 @@ export interface NodeWorkerOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Source: src/worker/main.ts through tsx; bundle: dist/worker/index.js beside dist/cli/. */
 function defaultEntry(): string {
-  const bundled = fileURLToPath(new URL('./index.js', import.meta.url));
+  const bundled = fileURLToPath(new URL('../worker/index.js', import.meta.url));
   return existsSync(bundled) ? bundled : fileURLToPath(new URL('./main.ts', import.meta.url));
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiService } from '../../core/api/service.ts';
@@ -8,7 +8,12 @@ import { checkHost, startServer } from '../../server/server.ts';
 import { nodeWorkerSpawner } from '../../worker/spawn-node.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The app folder (with package.json): src/cli/commands/ from source, dist/cli/ in a bundle. */
+function appRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
 
 function parsePort(v: string | boolean | undefined): number {
   if (v === undefined) return 4312;
@@ -34,6 +39,7 @@ export const command: Command = {
       throw new UsageError((e as Error).message);
     }
     const dir = path.resolve(positionals[0]);
+    const repoRoot = appRoot();
     const rendererDir = path.resolve(
       typeof flags.renderer === 'string' ? flags.renderer : path.join(repoRoot, 'dist/renderer'),
     );

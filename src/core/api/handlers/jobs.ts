@@ -41,7 +41,8 @@ export function jobHandlers(ctx: ServiceContext): H {
     'export.start': (p) => {
       const s = ctx.session();
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const out = path.resolve(s.dir, p.out ?? path.join(EXPORTS_DIR, `${stamp}-${p.format}`));
+      const name = p.format === 'csv' ? `${stamp}-labels.csv` : `${stamp}-${p.format}`;
+      const out = path.resolve(s.dir, p.out ?? path.join(EXPORTS_DIR, name));
       const rel = path.relative(path.join(s.dir, EXPORTS_DIR), out);
       const inside = rel && !rel.startsWith('..') && !path.isAbsolute(rel);
       if (ctx.opts.lockedProject && !inside)
