@@ -63,22 +63,58 @@ export class BatchWriter {
   private commit(batch: Pending[], last: boolean): number {
     if (batch.length === 0) return 0;
     let deferred = 0;
-    this.store.transaction(() => {
-      for (const p of batch) {
-        if (!p.image && !last && !this.store.findImageBySha(p.sha256)) {
-          this.deferred.push(p);
-          deferred++;
-          continue;
+    const before = this.snapshot();
+    try {
+      this.store.transaction(() => {
+        for (const p of batch) {
+          if (!p.image && !last && !this.store.findImageBySha(p.sha256)) {
+            this.deferred.push(p);
+            deferred++;
+            continue;
+          }
+          // A savepoint per item: one bad row rolls back alone, the rest of the batch commits.
+          const mark = this.snapshot();
+          try {
+            this.store.transaction(() => this.write(p));
+          } catch (e) {
+            this.restore(mark);
+            this.result.failed.push({ file: p.item.file, reason: (e as Error).message });
+          }
         }
-        // A savepoint per item: one bad row rolls back alone, the rest of the batch commits.
-        try {
-          this.store.transaction(() => this.write(p));
-        } catch (e) {
-          this.result.failed.push({ file: p.item.file, reason: (e as Error).message });
-        }
-      }
-    });
+      });
+    } catch (e) {
+      // The whole batch rolled back (disk full, database locked too long): say so for each file.
+      this.restore(before);
+      const reason = `not saved: ${(e as Error).message}`;
+      for (const p of batch) this.result.failed.push({ file: p.item.file, reason });
+      return batch.length;
+    }
     return batch.length - deferred;
+  }
+
+  /** Counters and list lengths, so a rolled-back write can take its counts back. */
+  private snapshot() {
+    const r = this.result;
+    return {
+      added: r.added,
+      duplicates: r.duplicates,
+      labelsSet: r.labelsSet,
+      masksSet: r.masksSet,
+      conflicts: r.labelConflicts.length,
+      classes: r.classesAdded.length,
+      failed: r.failed.length,
+    };
+  }
+
+  private restore(s: ReturnType<BatchWriter['snapshot']>): void {
+    const r = this.result;
+    r.added = s.added;
+    r.duplicates = s.duplicates;
+    r.labelsSet = s.labelsSet;
+    r.masksSet = s.masksSet;
+    r.labelConflicts.length = s.conflicts;
+    r.classesAdded.length = s.classes;
+    r.failed.length = s.failed;
   }
 
   private write(p: Pending): void {
