@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -199,6 +199,22 @@ describe('project store', () => {
     expect(existsSync(file)).toBe(false);
     expect([...store.imagesWithFeatures(e.encoderId, ['final'])]).toEqual([b.id]);
     expect(store.integrityCheck().ok).toBe(true);
+  });
+
+  it('names the project when its database is damaged', () => {
+    for (let n = 1; n <= 50; n++) addFake(store, n, { meta: { note: 'x'.repeat(500) } });
+    store.close();
+    const db = path.join(dir, 'p', 'project.sqlite');
+    const bytes = readFileSync(db);
+    // Scribble over the middle pages (the WAL was checkpointed on close).
+    bytes.fill(0x5a, 4096 * 3, 4096 * 6);
+    writeFileSync(db, bytes);
+    expect(() => openProject(path.join(dir, 'p'))).toThrow(
+      /^project .*p: (database disk image is malformed|integrity check failed)/,
+    );
+    writeFileSync(db, 'not a database at all, just text');
+    expect(() => openProject(path.join(dir, 'p'))).toThrow(/^project .*p: .*not a database/);
+    store = createProject(path.join(dir, 'q'));
   });
 
   it('refuses a folder that is not a project', () => {
