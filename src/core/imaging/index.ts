@@ -25,11 +25,20 @@ async function readAll(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Decodes DICOM, PNG or JPEG from memory; `fileName` only names the file in errors. */
+/**
+ * Decodes DICOM, PNG or JPEG from memory; `fileName` only names the file in errors. Whatever
+ * goes wrong inside a parser or codec on hostile bytes surfaces as an ImageDecodeError.
+ */
 export async function decodeBuffer(bytes: Uint8Array, fileName: string): Promise<DecodedImage> {
-  const kind = sniff(bytes, fileName);
-  if (kind === 'png' || kind === 'jpeg') return decodeRaster(bytes, fileName, kind);
-  return decodeDicom(bytes, fileName, kind);
+  try {
+    const kind = sniff(bytes, fileName);
+    if (kind === 'png' || kind === 'jpeg') return await decodeRaster(bytes, fileName, kind);
+    return await decodeDicom(bytes, fileName, kind);
+  } catch (e) {
+    if (e instanceof ImageDecodeError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new ImageDecodeError(fileName, `corrupt or unsupported data (${msg})`);
+  }
 }
 
 /** Reads and decodes one file; any failure is an ImageDecodeError naming the file. */

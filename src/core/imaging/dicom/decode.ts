@@ -22,7 +22,11 @@ const COLOUR = new Set([
 ]);
 
 /** Checks that make a dataset an image we can hold, before any pixel buffer is allocated. */
-function validate(ds: DataSet, a: PixelAttrs, file: string): void {
+function validate(ds: DataSet, a: PixelAttrs, file: string, kind: SniffedKind): void {
+  if (kind === 'dicom-raw' && !ds.elements.x7fe00010 && !ds.elements.x00080016) {
+    // The bytes only looked like a bare dataset; nothing DICOM was found in them.
+    throw new ImageDecodeError(file, 'unrecognised format: not DICOM, PNG or JPEG data');
+  }
   if (!ds.elements.x7fe00010) {
     if (ds.elements.x7fe00008 || ds.elements.x7fe00009) {
       throw new ImageDecodeError(file, 'unsupported Float/Double Pixel Data (7FE0,0008/0009)');
@@ -130,7 +134,7 @@ async function frameSamples(ds: DataSet, a: PixelAttrs, ts: string, file: string
 export async function decodeDicom(bytes: Uint8Array, file: string, kind: SniffedKind): Promise<DecodedImage> {
   const { ds, transferSyntax: ts, warnings: parseWarnings } = parseDataset(bytes, file, kind);
   const a = readPixelAttrs(ds);
-  validate(ds, a, file);
+  validate(ds, a, file, kind);
   const warnings = [...parseWarnings, ...a.warnings];
   if (a.frames > 1) warnings.push(`multi-frame (${a.frames} frames): using frame 1`);
   const s = await frameSamples(ds, a, ts, file);

@@ -14,7 +14,9 @@ function message(e: unknown): string {
 }
 
 function explain(m: string): string {
-  if (/buffer overrun|cannot be greater than or equal to 'byteArray' length/.test(m)) {
+  if (
+    /buffer overrun|read past end of buffer|cannot be greater than or equal to 'byteArray' length/.test(m)
+  ) {
     return 'the file ends inside a data element (cut short)';
   }
   return m.replace(/^dicomParser[.:]\w+: /, '');
@@ -44,6 +46,7 @@ function relabelNewVrs(buf: Buffer): Buffer | undefined {
         p += 8 + buf.readUInt16LE(p + 6);
         continue;
       }
+      if (p + 12 > end) return end;
       const len = buf.readUInt32LE(p + 8);
       if (NEW_VRS.has(vr)) {
         patched ??= Buffer.from(buf);
@@ -80,6 +83,7 @@ function firstMetaSyntax(buf: Buffer): string | undefined {
     const elem = buf.readUInt16LE(p + 2);
     const vr = buf.toString('latin1', p + 4, p + 6);
     const long = LONG_VRS.has(vr);
+    if (p + (long ? 12 : 8) > buf.length) return undefined;
     const len = long ? buf.readUInt32LE(p + 8) : buf.readUInt16LE(p + 6);
     const start = p + (long ? 12 : 8);
     if (elem === 0x0010)
