@@ -96,6 +96,7 @@ describe('uncertainty and hybrid', () => {
       n,
       classProbs: probs,
       hybridPoolFactor: 3,
+      hybridWarmup: 0,
     });
     const wide = suggest({
       pool,
@@ -111,6 +112,31 @@ describe('uncertainty and hybrid', () => {
     // …and it is not simply the top n (it spreads the batch out).
     const top = wide.suggestions.slice(0, n).map((s) => s.index);
     expect(r.suggestions.map((s) => s.index).sort()).not.toEqual([...top].sort());
+  });
+
+  it('hybrid mixes typical images into the batch while labels are few, less so as they grow', () => {
+    const few = suggest({
+      pool,
+      labelled,
+      task: 'classify',
+      strategy: 'hybrid',
+      n: 8,
+      classProbs: probs,
+      hybridWarmup: 64,
+    });
+    const typical = few.suggestions.filter((s) => s.reasonCode === 'typical-cluster').length;
+    expect(typical).toBe(8 - Math.round((8 * labelled.size) / 64));
+    const many = suggest({
+      pool,
+      labelled,
+      task: 'classify',
+      strategy: 'hybrid',
+      n: 8,
+      classProbs: probs,
+      hybridWarmup: 16,
+    });
+    expect(many.suggestions.every((s) => s.reasonCode === 'torn' || s.reasonCode === 'leaning')).toBe(true);
+    expect(new Set(few.suggestions.map((s) => s.index)).size).toBe(8);
   });
 
   it('diversity explains picks as unlike the labelled images', () => {

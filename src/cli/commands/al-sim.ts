@@ -44,6 +44,7 @@ export const command: Command = {
     for (const k of ['budget', 'batch', 'start'] as const)
       if (flags[k] !== undefined) overrides[k] = int(flags[k], k, 1);
     if (flags.lambda !== undefined) overrides.lambda = Number(flags.lambda);
+    if (flags['hybrid-warmup'] !== undefined) overrides.hybridWarmup = Number(flags['hybrid-warmup']);
     const hs = flags['hybrid-select'];
     if (hs !== undefined && hs !== 'cluster' && hs !== 'kcenter')
       throw new UsageError('--hybrid-select must be cluster or kcenter');

@@ -19,17 +19,18 @@ export function valueAt(c: Curve, labels: number): number {
   return m[m.length - 1];
 }
 
-/** First label count at which the mean curve reaches `target` (interpolated), or null. */
+/**
+ * Label count from which the mean curve reaches `target` and stays there (interpolated at the
+ * last crossing), or null. "Stays" keeps one lucky point on a noisy curve from counting.
+ */
 export function labelsToReach(c: Curve, target: number): number | null {
   const m = c.values.map((v) => meanSd(v).mean);
-  for (let i = 0; i < m.length; i++) {
-    if (m[i] >= target) {
-      if (i === 0) return c.labels[0];
-      const t = (target - m[i - 1]) / (m[i] - m[i - 1]);
-      return Math.round(c.labels[i - 1] + t * (c.labels[i] - c.labels[i - 1]));
-    }
-  }
-  return null;
+  let last = -1;
+  for (let i = 0; i < m.length; i++) if (m[i] < target) last = i;
+  if (last === m.length - 1) return null;
+  if (last < 0) return c.labels[0];
+  const t = (target - m[last]) / (m[last + 1] - m[last]);
+  return Math.round(c.labels[last] + t * (c.labels[last + 1] - c.labels[last]));
 }
 
 /** Label savings against random sampling at `refLabels` (200 for the classification goal). */

@@ -43,9 +43,9 @@ export function dice(prob: Float32Array, mask: Uint8Array, off: number): number 
 }
 
 /**
- * Segmentation variant of the simulation. The head is a ridge probe from each patch token to
- * the lung fraction of its patch, upsampled bilinearly: per-image normal equations are summed,
- * so a refit after each batch is one (D+1)² solve.
+ * Segmentation variant of the simulation. The head is a ridge probe from each patch token (plus
+ * a bias per grid cell) to the lung fraction of its patch, upsampled bilinearly: per-image
+ * normal equations are summed, so a refit after each batch is one D² solve.
  */
 export function simSegmentation(
   cfg: SimConfig,
@@ -61,15 +61,55 @@ export function simSegmentation(
   const d = D + 1;
   const tokens = feats.patches!;
   const grams = images.map((_, i) => gram(tokens, i * cellsPer * D, cellsPer, D, m.cells, i * cellsPer));
-  const predict = (w: Float64Array, i: number): Float32Array => {
+  const predict = (w: Float64Array, bias: Float64Array, i: number): Float32Array => {
     const cells = new Float32Array(cellsPer);
     for (let c = 0; c < cellsPer; c++) {
       const o = (i * cellsPer + c) * D;
-      let s = w[D];
+      let s = bias[c];
       for (let j = 0; j < D; j++) s += tokens[o + j] * w[j];
       cells[c] = Math.min(0.999, Math.max(0.001, s));
     }
     return upsample(cells, g, m.res);
+  };
+  /**
+   * Ridge on tokens with an unpenalised bias per grid cell (a learned mean mask), solved on
+   * per-cell centred normal equations: A = Σ t tᵀ − Σ_c S_c S_cᵀ / n, b = Σ t y − Σ_c S_c Y_c / n.
+   */
+  const fitCells = (imgs: number[]): { w: Float64Array; bias: Float64Array } => {
+    const a = new Float64Array(D * D);
+    const b = new Float64Array(D);
+    const S = new Float64Array(cellsPer * D);
+    const Y = new Float64Array(cellsPer);
+    for (const i of imgs) {
+      const gr = grams[i];
+      for (let j = 0; j < D; j++) {
+        for (let k = 0; k < D; k++) a[j * D + k] += gr.a[j * d + k];
+        b[j] += gr.b[j];
+      }
+      for (let c = 0; c < cellsPer; c++) {
+        Y[c] += m.cells[i * cellsPer + c];
+        const o = (i * cellsPer + c) * D;
+        for (let j = 0; j < D; j++) S[c * D + j] += tokens[o + j];
+      }
+    }
+    const n = imgs.length;
+    for (let c = 0; c < cellsPer; c++) {
+      const o = c * D;
+      for (let j = 0; j < D; j++) {
+        const sj = S[o + j] / n;
+        b[j] -= sj * Y[c];
+        for (let k = 0; k < D; k++) a[j * D + k] -= sj * S[o + k];
+      }
+    }
+    for (let j = 0; j < D; j++) a[j * D + j] += cfg.lambda;
+    const w = cholSolve(a, b, D);
+    const bias = new Float64Array(cellsPer);
+    for (let c = 0; c < cellsPer; c++) {
+      let s = Y[c];
+      for (let j = 0; j < D; j++) s -= S[c * D + j] * w[j];
+      bias[c] = s / n;
+    }
+    return { w, bias };
   };
   const curves = new Map<string, Curve>();
   const passMs: Record<string, number[]> = {};
@@ -95,18 +135,9 @@ export function simSegmentation(
       const curve = curves.get(strategy) ?? { strategy, labels: [], values: [] };
       curves.set(strategy, curve);
       for (let step = 0; ; step++) {
-        const a = new Float64Array(d * d);
-        const b = new Float64Array(d);
-        for (const r of labelled) {
-          const gr = grams[split.pool[r]];
-          for (let k = 0; k < d * d; k++) a[k] += gr.a[k];
-          for (let k = 0; k < d; k++) b[k] += gr.b[k];
-        }
-        for (let j = 0; j < D; j++) a[j * d + j] += cfg.lambda;
-        a[D * d + D] += 1e-6;
-        const w = cholSolve(a, b, d);
+        const { w, bias } = fitCells([...labelled].map((r) => split.pool[r]));
         const score =
-          split.test.reduce((s, i) => s + dice(predict(w, i), m.masks, i * m.res * m.res), 0) /
+          split.test.reduce((s, i) => s + dice(predict(w, bias, i), m.masks, i * m.res * m.res), 0) /
           split.test.length;
         if (curve.labels[step] === undefined) {
           curve.labels[step] = labelled.size;
@@ -115,7 +146,7 @@ export function simSegmentation(
         curve.values[step].push(score);
         if (labelled.size >= cfg.budget || labelled.size >= split.pool.length) break;
         const stats: (MaskStats | null)[] = split.pool.map((i, r) =>
-          labelled.has(r) ? null : maskStats(predict(w, i), m.res, m.res),
+          labelled.has(r) ? null : maskStats(predict(w, bias, i), m.res, m.res),
         );
         const n = Math.min(cfg.batch, cfg.budget - labelled.size);
         const ts = performance.now();
@@ -128,6 +159,7 @@ export function simSegmentation(
           maskStats: stats,
           seed: seed * 1000 + step,
           hybridSelect: cfg.hybridSelect,
+          hybridWarmup: cfg.hybridWarmup,
         });
         passMs[strategy] = [...(passMs[strategy] ?? []), performance.now() - ts];
         for (const s of res.suggestions) labelled.add(s.index);

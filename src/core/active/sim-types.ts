@@ -15,6 +15,7 @@ export interface SimConfig {
   lambda: number;
   /** Hybrid's second stage (default: the product's default). */
   hybridSelect?: 'cluster' | 'kcenter';
+  hybridWarmup?: number;
 }
 
 export interface Curve {

@@ -100,6 +100,7 @@ export function simulate(
           classProbs,
           seed: seed * 1000 + step,
           hybridSelect: cfg.hybridSelect,
+          hybridWarmup: cfg.hybridWarmup,
         });
         passMs[strategy] = [...(passMs[strategy] ?? []), performance.now() - ts];
         for (const s of res.suggestions) labelled.add(s.index);

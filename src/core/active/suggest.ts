@@ -139,16 +139,35 @@ function pickWith(
     }));
   }
   // Hybrid: a diverse batch among the most uncertain, so near-duplicates are not served together.
+  // While labels are few the model's uncertainty is itself unreliable, so part of the batch
+  // still comes from typical images of unlabelled groups (Hacohen et al. 2022: typicality wins
+  // at low budgets, uncertainty later); that part shrinks to zero at `hybridWarmup` labels.
+  const warm = input.hybridWarmup ?? 100;
+  const nUnc = warm <= 0 ? k : Math.max(1, Math.min(k, Math.round((k * lab.length) / warm)));
   const chosen =
     (input.hybridSelect ?? 'cluster') === 'cluster'
-      ? clusterPick(x, dim, order, unc, k, seed)
-      : kCenterGreedy(x, dim, order, lab, k).picked;
-  return chosen.map((index) => ({
+      ? clusterPick(x, dim, order, unc, nUnc, seed)
+      : kCenterGreedy(x, dim, order, lab, nUnc).picked;
+  const out: Pick[] = chosen.map((index) => ({
     index,
     strategy: used,
     score: unc[index],
     ...describe(used, input, index),
   }));
+  if (nUnc < k) {
+    const taken = new Set(chosen);
+    const rest = cands.filter((i) => !taken.has(i));
+    for (const c of coldStart(x, dim, rest, [...lab, ...chosen], input.pool.sources, k - nUnc, seed)) {
+      out.push({
+        index: c.index,
+        strategy: used,
+        score: 0,
+        reasonCode: 'typical-cluster',
+        reason: clusterReason(c.clusterSize, c.source),
+      });
+    }
+  }
+  return out;
 }
 
 /**

@@ -72,6 +72,8 @@ export interface SuggestInput {
   minLabelsForModel?: number;
   /** Hybrid: size of the uncertain candidate pool as a multiple of n (default 10). */
   hybridPoolFactor?: number;
+  /** Hybrid: below this many labels part of each batch is typical (cold-start) picks (default 100; 0 = off). */
+  hybridWarmup?: number;
   /** Hybrid's second stage: most uncertain per k-means cluster (default) or k-center greedy. */
   hybridSelect?: 'cluster' | 'kcenter';
   /** Width of the random projection distances are measured in (default 64; ≥ dim = exact). */
