@@ -3,7 +3,20 @@ import { commands } from './commands/index.ts';
 import { createIO } from './io.ts';
 import { EXIT_USAGE, UsageError } from './types.ts';
 
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'copy', 'reference', 'force', 'verbose']);
+// Flags that never take a value, so `--unlabelled DIR` does not swallow DIR.
+const BOOLEAN_FLAGS = new Set([
+  'json',
+  'help',
+  'copy',
+  'reference',
+  'force',
+  'verbose',
+  'unlabelled',
+  'augment',
+  'stem',
+  'serve',
+  'no-train',
+]);
 
 function usage(): string {
   return `usage: spcxr <command> [options]\n\ncommands: ${Object.keys(commands).sort().join(', ')}\nrun 'spcxr <command> --help' for details`;
