@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc --noEmit -p tsconfig.json
-npx biome check src test scripts
+npx biome check
 npx vitest run
 /usr/bin/python3 -m pytest -q pretrain/tests
