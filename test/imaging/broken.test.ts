@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeBuffer, decodeFile, ImageDecodeError, probeFile } from '../../src/core/imaging/index.ts';
-import { brokenDir } from './helpers.ts';
+import { brokenDir, dicomRoot } from './helpers.ts';
 
 /** Each committed broken input → the reason it must be refused with (test/fixtures/broken/README.md). */
 const CASES: [string, RegExp, { probe?: boolean }?][] = [
@@ -66,5 +67,31 @@ describe('decodeBuffer', () => {
     );
     const img = await decodeBuffer(bytes, 'no-extension');
     expect([img.format, img.width, img.height, img.meta.viewPosition]).toEqual(['dicom', 256, 256, 'PA']);
+  });
+});
+
+describe('codestream bombs inside small DICOMs', () => {
+  /** Patches the first occurrence of `marker` in the file and the 4 bytes at `at` after it. */
+  function patch(file: string, marker: number[], at: number, value: number, size: 2 | 4): Buffer {
+    const b = Buffer.from(readFileSync(path.join(dicomRoot, file)));
+    const pos = b.indexOf(Buffer.from(marker), 132);
+    expect(pos).toBeGreaterThan(0);
+    if (size === 2) b.writeUInt16BE(value, pos + at);
+    else b.writeUInt32BE(value, pos + at);
+    return b;
+  }
+
+  it('a JPEG SOF claiming 60000 columns is refused before decoding', async () => {
+    const b = patch('share/CTImage_jpeg_baseline.dcm', [0xff, 0xc0], 7, 60000, 2);
+    const err = await refusal(decodeBuffer(b, 'sof-bomb.dcm'));
+    expect(err.reason).toMatch(/codestream claims 60000×512, dataset says 512×512/);
+  });
+
+  it('a JPEG 2000 SIZ claiming 100000² is refused before decoding', async () => {
+    const b = patch('share/MR_small_j2k_lossless.dcm', [0xff, 0x4f, 0xff, 0x51], 8, 100000, 4);
+    const b2 = Buffer.from(b);
+    b2.writeUInt32BE(100000, b.indexOf(Buffer.from([0xff, 0x4f, 0xff, 0x51]), 132) + 12);
+    const err = await refusal(decodeBuffer(b2, 'siz-bomb.dcm'));
+    expect(err.reason).toMatch(/codestream claims 100000×100000, dataset says 64×64/);
   });
 });

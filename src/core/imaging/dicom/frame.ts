@@ -2,6 +2,7 @@ import type { DataSet, Element } from 'dicom-parser';
 import { ImageDecodeError } from '../types.ts';
 import type { PixelAttrs } from './attrs.ts';
 import { type DecodedFrame, decodeJpegLossless, decodeWasm } from './codecs.ts';
+import { j2kStreamHeader, jpegStreamHeader } from './codestream.ts';
 import { decodeJpegGray } from './jpeg12.ts';
 import { dicomParser } from './parse.ts';
 import { decodeRle } from './rle.ts';
@@ -22,17 +23,6 @@ function firstFragmentBytes(ds: DataSet, el: Element, a: PixelAttrs, codec: Pixe
   return dicomParser.readEncapsulatedPixelDataFromFragments(ds, el, 0, 1);
 }
 
-function jpegPrecision(b: Uint8Array): number {
-  for (let p = 2; p + 4 < b.length; ) {
-    if (b[p] !== 0xff) return 0;
-    const m = b[p + 1];
-    if ((m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) || m === 0xda)
-      return m === 0xda ? 0 : b[p + 4];
-    p += 2 + ((b[p + 2] << 8) | b[p + 3]);
-  }
-  return 0;
-}
-
 /** Decompresses frame 1 of encapsulated pixel data into little-endian samples. */
 export async function decodeEncapsulated(
   ds: DataSet,
@@ -47,6 +37,18 @@ export async function decodeEncapsulated(
     bits = firstFragmentBytes(ds, el, a, codec);
   } catch (e) {
     throw new ImageDecodeError(file, `corrupt encapsulated Pixel Data: ${(e as Error).message ?? String(e)}`);
+  }
+  const header =
+    codec === 'j2k' || codec === 'htj2k'
+      ? j2kStreamHeader(bits)
+      : codec === 'rle'
+        ? undefined
+        : jpegStreamHeader(bits);
+  if (header && (header.width > a.cols || header.height > a.rows)) {
+    throw new ImageDecodeError(
+      file,
+      `corrupt ${syntaxName} pixel data: codestream claims ${header.width}×${header.height}, dataset says ${a.cols}×${a.rows}`,
+    );
   }
   try {
     switch (codec) {
@@ -66,7 +68,7 @@ export async function decodeEncapsulated(
       }
       case 'jpeg': {
         // libjpeg-turbo here is the 8-bit build; 12-bit and progressive 12-bit go to our decoder.
-        if (jpegPrecision(bits) > 8) {
+        if ((header?.precision ?? 8) > 8) {
           const g = decodeJpegGray(bits);
           const bytes = new Uint8Array(g.samples.buffer, 0, g.samples.byteLength);
           return {

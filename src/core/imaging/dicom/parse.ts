@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { inflateRawSync } from 'node:zlib';
 import type { DataSet } from 'dicom-parser';
 import { rawDatasetSyntax, type SniffedKind } from '../sniff.ts';
 import { ImageDecodeError } from '../types.ts';
@@ -12,6 +13,9 @@ function message(e: unknown): string {
   const inner = (e as { exception?: unknown })?.exception;
   return inner !== undefined ? message(inner) : String(e);
 }
+
+/** Largest inflated Deflated Explicit VR dataset accepted. */
+const MAX_INFLATED = 1024 * 1024 * 1024;
 
 function explain(m: string): string {
   if (
@@ -123,11 +127,31 @@ export function parseDataset(
   } else if (kind === 'dicom-raw') {
     options.TransferSyntaxUID = rawDatasetSyntax(buf);
   }
+  // Our own inflater, so a deflated dataset cannot balloon without bound (a zip bomb).
+  (options as { inflater?: unknown }).inflater = (arr: Buffer, position: number) => {
+    let inflated: Buffer;
+    try {
+      inflated = inflateRawSync(arr.subarray(position), { maxOutputLength: MAX_INFLATED });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new ImageDecodeError(
+          file,
+          `deflated dataset inflates beyond ${MAX_INFLATED >> 20} MiB: refused as a possible decompression bomb`,
+        );
+      }
+      throw e;
+    }
+    const full = Buffer.alloc(position + inflated.length);
+    arr.copy(full, 0, 0, position);
+    inflated.copy(full, position);
+    return full;
+  };
   const warnings: string[] = [];
   let ds: DataSet;
   try {
     ds = dicomParser.parseDicom(buf, options);
   } catch (e) {
+    if (e instanceof ImageDecodeError) throw e;
     const m = message(e);
     if (/0002,0010/.test(m)) {
       throw new ImageDecodeError(file, 'corrupt DICOM: File Meta has no Transfer Syntax UID (0002,0010)');
