@@ -3,12 +3,15 @@
  *  1. brush painting on 2048×2048: p95 frame time, app painter vs two peers (full redraw, vector replay);
  *  2. opening an image: click → first paint, against a real `spcxr serve` (skipped with --brush-only);
  *  3. grid of 5,000 images: scroll frame rate (needs --grid-project DIR with ≥ 5,000 images).
- * Usage: npx tsx bench/ui.ts [--frames 300] [--brush-only] [--grid-project DIR]
+ * Usage: npx tsx bench/ui.ts [--frames 300] [--brush-only] [--skip-brush] [--skip-open] [--grid-project DIR]
  */
+
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import sharp from 'sharp';
 import { ensureRendererBuilt, launch, makeSampleProject, repoRoot, serve } from '../test/e2e/harness.ts';
 import { benchGrid, benchOpen } from './ui-app.ts';
 
@@ -56,19 +59,44 @@ async function brush(): Promise<void> {
   }
 }
 
+/** A project of 2048×2048 images (sample images upscaled) for the click → first paint figure. */
+async function makeLargeProject(n: number): Promise<{ dir: string; tmp: string }> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spcxr-bench-'));
+  const src = path.join(repoRoot, 'sample/images');
+  const files = fs
+    .readdirSync(src)
+    .filter((f) => f.endsWith('.png'))
+    .slice(0, n);
+  fs.mkdirSync(path.join(tmp, 'images'));
+  for (const f of files)
+    await sharp(path.join(src, f))
+      .grayscale()
+      .resize(2048, 2048)
+      .png()
+      .toFile(path.join(tmp, 'images', f));
+  const dir = path.join(tmp, 'project');
+  const bin = path.join(repoRoot, 'bin/spcxr.mjs');
+  execFileSync(process.execPath, [bin, 'init', dir, '--classes', 'normal,pneumonia'], { stdio: 'ignore' });
+  execFileSync(process.execPath, [bin, 'import', dir, path.join(tmp, 'images'), '--json'], {
+    stdio: 'ignore',
+  });
+  return { dir, tmp };
+}
+
 console.log(
   `machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; chromium /usr/bin/chromium --headless --disable-gpu`,
 );
-await brush();
+if (!flag('skip-brush')) await brush();
 if (!flag('brush-only')) {
   ensureRendererBuilt();
-  const proj = makeSampleProject();
-  const s = await serve(proj.dir);
-  try {
-    await benchOpen(s.url);
-  } finally {
-    await s.stop();
-    fs.rmSync(proj.tmp, { recursive: true, force: true });
+  for (const proj of flag('skip-open') ? [] : [makeSampleProject(), await makeLargeProject(12)]) {
+    const s = await serve(proj.dir);
+    try {
+      await benchOpen(s.url);
+    } finally {
+      await s.stop();
+      fs.rmSync(proj.tmp, { recursive: true, force: true });
+    }
   }
   const gridDir = opt('grid-project', '');
   if (gridDir) {

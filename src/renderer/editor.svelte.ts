@@ -7,6 +7,7 @@ import type { ImageDetail } from '../core/api/contract.ts';
 import { api } from './api.ts';
 import { fetchRaw, intensities, loadImage, maskToMap } from './canvas/decode.ts';
 import { MaskLayer } from './canvas/mask-layer.ts';
+import { forget, load, prefetch } from './canvas/prefetch.ts';
 import type { EditorStage } from './canvas/stage.ts';
 import { parseColor } from './lib/mask-render.ts';
 import {
@@ -79,17 +80,39 @@ export class EditorController {
     this.stage = null;
   }
 
-  /** Opens an image; `t0` is the click time, for the click-to-first-paint figure. */
+  /**
+   * Opens an image; `t0` is the click time, for the click-to-first-paint figure. The grid's
+   * thumbnail is shown at once (already decoded by the browser), the full image replaces it
+   * when ready; the mask becomes editable when it has arrived.
+   */
   async open(id: number, t0 = performance.now()): Promise<void> {
     const t = this.token.next();
     this.loading = true;
+    // What was edited here is stale in the prefetch cache now.
+    if (this.detail) forget(this.detail.id);
+    this.map = null;
+    const mark = (key: '__spcxrOpen' | '__spcxrOpenFull') =>
+      requestAnimationFrame(() => {
+        const w = window as unknown as Record<string, number[] | undefined>;
+        w[key] ??= [];
+        w[key].push(performance.now() - t0);
+      });
+    let painted = false;
+    const item = app.items[id];
+    if (item) {
+      void loadImage(item.thumbnailUrl)
+        .then((thumb) => {
+          if (!this.token.isCurrent(t) || painted || !this.stage) return;
+          this.stage.setImage(thumb, item.width, item.height);
+          this.stage.setMask(undefined);
+          this.fitTo(item.width, item.height);
+          painted = true;
+          mark('__spcxrOpen');
+        })
+        .catch(() => {});
+    }
     try {
-      const detail = await api.invoke('images.get', { id });
-      if (!this.token.isCurrent(t)) return;
-      const [img, m] = await Promise.all([
-        loadImage(detail.urls.display),
-        api.invoke('masks.get', { imageId: id, maskClass: this.maskClass }),
-      ]);
+      const { detail, img, mask: m } = await load(id, this.maskClass);
       if (!this.token.isCurrent(t) || !this.stage) return;
       this.detail = detail;
       this.display = img;
@@ -100,13 +123,13 @@ export class EditorController {
       this.presets = detail.windows;
       this.window = null;
       this.stage.setImage(img, detail.width, detail.height);
-      this.fit();
+      if (!painted) this.fit();
       this.setMap(maskToMap(m.mask, detail.width, detail.height));
-      requestAnimationFrame(() => {
-        const w = window as unknown as { __spcxrOpen?: number[] };
-        w.__spcxrOpen ??= [];
-        w.__spcxrOpen.push(performance.now() - t0);
-      });
+      if (!painted) mark('__spcxrOpen');
+      painted = true;
+      mark('__spcxrOpenFull');
+      const i = app.order.indexOf(id);
+      if (i >= 0) prefetch([app.order[i + 1], app.order[i + 2], app.order[i - 1]], this.maskClass);
     } catch (err) {
       if (this.token.isCurrent(t)) app.fail(err, `open image ${id}`);
     } finally {
@@ -121,7 +144,9 @@ export class EditorController {
     const color = parseColor(app.maskClasses()[cls]?.color, cls + 1);
     this.mask = new MaskLayer(map, color, () => this.stage?.redrawMask());
     this.mask.outline = this.outline;
-    this.mask.invalidateAll();
+    this.countArea();
+    // A fresh canvas is transparent: an empty mask needs no first render.
+    if (this.maskArea > 0) this.mask.invalidateAll();
     this.stage?.setMask(this.mask.canvas);
     this.stage?.setMaskOpacity(this.opacity);
     this.countArea();
@@ -167,9 +192,13 @@ export class EditorController {
   }
 
   fit(): void {
-    if (!this.stage || !this.detail) return;
+    if (this.detail) this.fitTo(this.detail.width, this.detail.height);
+  }
+
+  private fitTo(w: number, h: number): void {
+    if (!this.stage) return;
     const { width, height } = this.stage.size;
-    this.setView(fitView(this.detail.width, this.detail.height, width, height));
+    this.setView(fitView(w, h, width, height));
   }
 
   oneToOne(): void {

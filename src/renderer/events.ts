@@ -1,7 +1,7 @@
 /** Subscribes the app state to the API's events (jobs, counts, labels, models). */
 import { api } from './api.ts';
 import { app, refreshProject } from './state.svelte.ts';
-import { onJobDone } from './suggest.ts';
+import { onJobDone, onJobFailed } from './suggest.ts';
 
 export function subscribeEvents(): () => void {
   const offs = [
@@ -36,6 +36,7 @@ export function subscribeEvents(): () => void {
     api.on('job.failed', (f) => {
       const j = app.jobs[f.jobId];
       if (j) app.jobs[f.jobId] = { ...j, state: f.cancelled ? 'cancelled' : 'failed', error: f.error };
+      if (f.kind === 'suggest') onJobFailed(f.jobId, f.error);
       if (!f.cancelled)
         app.error = f.workerCrashed
           ? `The ${f.kind} job stopped because the worker crashed (${f.error}). The worker was restarted and your labels are safe; start the job again, with a smaller batch size if it ran out of memory.`

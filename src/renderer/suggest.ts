@@ -11,6 +11,12 @@ export function onJobDone(jobId: string): void {
   void nextSuggestion();
 }
 
+export function onJobFailed(jobId: string, error: string): void {
+  if (jobId !== waitingOn) return;
+  waitingOn = null;
+  app.al.reason = `Suggestions could not be computed (${error}). Label a few images of each class and train a model, then press Next again.`;
+}
+
 export async function nextSuggestion(): Promise<void> {
   try {
     const exclude = app.currentId !== null ? [app.currentId] : undefined;

@@ -57,6 +57,19 @@ async function maskPixels(imageId: number): Promise<number> {
 const area = async () => Number(await page.getByTestId('mask-area').getAttribute('data-area'));
 const saved = () => page.waitForSelector('[data-testid="autosave"][data-state="saved"]', { timeout: 30_000 });
 
+async function thumbnailsLoaded() {
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll<HTMLImageElement>('.tile img')].every(
+        (i) => i.complete && i.naturalWidth > 0,
+      ),
+    undefined,
+    {
+      timeout: 30_000,
+    },
+  );
+}
+
 /** A job failure shows as an alert banner; fail at once with its text instead of timing out. */
 async function noAlert(what: string) {
   const alert = page.getByRole('alert');
@@ -104,6 +117,7 @@ afterAll(async () => {
 describe('SPCXR Studio UI, end to end', () => {
   it('1 opens the project and uses the grid (filter, multi-select, bulk label, undo)', async () => {
     await page.waitForSelector('.tile img', { timeout: 60_000 });
+    await thumbnailsLoaded();
     await shot(page, '1-grid');
     await page.getByRole('button', { name: 'Project' }).click();
     await page.waitForSelector('[data-testid="project-card"]');
@@ -122,6 +136,7 @@ describe('SPCXR Studio UI, end to end', () => {
     await expect.poll(() => page.locator('.tile.sel').count()).toBe(3);
     await page.keyboard.press('1');
     await saved();
+    await thumbnailsLoaded();
     const labelled = await invoke<{ total: number }>('images.list', { label: 'normal', limit: 1 });
     expect(labelled.total).toBe(11);
     await shot(page, '1-grid-bulk-labelled');
@@ -200,22 +215,19 @@ describe('SPCXR Studio UI, end to end', () => {
   }, 400_000);
 
   it('5 follows Next and accepts a suggestion', async () => {
+    if (await page.getByRole('alert').isVisible())
+      await page.getByRole('button', { name: 'Dismiss' }).click();
     await page.getByRole('button', { name: 'Images' }).click();
     const before = await invoke<{ counts: { labelled: number } }>('project.info');
-    await page.getByRole('button', { name: /Next/ }).first().click();
+    await page.getByTestId('al-panel').getByRole('button', { name: /Next/ }).click();
     await page.waitForSelector('[data-testid="al-reason"]', { timeout: 120_000 });
-    // The first request may start a suggestion job; ask again until one is ready.
-    await expect
-      .poll(
-        async () => {
-          await noAlert('suggestions');
-          if (await page.getByTestId('suggestion').isVisible()) return true;
-          await page.getByRole('button', { name: /Next/ }).first().click();
-          return false;
-        },
-        { timeout: 180_000, interval: 3000 },
-      )
-      .toBe(true);
+    // The first request may start a suggestion job; the UI asks again when it finishes.
+    const deadline = Date.now() + 180_000;
+    while (!(await page.getByTestId('suggestion').isVisible())) {
+      await noAlert('suggestions');
+      if (Date.now() > deadline) throw new Error('no suggestion within 180 s');
+      await page.waitForTimeout(1000);
+    }
     expect(await page.getByTestId('al-reason').innerText()).toMatch(/\w{4,}/);
     await shot(page, '5-suggestion');
     await page.keyboard.press('a');
@@ -246,7 +258,9 @@ describe('SPCXR Studio UI, end to end', () => {
     const maskDir = /to (\S+)/.exec(await page.getByTestId('export-result').innerText())?.[1] ?? '';
     const pngs = fs.readdirSync(maskDir, { recursive: true }).filter((f) => String(f).endsWith('.png'));
     expect(pngs.length).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
     await page.keyboard.press('?');
+    await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
     await shot(page, '6-help-overlay');
     await page.keyboard.press('Escape');
     expect(errors).toEqual([]);

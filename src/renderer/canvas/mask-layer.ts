@@ -24,7 +24,6 @@ export class MaskLayer {
     this.canvas.width = map.width;
     this.canvas.height = map.height;
     this.ctx = this.canvas.getContext('2d', { willReadFrequently: false })!;
-    this.invalidateAll();
   }
 
   invalidate(r: Rect): void {
