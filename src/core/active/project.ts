@@ -127,8 +127,18 @@ export async function suggestForProject(
         m.dispose();
       }
     }
-  } else if (task === 'segment' && labelledIdx.size > 0 && needsModel && o.maskStats) {
-    const stats = await o.maskStats(ids.filter((_, i) => !labelledIdx.has(i)));
+  } else if (task === 'segment' && labelledIdx.size > 0 && needsModel) {
+    const unl = ids.filter((_, i) => !labelledIdx.has(i));
+    let stats: Map<number, MaskStats> | null = null;
+    if (o.maskStats) stats = await o.maskStats(unl);
+    else {
+      const row = store.listModels({ kind: 'segment', encoderId: encoder.id }).at(-1);
+      if (row) {
+        const { segmenterMaskStats } = await import('./mask-probs.ts');
+        stats = await segmenterMaskStats(store, row, encoder, unl, ctl);
+        modelId = row.id;
+      }
+    }
     if (stats) maskStats = ids.map((id) => stats.get(id) ?? null);
   }
   const t2 = performance.now();

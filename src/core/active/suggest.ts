@@ -142,7 +142,8 @@ function pickWith(
   // While labels are few the model's uncertainty is itself unreliable, so part of the batch
   // still comes from typical images of unlabelled groups (Hacohen et al. 2022: typicality wins
   // at low budgets, uncertainty later); that part shrinks to zero at `hybridWarmup` labels.
-  const warm = input.hybridWarmup ?? 100;
+  // Masks carry more information per label than a class, so segmentation warms up sooner.
+  const warm = input.hybridWarmup ?? (input.task === 'segment' ? 30 : 100);
   const nUnc = warm <= 0 ? k : Math.max(1, Math.min(k, Math.round((k * lab.length) / warm)));
   const chosen =
     (input.hybridSelect ?? 'cluster') === 'cluster'

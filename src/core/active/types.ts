@@ -72,7 +72,7 @@ export interface SuggestInput {
   minLabelsForModel?: number;
   /** Hybrid: size of the uncertain candidate pool as a multiple of n (default 10). */
   hybridPoolFactor?: number;
-  /** Hybrid: below this many labels part of each batch is typical (cold-start) picks (default 100; 0 = off). */
+  /** Hybrid: below this many labels part of each batch is typical (cold-start) picks (default 100, 30 for masks; 0 = off). */
   hybridWarmup?: number;
   /** Hybrid's second stage: most uncertain per k-means cluster (default) or k-center greedy. */
   hybridSelect?: 'cluster' | 'kcenter';
