@@ -87,7 +87,7 @@ function rawPng(img: DecodedImage): Uint8Array {
   const src = img.raw;
   for (let i = 0; i < out.length; i++) {
     const v = Math.round(src[i] - lo);
-    out[i] = v < 0 ? 0 : v > 65535 ? 65535 : v;
+    out[i] = Math.min(65535, Math.max(0, v));
   }
   return encodePng({ width: img.width, height: img.height, data: out, depth: 16, channels: 1 });
 }

@@ -8,6 +8,9 @@ import type { ModelDetail } from './contract.ts';
 import type { ProjectSession } from './session.ts';
 import type { UrlScheme } from './urls.ts';
 
+/** Validation image ids of a classifier, recorded by the worker's train job. */
+export const MODEL_VAL_KEY = (modelId: number) => `api.modelVal.${modelId}`;
+
 type Row = NonNullable<ReturnType<ProjectSession['store']['getModel']>>;
 type Curves = Pick<
   ModelDetail,
@@ -60,7 +63,8 @@ export function calibrationBins(conf: number[], correct: boolean[], bins = 10) {
 
 function evaluationSet(s: ProjectSession, r: Row, predicted: Set<number>): { ids: number[]; note: string } {
   const cfg = r.config as Record<string, unknown>;
-  const val = Array.isArray(cfg.valImageIds) ? (cfg.valImageIds as number[]) : null;
+  const recorded = s.store.getSetting<number[]>(MODEL_VAL_KEY(r.id));
+  const val = Array.isArray(cfg.valImageIds) ? (cfg.valImageIds as number[]) : (recorded ?? null);
   if (val?.length)
     return { ids: val.filter((id) => predicted.has(id)), note: 'validation split of this run' };
   const held = s.store

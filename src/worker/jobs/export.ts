@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command as exportCommand } from '../../cli/commands/export.ts';
 import { ExportParams } from '../../core/api/schemas/app.ts';
+import { exportBundle } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
 
 /** The handler resolves `out` (inside the project unless the shell allows otherwise) and its URL. */
@@ -14,8 +15,8 @@ export const runExportJob: JobRunner = async ({ store, params, progress, signal 
   const p = WorkerExportParams.parse(params);
   signal.throwIfAborted();
   if (p.format === 'model') {
-    // Wired once the engine exports exportBundle (src/core/train/index.ts).
-    throw new Error('model bundle export is not available in this build yet');
+    const card = await exportBundle(store, p.modelId, p.out);
+    return { path: p.out, files: Object.keys(card.files).length + 1, url: p.url };
   }
   const errors: string[] = [];
   const { json, exitCode } = await exportCommand.run({

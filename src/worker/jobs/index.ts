@@ -1,19 +1,16 @@
 import type { JobKind } from '../../core/api/contract.ts';
 import type { JobRunner } from '../types.ts';
 import { runExportJob } from './export.ts';
+import { runFeaturesJob } from './features.ts';
 import { runImportJob } from './import.ts';
+import { runSuggestJob } from './suggest.ts';
+import { runTrainJob } from './train.ts';
 
 /** One runner per job kind of the contract. */
 export const runners: Record<JobKind, JobRunner> = {
   import: runImportJob,
-  features: notYet('features'),
-  train: notYet('train'),
-  suggest: notYet('suggest'),
+  features: runFeaturesJob,
+  train: runTrainJob,
+  suggest: runSuggestJob,
   export: runExportJob,
 };
-
-function notYet(kind: string): JobRunner {
-  return async () => {
-    throw new Error(`${kind} jobs are not wired to the engine yet`);
-  };
-}

@@ -17,7 +17,7 @@ function headline(m: Record<string, unknown>): Record<string, number> {
   return out;
 }
 
-function summary(s: ProjectSession, r: Row, active: number | null): ModelSummary {
+function summary(r: Row, active: number | null): ModelSummary {
   const cfg = r.config as Record<string, unknown>;
   const classes = Array.isArray(cfg.classes) ? (cfg.classes as unknown[]).map(String) : [];
   const num = (v: unknown) => (typeof v === 'number' ? v : 0);
@@ -43,14 +43,14 @@ export function modelHandlers(ctx: ServiceContext): H {
       const active = s.activeModelId();
       return s.store
         .listModels()
-        .map((r) => summary(s, r, active))
+        .map((r) => summary(r, active))
         .sort((a, b) => b.id - a.id);
     },
     'models.get': ({ id }) => {
       const s = ctx.session();
       const r = s.store.getModel(id);
       if (!r) throw new ApiError('not_found', `no model with id ${id}`);
-      const base = summary(s, r, s.activeModelId());
+      const base = summary(r, s.activeModelId());
       const epochs = (r.history as Array<Record<string, unknown>>).map((h, i) => ({
         epoch: typeof h.epoch === 'number' ? h.epoch : i + 1,
         metrics: headline(h),

@@ -5,7 +5,7 @@ export const Strategy = z.enum(['hybrid', 'uncertainty', 'diversity', 'random', 
 
 export const SuggestNextParams = z.strictObject({
   task: z.enum(['classify', 'segment']).default('classify'),
-  strategy: Strategy.optional(),
+  strategy: z.enum(['hybrid', 'uncertainty', 'diversity', 'random']).optional(),
   /** Images the UI already shows or just served; they are deprioritised. */
   exclude: z.array(ImageId).max(1000).optional(),
 });
@@ -18,7 +18,8 @@ export const Suggestion = z.object({
   score: z.number(),
   /** Pre-filled label with the model's confidence; null when no classifier exists yet. */
   label: z.object({ name: z.string(), confidence: z.number() }).nullable(),
-  /** Pre-filled mask (8-bit label-map PNG URL) and its mean confidence; null when none. */
+  /** Pre-filled mask (label-map PNG URL) from the newest segmentation model; `confidence` is that
+   * model's validation Dice. Null when there is no segmentation model. */
   mask: z.object({ url: z.string(), confidence: z.number() }).nullable(),
 });
 export type Suggestion = z.infer<typeof Suggestion>;

@@ -1,0 +1,29 @@
+import { ENCODER_KEY } from '../../core/api/handlers/project.ts';
+import { ensureFeatures } from '../../core/model/features.ts';
+import { getEncoder, projectInputLoader } from '../../core/train/index.ts';
+import type { JobRunner } from '../types.ts';
+import { engineControl, WithProvider } from './engine-options.ts';
+
+/** Caches the pooled features of every image (what suggestions and the linear probe read). */
+export const runFeaturesJob: JobRunner = async (ctx) => {
+  const { store } = ctx;
+  const { provider } = WithProvider.parse(ctx.params ?? {});
+  const encoder = await getEncoder(store, { provider });
+  store.setSetting(ENCODER_KEY, {
+    name: encoder.card.name,
+    checksumOk: true, // Encoder.load verified encoder.onnx against model.json
+    executionProvider: encoder.provider.provider,
+    device: encoder.provider.device,
+  });
+  const ids = store.listImages({ status: 'active', limit: 1e9 }).items.map((i) => i.id);
+  const r = await ensureFeatures(
+    store,
+    encoder,
+    ids,
+    projectInputLoader(store, encoder),
+    ['pooled'],
+    [0],
+    engineControl(ctx),
+  );
+  return { ...r, images: ids.length, provider: encoder.provider.provider, device: encoder.provider.device };
+};

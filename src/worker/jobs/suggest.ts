@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { suggestForProject } from '../../core/active/project.ts';
+import { AL_SCORES_KEY } from '../../core/api/handlers/images.ts';
+import { type StoredSuggestions, SUGGESTIONS_KEY } from '../../core/api/handlers/suggest.ts';
+import { predict } from '../../core/train/index.ts';
+import type { JobRunner } from '../types.ts';
+import { engineControl, WithProvider } from './engine-options.ts';
+
+const Params = z
+  .object({
+    task: z.enum(['classify', 'segment']).default('classify'),
+    strategy: z.enum(['hybrid', 'uncertainty', 'diversity', 'random']).default('hybrid'),
+    n: z.number().int().min(1).max(500).default(20),
+  })
+  .extend(WithProvider.shape);
+
+/**
+ * One active-learning pass (features, classifier if labels changed, strategy), stored as the
+ * project's suggestion queue and per-image scores. For masks, the newest segmentation model
+ * pre-fills the suggested images; its validation Dice is the confidence shown.
+ */
+export const runSuggestJob: JobRunner = async (ctx) => {
+  const { store } = ctx;
+  const p = Params.parse(ctx.params ?? {});
+  const ctl = engineControl(ctx);
+  const r = await suggestForProject(store, { task: p.task, strategy: p.strategy, n: p.n, train: true }, ctl);
+  let segmentModelId: number | null = null;
+  let dice: number | null = null;
+  if (p.task === 'segment') {
+    const seg = store.listModels({ kind: 'segment' }).at(-1);
+    if (seg && r.suggestions.length) {
+      await predict(
+        store,
+        { modelId: seg.id, imageIds: r.suggestions.map((s) => Number(s.imageId)), provider: p.provider },
+        ctl,
+      );
+      segmentModelId = seg.id;
+      dice = typeof seg.metrics.dice === 'number' ? seg.metrics.dice : null;
+    }
+  }
+  const queue: StoredSuggestions = {
+    task: p.task,
+    segmentModelId,
+    items: r.suggestions.map((s) => ({
+      imageId: Number(s.imageId),
+      strategy: s.strategy,
+      reason: r.fallback && s.strategy === 'coldstart' ? `${s.reason} (${r.fallback})` : s.reason,
+      score: s.score,
+      label: s.prefill ? { name: s.prefill.label, confidence: s.prefill.confidence } : null,
+      maskConfidence: segmentModelId !== null ? dice : null,
+    })),
+  };
+  store.setSetting(SUGGESTIONS_KEY, queue);
+  store.setSetting(AL_SCORES_KEY, Object.fromEntries(queue.items.map((i) => [i.imageId, i.score])));
+  return {
+    count: queue.items.length,
+    used: r.used,
+    fallback: r.fallback ?? null,
+    modelId: r.modelId,
+    trained: r.trained,
+  };
+};
