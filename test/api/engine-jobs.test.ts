@@ -40,7 +40,9 @@ beforeAll(async () => {
   service = new ApiService({
     shell: 'in-process',
     urls: httpUrls,
-    spawnWorker: nodeWorkerSpawner({ env: { SPCXR_ENCODER: path.join(repoRoot, 'test/fixtures/models/vit-micro') } }),
+    spawnWorker: nodeWorkerSpawner({
+      env: { SPCXR_ENCODER: path.join(repoRoot, 'test/fixtures/models/vit-micro') },
+    }),
   });
   client = createInProcessClient(service);
   await client.invoke('project.open', { path: p.dir });
