@@ -1,7 +1,11 @@
 /** Training classification heads end to end on real NIH images with the micro test encoder. */
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectStore } from '../../src/core/store/types.ts';
-import { trainClassifier } from '../../src/core/train/classify.ts';
+import { exportBundle, predict, readBundle, trainClassifier } from '../../src/core/train/index.ts';
 import { TrainingBusyError } from '../../src/core/train/types.ts';
 import { microDir } from '../model/golden.ts';
 import { manifestItems, projectWith } from './fixture-project.ts';
@@ -71,6 +75,28 @@ describe('trainClassifier', () => {
     await expect(trainClassifier(project, enc)).rejects.toBeInstanceOf(TrainingBusyError);
     await expect(first).rejects.toThrow('stopped by test');
     expect(project.listRuns(1)[0].status).toBe('cancelled');
+  }, 120_000);
+
+  it('predict stores calibrated probabilities apart from labels; the bundle is self-contained and checked', async () => {
+    const r = await trainClassifier(project, { ...enc, head: 'linear', seed: 5 });
+    const p = await predict(project, { ...enc, modelId: r.modelId });
+    expect(p).toMatchObject({ modelId: r.modelId, kind: 'classify', scored: 32 });
+    const rows = project.getPredictions(r.modelId);
+    expect(rows).toHaveLength(32);
+    for (const row of rows) expect(row.probs!.normal + row.probs!.pneumonia).toBeCloseTo(1, 6);
+    expect(project.getLabel(rows[0].imageId)?.source).toBe('import');
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'spcxr-bundle-')), 'b');
+    const card = await exportBundle(project, r.modelId, out, enc);
+    expect(Object.keys(card.files).sort()).toEqual([
+      'encoder.onnx',
+      'head.safetensors',
+      'model.json',
+      'weights.safetensors',
+    ]);
+    expect(readBundle(out).model.id).toBe(r.modelId);
+    writeFileSync(path.join(out, 'head.safetensors'), 'tampered');
+    expect(() => readBundle(out)).toThrow(/head\.safetensors: sha256 mismatch/);
+    await expect(exportBundle(project, r.modelId, out, enc)).rejects.toThrow(/not empty/);
   }, 120_000);
 
   it('refuses a task with a single labelled class, naming the counts', async () => {

@@ -78,3 +78,12 @@ describe('mask metrics', () => {
     expect(hd95(a, new Uint8Array(w * h), w, h)).toBeNaN();
   });
 });
+
+describe('bootstrap CI agrees with resampling by hand', () => {
+  it('the sweep-based resample equals a direct AUC of the same resample', () => {
+    // With one positive and one negative per class group, every resample is the full set.
+    expect(aucCI([0.2, 0.7], [false, true], 50, 3)).toEqual([1, 1]);
+    // All ties: AUC is ½ in every resample.
+    expect(aucCI([0.5, 0.5, 0.5, 0.5], [false, true, false, true], 50, 3)).toEqual([0.5, 0.5]);
+  });
+});

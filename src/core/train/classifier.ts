@@ -60,13 +60,27 @@ export function buildHead(
   return blocksHead(cfg.encoder, cfg.dim, k, c, seed, init.encoderWeights);
 }
 
-/** In-memory batcher over per-image feature arrays (vectors or token matrices). */
-export function featureBatcher(feats: FeatureArray[]): Batcher {
+/**
+ * In-memory batcher over per-image feature arrays (vectors or token matrices). With `keepAll`
+ * (small inputs: pooled vectors) the full set in natural order is built once and reused.
+ */
+export function featureBatcher(feats: FeatureArray[], keepAll = false): Batcher {
   const shape = feats[0]?.shape ?? [0];
   const size = shape.reduce((a, b) => a * b, 1);
+  let all: tf.Tensor | undefined;
   return {
     n: feats.length,
+    cached: keepAll,
+    dispose: () => all?.dispose(),
     batch(idx) {
+      if (keepAll && idx.length === feats.length && idx.every((v, i) => v === i)) {
+        if (!all) {
+          const buf = new Float32Array(feats.length * size);
+          for (let i = 0; i < feats.length; i++) buf.set(feats[i].data, i * size);
+          all = tf.tensor(buf, [feats.length, ...shape]);
+        }
+        return all;
+      }
       const buf = new Float32Array(idx.length * size);
       for (let i = 0; i < idx.length; i++) buf.set(feats[idx[i]].data, i * size);
       return tf.tensor(buf, [idx.length, ...shape]);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ensureFeatures, readFeatures } from '../model/features.ts';
 import type { FeatureArray, RunControl, ViewId } from '../model/types.ts';
 import { DEFAULT_TASK, type ImageListItem, type ProjectStore } from '../store/types.ts';
-import { initTf } from './backend.ts';
+import { initTf, tf } from './backend.ts';
 import { fitTemperature, softmaxRow } from './calibrate.ts';
 import {
   buildHead,
@@ -14,8 +14,9 @@ import {
   standardise,
 } from './classifier.ts';
 import { exclusive, getEncoder, projectInputLoader } from './engine.ts';
-import { fit, predictLogits } from './fit.ts';
-import { disposeHead } from './heads.ts';
+import { type FitOptions, fit, predictLogits } from './fit.ts';
+import { disposeHead, type Head } from './heads.ts';
+import { fitLinear } from './linear-fit.ts';
 import { chooseThreshold, classifierReport, positiveIndex } from './report.ts';
 import { groupedSplit } from './split.ts';
 import type { ClassifierHead, TrainClassifierOptions, TrainResult } from './types.ts';
@@ -24,7 +25,8 @@ const DEFAULTS: Record<
   string,
   { epochs: number; lr: number; batchSize: number; patience: number; weightDecay: number }
 > = {
-  linear: { epochs: 300, lr: 3e-3, batchSize: 256, patience: 30, weightDecay: 1e-3 },
+  // Full-batch for the probe: one step per epoch keeps a 1,000-image retrain interactive.
+  linear: { epochs: 120, lr: 2e-2, batchSize: 4096, patience: 10, weightDecay: 1e-3 },
   attentive: { epochs: 60, lr: 1e-3, batchSize: 64, patience: 10, weightDecay: 1e-4 },
   blocks: { epochs: 20, lr: 1e-4, batchSize: 32, patience: 5, weightDecay: 1e-4 },
 };
@@ -60,7 +62,7 @@ export function trainClassifier(
       );
     }
     const encoder = await getEncoder(project, opts);
-    const tf = await initTf();
+    const tfInfo = await initTf();
     const run = project.saveRun({
       kind: 'train-classify',
       status: 'running',
@@ -122,14 +124,27 @@ export function trainClassifier(
           const c = trainY.filter((y) => y === k).length;
           return c ? n / (classes.length * c) : 0;
         });
-        const { history } = await fit(
-          model,
-          { x: featureBatcher(trainX), y: Int32Array.from(trainY) },
-          { x: featureBatcher(valX), y: Int32Array.from(valY) },
-          classes.length,
-          { ...hp, classWeights, seed },
-          ctl,
-        );
+        const { history } =
+          head === 'linear'
+            ? await fitLinearHead(
+                model,
+                trainX,
+                trainY,
+                valX,
+                valY,
+                classes.length,
+                norm as Norm,
+                { ...hp, classWeights, seed },
+                ctl,
+              )
+            : await fit(
+                model,
+                { x: featureBatcher(trainX), y: Int32Array.from(trainY) },
+                { x: featureBatcher(valX), y: Int32Array.from(valY) },
+                classes.length,
+                { ...hp, classWeights, seed },
+                ctl,
+              );
         const t2 = performance.now();
         const c = classes.length;
         const logits = predictLogits(model, featureBatcher(valX), c);
@@ -181,7 +196,7 @@ export function trainClassifier(
           history,
           timings,
           features: { computed: feat.computed, cached: feat.cached },
-          backend: tf.backend,
+          backend: tfInfo.backend,
           provider: encoder.provider,
         };
       } finally {
@@ -198,6 +213,36 @@ export function trainClassifier(
       throw e;
     }
   });
+}
+
+type Norm = { mean: Float32Array; std: Float32Array };
+
+/** Fits the linear probe in plain JS (see linear-fit.ts) and loads the result into the TF.js head. */
+async function fitLinearHead(
+  model: Head,
+  trainX: FeatureArray[],
+  trainY: number[],
+  valX: FeatureArray[],
+  valY: number[],
+  classes: number,
+  norm: Norm,
+  o: FitOptions,
+  ctl: RunControl,
+) {
+  const r = await fitLinear(
+    trainX.map((f) => f.data),
+    Int32Array.from(trainY),
+    valX.map((f) => f.data),
+    Int32Array.from(valY),
+    classes,
+    norm.mean,
+    norm.std,
+    o,
+    ctl,
+  );
+  model.vars['linear.weight'].assign(tf.tensor2d(r.weight, [norm.mean.length, classes]));
+  model.vars['linear.bias'].assign(tf.tensor1d(r.bias));
+  return { history: r.history };
 }
 
 function pick(

@@ -7,6 +7,9 @@ import { mulberry32, shuffle } from './rng.ts';
 export interface Batcher {
   n: number;
   batch(idx: number[]): tf.Tensor;
+  /** True when `batch` of all samples in natural order returns a kept tensor (do not dispose). */
+  cached?: boolean;
+  dispose?(): void;
 }
 
 export interface FitOptions {
@@ -52,7 +55,7 @@ export function predictLogits(
     const t = x.batch(part);
     const l = head.forward(t, false, 0);
     out.set(l.dataSync() as Float32Array, i * classes);
-    t.dispose();
+    if (!(x.cached && part.length === x.n)) t.dispose();
     l.dispose();
   }
   return out;
@@ -124,7 +127,8 @@ export async function fit(
         }, true);
         sum += loss!.dataSync()[0];
         steps++;
-        tf.dispose([xb, yb, loss!]);
+        tf.dispose([yb, loss!]);
+        if (!train.x.cached) xb.dispose();
         if (performance.now() - lastYield > 30) {
           await tick();
           lastYield = performance.now();
