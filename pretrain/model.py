@@ -80,14 +80,27 @@ class Attention(nn.Module):
         return self.proj(x.transpose(1, 2).reshape(b, n, c))
 
 
+class GELU(nn.Module):
+    """Exact GELU. Debian's torch 1.13 computes GELU's backward wrongly when the incoming
+    gradient is non-contiguous (e.g. after transpose/reshape in the head), so the gradient is
+    made contiguous first; a no-op cost on torch 2.x."""
+
+    def forward(self, x):
+        y = F.gelu(x)
+        if y.requires_grad:
+            y.register_hook(lambda g: g.contiguous())
+        return y
+
+
 class Mlp(nn.Module):
     def __init__(self, dim: int, hidden: int):
         super().__init__()
         self.fc1 = nn.Linear(dim, hidden)
+        self.act = GELU()
         self.fc2 = nn.Linear(hidden, dim)
 
     def forward(self, x):
-        return self.fc2(F.gelu(self.fc1(x)))
+        return self.fc2(self.act(self.fc1(x)))
 
 
 class Block(nn.Module):
@@ -185,7 +198,7 @@ class GMMLHead(nn.Module):
 
     def __init__(self, dim: int, patch: int, out_chans: int = 1):
         super().__init__()
-        self.mlp = nn.Sequential(*[m for _ in range(3) for m in (nn.Linear(dim, dim), nn.GELU())])
+        self.mlp = nn.Sequential(*[m for _ in range(3) for m in (nn.Linear(dim, dim), GELU())])
         self.deconv = nn.ConvTranspose2d(dim, out_chans, kernel_size=patch, stride=patch)
 
     def forward(self, tokens):
