@@ -77,6 +77,19 @@ export function makeSampleProject(keepLabels = Number.POSITIVE_INFINITY): { dir:
   return { dir, tmp };
 }
 
+/**
+ * The shipped encoder when it has been built (resources/models), else the committed micro ViT
+ * test fixture, so training and suggestions run for real in CI either way.
+ */
+export function encoderEnv(): Record<string, string> {
+  if (process.env.SPCXR_ENCODER) return {};
+  const models = path.join(repoRoot, 'resources/models');
+  const shipped =
+    fs.existsSync(models) &&
+    fs.readdirSync(models).some((d) => fs.existsSync(path.join(models, d, 'model.json')));
+  return shipped ? {} : { SPCXR_ENCODER: path.join(repoRoot, 'test/fixtures/models/vit-micro') };
+}
+
 export interface Served {
   url: string;
   proc: ChildProcess;
@@ -91,7 +104,11 @@ export async function serve(dir: string, timeoutMs = 60_000): Promise<Served> {
   const [cmd, ...args] = custom?.length
     ? [...custom, dir]
     : [process.execPath, bin, 'serve', dir, '--port', '0'];
-  const proc = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(cmd, args, {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...encoderEnv() },
+  });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(

@@ -149,7 +149,9 @@ describe('SPCXR Studio UI, end to end', () => {
 
   it('2 opens an image, changes window/level, labels with a key', async () => {
     await page.locator('.tile').nth(20).dblclick();
-    await page.waitForFunction(() => ((window as { __spcxrOpen?: number[] }).__spcxrOpen ?? []).length > 0);
+    await page.waitForFunction(
+      () => ((window as { __spcxrOpenFull?: number[] }).__spcxrOpenFull ?? []).length > 0,
+    );
     const name = await page.getByTestId('image-name').innerText();
     const before = await page.getByLabel('Window preset').locator('option').first().innerText();
     await drag([0.5, 0.5], [0.7, 0.6], 'right');
