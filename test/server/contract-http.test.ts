@@ -1,8 +1,10 @@
-import { afterAll, beforeAll } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createHttpClient, type WebSocketLike } from '../../src/core/api/client.ts';
 import { contractSuite, type Harness } from '../api/contract-suite.ts';
-import { sampleProject } from '../api/fixture.ts';
+import { repoRoot, sampleProject } from '../api/fixture.ts';
 import { type Served, spawnServe } from './spawn-serve.ts';
 
 let harness: Harness;
@@ -48,3 +50,29 @@ afterAll(async () => {
 });
 
 contractSuite('HTTP + WebSocket (spcxr serve)', () => harness);
+
+describe('serve extras', () => {
+  it('stages an uploaded file inside the project for import (browser drag and drop)', async () => {
+    const png = readFileSync(
+      path.join(repoRoot, 'sample/images', readdirSync(path.join(repoRoot, 'sample/images'))[0]),
+    );
+    const res = await fetch(`${served!.base}/api/upload?name=${encodeURIComponent('../../evil name.png')}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${served!.token}` },
+      body: png,
+    });
+    expect(res.status).toBe(200);
+    const { path: staged } = (await res.json()) as { path: string };
+    expect(staged.startsWith(path.join(harness.projectDir, '.incoming'))).toBe(true);
+    expect(path.basename(staged)).toBe('evil name.png');
+    expect(readFileSync(staged).equals(png)).toBe(true);
+    const done = new Promise<{ result: unknown }>((resolve) => {
+      const off = harness.client.on('job.done', (e) => {
+        off();
+        resolve(e);
+      });
+    });
+    await harness.client.invoke('import.start', { paths: [staged] });
+    expect((await done).result).toMatchObject({ total: 1, duplicates: 1 });
+  });
+});
