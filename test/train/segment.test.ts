@@ -1,7 +1,12 @@
 /** Lung-mask decoder end to end on real ieee8023 masks (masks_v7) with the micro test encoder. */
+
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pngSize } from '../../src/core/store/index.ts';
 import type { ProjectStore } from '../../src/core/store/types.ts';
-import { trainSegmenter } from '../../src/core/train/segment.ts';
+import { evaluateManifest, predict, trainSegmenter } from '../../src/core/train/index.ts';
 import type { SegmentMetrics } from '../../src/core/train/types.ts';
 import { microDir } from '../model/golden.ts';
 import { manifestItems, projectWith } from './fixture-project.ts';
@@ -28,5 +33,44 @@ describe('trainSegmenter', () => {
     expect(r.features).toEqual({ computed: 24, cached: 0 });
     const saved = project.getModel(r.modelId)!;
     expect(saved).toMatchObject({ kind: 'segment', head: 'segdecoder', hasWeights: true });
+
+    // predict: masks stored as predictions at each image's original size, labels untouched
+    const ids = project
+      .listMasks('lung')
+      .slice(0, 2)
+      .map((x) => x.imageId);
+    const p = await predict(project, {
+      encoderDir: microDir,
+      provider: 'cpu',
+      modelId: r.modelId,
+      imageIds: ids,
+    });
+    expect(p).toMatchObject({ kind: 'segment', scored: 2 });
+    for (const row of project.getPredictions(r.modelId, ids)) {
+      const img = project.getImage(row.imageId)!;
+      expect(pngSize(row.mask!)).toEqual({ width: img.width, height: img.height });
+    }
+
+    // eval: an external manifest (copied to a temp folder), masks compared at original geometry
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'spcxr-segeval-'));
+    const extra = manifestItems('ieee8023', 40, ['covid19', 'pneumonia'], (i) =>
+      /masks_v7/.test(i.mask ?? ''),
+    ).slice(-2);
+    const rows = ['file,mask,source'];
+    extra.forEach((it, k) => {
+      copyFileSync(it.file, path.join(dir, `i${k}.png`));
+      copyFileSync(it.mask!, path.join(dir, `m${k}.png`));
+      rows.push(`i${k}.png,m${k}.png,ieee8023`);
+    });
+    writeFileSync(path.join(dir, 'manifest.csv'), `${rows.join('\n')}\n`);
+    const e = await evaluateManifest(project, {
+      encoderDir: microDir,
+      provider: 'cpu',
+      manifest: path.join(dir, 'manifest.csv'),
+      modelId: r.modelId,
+    });
+    expect(e).toMatchObject({ kind: 'segment', n: 2, failed: [] });
+    expect((e.metrics as SegmentMetrics).dice).toBeGreaterThan(0.3);
+    expect((e.metrics as SegmentMetrics).perSource.ieee8023.n).toBe(2);
   }, 300_000);
 });
