@@ -153,6 +153,12 @@ export function contractSuite(name: string, setup: () => Harness) {
       await client.invoke('history.redo');
       const again = await client.invoke('masks.get', { imageId: img.id });
       expect(decodePng(Buffer.from(again.mask!.data, 'base64')).data[rect.y * map.width + rect.x]).toBe(1);
+      // A renderer that paints 255 is understood: nonzero is inside, compared and stored as 1.
+      const full = Buffer.alloc(12, 255).toString('base64');
+      await client.invoke('masks.saveEdit', { imageId: img.id, rect, before: full, after: zeros });
+      await client.invoke('masks.saveEdit', { imageId: img.id, rect, before: zeros, after: full });
+      const bin = decodePng(Buffer.from((await client.invoke('masks.get', { imageId: img.id })).mask!.data, 'base64'));
+      expect(bin.data[rect.y * bin.width + rect.x]).toBe(1);
     });
 
     it('rejects bad params and unknown ids with clear codes', async () => {

@@ -86,7 +86,10 @@ function paste(map: MaskMap, r: { x: number; y: number; width: number; height: n
     map.data.set(src.subarray(y * r.width, (y + 1) * r.width), (r.y + y) * map.width + r.x);
 }
 
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+/** Masks are binary per class (the store reads any nonzero as inside): compare and store as 0/1. */
+const same = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && a.every((v, i) => (v !== 0) === (b[i] !== 0));
+const binary = (a: Uint8Array) => a.map((v) => (v ? 1 : 0));
 
 export function editHandlers(ctx: ServiceContext): H {
   const step = (dir: 'undo' | 'redo') => {
@@ -159,8 +162,8 @@ export function editHandlers(ctx: ServiceContext): H {
             `rectangle ${JSON.stringify(rect)} is outside the ${map.width}×${map.height} image`,
           );
         const n = rect.width * rect.height;
-        const was = b64(before, n, 'before');
-        const now = b64(after, n, 'after');
+        const was = binary(b64(before, n, 'before'));
+        const now = binary(b64(after, n, 'after'));
         if ((baseVersion !== undefined && baseVersion !== map.version) || !same(region(map, rect), was))
           throw new ApiError('conflict', `mask of image ${imageId} changed since it was loaded; reload it`);
         paste(map, rect, now);

@@ -26,7 +26,8 @@ export const LabelChangeResult = z.object({
 });
 
 /**
- * A mask is one 8-bit label map per image and mask class (0 = background, >0 inside).
+ * A mask is one 8-bit map per image and mask class: 0 = background, nonzero = inside. The server
+ * stores and returns 0/1; edits may paint any nonzero value (compared and stored as 1).
  * `data` is base64: a gray8 PNG for whole maps, raw row-major bytes for patches (small).
  */
 export const MaskRaster = z.object({
