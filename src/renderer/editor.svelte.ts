@@ -191,23 +191,33 @@ export class EditorController {
     this.stage?.setBrush(this.size, this.tool.tool === 'brush' || this.tool.tool === 'eraser');
   }
 
+  /** True until the user zooms or pans: a resized window then refits. */
+  fitted = true;
+
   fit(): void {
     if (this.detail) this.fitTo(this.detail.width, this.detail.height);
+  }
+
+  resized(): void {
+    if (this.fitted) this.fit();
   }
 
   private fitTo(w: number, h: number): void {
     if (!this.stage) return;
     const { width, height } = this.stage.size;
     this.setView(fitView(w, h, width, height));
+    this.fitted = true;
   }
 
   oneToOne(): void {
     if (!this.stage) return;
+    this.fitted = false;
     const { width, height } = this.stage.size;
     this.setView(oneToOne(this.view, width, height));
   }
 
   zoom(factor: number, at: { x: number; y: number }): void {
+    this.fitted = false;
     this.setView(zoomAt(this.view, factor, at));
   }
 
@@ -299,6 +309,7 @@ export class EditorController {
     const map = this.map;
     switch (e.type) {
       case 'pan':
+        this.fitted = false;
         this.setView(pan(this.view, e.dx, e.dy));
         return;
       case 'window': {

@@ -1,6 +1,6 @@
 /** The active-learning "Next": ask for a suggestion and open it in the viewer with its reason. */
 import { api } from './api.ts';
-import { app } from './state.svelte.ts';
+import { app, edits } from './state.svelte.ts';
 
 /** The suggestion job started by the last "Next", if any: when it finishes, Next runs again. */
 let waitingOn: string | null = null;
@@ -42,13 +42,22 @@ export async function nextSuggestion(): Promise<void> {
   }
 }
 
+/** Accepting is one undoable step: undo puts back the label the image had before. */
 export async function acceptSuggestion(label?: string): Promise<void> {
   const s = app.suggestion;
   if (!s) return;
+  const after = label ?? s.label?.name ?? null;
+  const before =
+    s.imageId in app.labelOverrides ? app.labelOverrides[s.imageId] : (app.items[s.imageId]?.label ?? null);
   try {
     await api.invoke('suggest.accept', { imageId: s.imageId, label, acceptMask: s.mask !== null });
     app.suggestion = null;
-    app.labelsVersion++;
+    if (after !== null) {
+      edits.history.record({ kind: 'label', imageId: s.imageId, before, after });
+      edits.hooks.label?.(s.imageId, after);
+      edits.hooks.changed?.();
+    }
+    await nextSuggestion();
   } catch (err) {
     app.fail(err, 'accept the suggestion');
   }
@@ -60,6 +69,7 @@ export async function rejectSuggestion(): Promise<void> {
   try {
     await api.invoke('suggest.reject', { imageId: s.imageId });
     app.suggestion = null;
+    await nextSuggestion();
   } catch (err) {
     app.fail(err, 'reject the suggestion');
   }
