@@ -29,9 +29,11 @@ export const command: Command = {
     for (const d of datasets) {
       if (!DATASETS.includes(d as SimDatasetName)) throw new UsageError(`unknown --dataset '${d}'`);
     }
-    const strategies = flags.strategies ? String(flags.strategies).split(',') : STRATEGIES;
+    const strategies = flags.strategies ? String(flags.strategies).split(',') : [...STRATEGIES];
     for (const s of strategies)
       if (!STRATEGIES.includes(s as StrategyName)) throw new UsageError(`unknown strategy '${s}'`);
+    // Random sampling is the reference every saving is measured against.
+    if (!strategies.includes('random')) strategies.push('random');
     const shipped = path.join(ROOT, 'resources/models/spcxr-vit-tiny');
     const encoderDir = path.resolve(
       String(flags.encoder ?? (existsSync(path.join(shipped, 'encoder.onnx')) ? shipped : '')),

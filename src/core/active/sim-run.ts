@@ -66,7 +66,7 @@ export async function runSim(dataset: SimDatasetName, o: SimRunOptions): Promise
     const what = seg
       ? 'ieee8023 lung masks (masks_v7), Dice'
       : `${dataset.toUpperCase()} pneumonia vs normal, AUC`;
-    writeFileSync(figure, learningCurveSvg(result, `Active learning: ${what}`));
+    writeFileSync(figure, learningCurveSvg(result, `Active learning: ${what}`, s.reference));
   }
   return { result, savings: s, table, figure };
 }

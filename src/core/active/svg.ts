@@ -9,10 +9,14 @@ const COLORS: Record<string, string> = {
 };
 
 /** Learning curves (mean over seeds, min–max band) as a standalone SVG. */
-export function learningCurveSvg(r: SimResult, title: string): string {
+export function learningCurveSvg(
+  r: SimResult,
+  title: string,
+  reference?: { labels: number; value: number },
+): string {
   const W = 640;
   const H = 400;
-  const m = { l: 60, r: 130, t: 36, b: 48 };
+  const m = { l: 60, r: 150, t: 36, b: 48 };
   const xs = r.curves.flatMap((c) => c.labels);
   const all = r.curves.flatMap((c) => c.values.flat());
   const x0 = Math.min(...xs);
