@@ -157,7 +157,9 @@ export function contractSuite(name: string, setup: () => Harness) {
       const full = Buffer.alloc(12, 255).toString('base64');
       await client.invoke('masks.saveEdit', { imageId: img.id, rect, before: full, after: zeros });
       await client.invoke('masks.saveEdit', { imageId: img.id, rect, before: zeros, after: full });
-      const bin = decodePng(Buffer.from((await client.invoke('masks.get', { imageId: img.id })).mask!.data, 'base64'));
+      const bin = decodePng(
+        Buffer.from((await client.invoke('masks.get', { imageId: img.id })).mask!.data, 'base64'),
+      );
       expect(bin.data[rect.y * bin.width + rect.x]).toBe(1);
     });
 

@@ -110,6 +110,29 @@ describe('engine jobs through the API', () => {
     expect(after.suggestion?.imageId).not.toBe(s.imageId);
   });
 
+  it('retrains in the background after every N new labels, without blocking labelling', async () => {
+    await client.invoke('settings.set', { retrainEvery: 2 });
+    const before = (await client.invoke('models.list')).length;
+    const started = new Promise<string>((resolve) => {
+      const off = client.on('job.started', (j) => {
+        if (j.kind === 'train') {
+          off();
+          resolve(j.id);
+        }
+      });
+    });
+    const todo = (await client.invoke('images.list', { status: 'suggested', limit: 2 })).items.map(
+      (i) => i.id,
+    );
+    const r = await client.invoke('labels.set', { imageIds: todo, label: 'normal' });
+    expect(r.changed).toBe(2);
+    const jobId = await started;
+    const ev = await finished(jobId);
+    expect('error' in ev ? ev.error : 'done').toBe('done');
+    expect((await client.invoke('models.list')).length).toBe(before + 1);
+    await client.invoke('settings.set', { retrainEvery: 0 });
+  });
+
   it('exports the trained model as a bundle', async () => {
     const r = await run(client.invoke('export.start', { format: 'model' }));
     expect(existsSync(path.join(r.path as string, 'bundle.json'))).toBe(true);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkShippedModels } from '../../core/api/model-check.ts';
 import { ApiService } from '../../core/api/service.ts';
 import { httpUrls } from '../../core/api/urls.ts';
 import { newToken } from '../../server/auth.ts';
@@ -46,12 +47,19 @@ export const command: Command = {
     const version = (
       JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }
     ).version;
+    const modelsDir = path.join(repoRoot, 'resources/models');
+    // Verified once here; the worker is pointed at the first good encoder (a bundled worker
+    // cannot find resources/ relative to itself).
+    const encoder = (await checkShippedModels(modelsDir)).find((m) => m.ok);
+    for (const m of await checkShippedModels(modelsDir))
+      if (!m.ok) io.err(`warning: model ${m.name}: ${m.detail}`);
+    const env = !process.env.SPCXR_ENCODER && encoder ? { SPCXR_ENCODER: encoder.dir } : {};
     const service = new ApiService({
       shell: 'serve',
       urls: httpUrls,
-      spawnWorker: nodeWorkerSpawner(),
+      spawnWorker: nodeWorkerSpawner({ env }),
       lockedProject: dir,
-      modelsDir: path.join(repoRoot, 'resources/models'),
+      modelsDir,
       version,
     });
     await service.invoke('project.open', { path: dir });

@@ -24,6 +24,7 @@ import { modelHandlers } from './handlers/models.ts';
 import { projectHandlers, projectInfo } from './handlers/project.ts';
 import { suggestHandlers } from './handlers/suggest.ts';
 import { JobManager } from './job-manager.ts';
+import { stopRetrain } from './retrain.ts';
 import { eventSchemas, requestSchemas } from './schemas.ts';
 import type { ProjectSession } from './session.ts';
 import type { UrlScheme } from './urls.ts';
@@ -93,6 +94,7 @@ export class ApiService {
       },
       current: () => this.sess,
       setSession: (s) => {
+        if (this.sess) stopRetrain(this.sess);
         this.sess?.close();
         this.sess = s;
       },
@@ -159,6 +161,7 @@ export class ApiService {
   }
 
   close(): void {
+    if (this.sess) stopRetrain(this.sess);
     this.jobs.close();
     this.sess?.close();
     this.sess = null;

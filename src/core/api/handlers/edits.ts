@@ -3,6 +3,7 @@ import { encodeGrayPng } from '../../imaging/index.ts';
 import type { AnnotationSource } from '../../store/types.ts';
 import { ApiError, type ApiHandlers } from '../contract.ts';
 import type { StepInfo } from '../history.ts';
+import { labelsAdded } from '../retrain.ts';
 import type { ServiceContext } from '../service.ts';
 import type { MaskMap, ProjectSession } from '../session.ts';
 
@@ -60,6 +61,7 @@ export function labelCommand(ctx: ServiceContext, s: ProjectSession, ids: number
     ctx.emit('labels.changed', { imageIds: changed });
     ctx.emit('history.changed', s.history.state());
     ctx.changed();
+    if (to) labelsAdded(ctx, s, changed.length);
   }
   return { changed: changed.length, history: s.history.state() };
 }
