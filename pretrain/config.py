@@ -57,6 +57,8 @@ class Config:
     max_steps: int = 0             # stop early (tests); 0 = full schedule
     resume: bool = True
     grid_every_epoch: bool = True
+    grid_every: int = 1            # epochs between grids (the last epoch always gets one)
+    ckpt_every_epochs: int = 1
     # export
     name: str = ""                 # model name for export (empty: no export)
     export_dir: str = ""           # default resources/models/<name>

@@ -27,19 +27,26 @@ def labelled_split(data_root: str | Path, task: str, test_frac: float = 0.3):
     return tr, y(tr), te, y(te)
 
 
+def pick_device(name: str = "auto") -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
 def load_inputs(items: list[Item], size: int, mean: float, std: float) -> torch.Tensor:
     return torch.from_numpy(np.stack([canonical(load_gray8(it.path), size, mean, std) for it in items]))
 
 
 @torch.no_grad()
 def features(vit, items: list[Item], pp: dict, batch: int = 64) -> np.ndarray:
-    """[CLS of `final`, mean of patch tokens of `final`] per image (frozen encoder)."""
+    """[CLS of `final`, mean of patch tokens of `final`] per image (frozen encoder, fp32)."""
     vit.eval()
+    dev = next(vit.parameters()).device
     out = []
     for i in range(0, len(items), batch):
-        x = load_inputs(items[i : i + batch], pp["size"], pp["mean"], pp["std"])
-        f = vit(x)
-        out.append(torch.cat([f[:, 0], f[:, 1:].mean(1)], 1).numpy())
+        x = load_inputs(items[i : i + batch], pp["size"], pp["mean"], pp["std"]).to(dev)
+        f = vit(x).float()
+        out.append(torch.cat([f[:, 0], f[:, 1:].mean(1)], 1).cpu().numpy())
     return np.concatenate(out)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .evalcommon import auc_ci, features, fit_logreg, labelled_split
+from .evalcommon import auc_ci, features, fit_logreg, labelled_split, pick_device
 from .export import load_encoder, sha256
 from .model import ViT, ViTArch
 
@@ -59,12 +59,15 @@ def main(argv=None) -> dict:
     ap.add_argument("--labels", default="50,100,200", help="also probe with only n training labels")
     ap.add_argument("--max-train", type=int, default=1500, help="cap on probe training images")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--device", default="auto")
     ap.add_argument("--update-card", action="store_true", help="write results into model.json")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     vit, card = load_encoder(Path(a.model_dir))
     torch.manual_seed(0)
     rand = ViT(ViTArch(**card["arch"], drop_path=0.0)).eval()
+    dev = pick_device(a.device)
+    vit, rand = vit.to(dev), rand.to(dev)
     pp = card["preprocessing"]
     labels = [int(n) for n in a.labels.split(",") if n]
     out = {"features": "concat(CLS, mean patch) of final", "classifier": "L2 logistic regression",

@@ -19,7 +19,7 @@ import torch
 
 from . import optim
 from .config import Config
-from .evalcommon import auc_ci, labelled_split, load_inputs
+from .evalcommon import auc_ci, labelled_split, load_inputs, pick_device
 from .gmml import augment, draw_step
 from .model import ViT, ViTArch
 from .preprocess import DEFAULT_MEAN, DEFAULT_STD, resize_square, load_gray8
@@ -36,7 +36,7 @@ class Classifier(torch.nn.Module):
         return self.fc(self.vit(x)[:, 0]).squeeze(1)
 
 
-def train_eval(task, n, arch, steps, batch, lr, data, seed=0) -> dict:
+def train_eval(task, n, arch, steps, batch, lr, data, seed=0, dev=torch.device("cpu")) -> dict:
     tr, ytr, te, yte = labelled_split(data, task)
     idx = subsample(ytr, n, 1)
     size = arch.img_size
@@ -44,14 +44,15 @@ def train_eval(task, n, arch, steps, batch, lr, data, seed=0) -> dict:
                                     for i in idx]).astype(np.uint8))
     y = torch.from_numpy(ytr[idx]).float()
     torch.manual_seed(seed)
-    model = Classifier(arch)
-    opt = optim.make_optimizer(model, lr, 0.05, torch.device("cpu"))
+    model = Classifier(arch).to(dev)
+    u8, y = u8.to(dev), y.to(dev)
+    opt = optim.make_optimizer(model, lr, 0.05, dev)
     aug = Config(crop_scale_min=0.3)
     t = time.time()
     model.train()
     for step in range(steps):
         g = torch.Generator().manual_seed(seed * 7_919 + step)
-        pick = torch.randint(0, len(idx), (batch,), generator=g)
+        pick = torch.randint(0, len(idx), (batch,), generator=g).to(dev)
         p = draw_step(g, batch, size, aug)
         x = augment(u8[pick], p, size, DEFAULT_MEAN, DEFAULT_STD)
         optim.apply(opt, optim.lr_at(step, steps, steps // 10, lr, 1e-6), 0.05)
@@ -62,7 +63,7 @@ def train_eval(task, n, arch, steps, batch, lr, data, seed=0) -> dict:
         opt.step()
     model.eval()
     with torch.no_grad():
-        s = np.concatenate([model(load_inputs(te[i : i + 64], size, DEFAULT_MEAN, DEFAULT_STD)).numpy()
+        s = np.concatenate([model(load_inputs(te[i : i + 64], size, DEFAULT_MEAN, DEFAULT_STD).to(dev)).cpu().numpy()
                             for i in range(0, len(te), 64)])
     r = auc_ci(yte, s, [it.patient_id for it in te])
     return {**r, "labels": n, "steps": steps, "batch": batch, "train_s": round(time.time() - t, 1),
@@ -81,13 +82,14 @@ def main(argv=None) -> dict:
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--data", default="../shared/data/cxr")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--device", default="auto")
     ap.add_argument("--out", default="")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     arch = ViTArch.from_size(a.size, img_size=a.img_size, patch_size=a.patch_size, drop_path=0.1)
     res = {"task": a.task, "arch": arch.card(), "results": []}
     for n in [int(v) for v in a.labels.split(",") if v]:
-        r = train_eval(a.task, n, arch, a.steps, a.batch, a.lr, a.data)
+        r = train_eval(a.task, n, arch, a.steps, a.batch, a.lr, a.data, dev=pick_device(a.device))
         res["results"].append(r)
         print(json.dumps(r), flush=True)
     if a.out:

@@ -70,7 +70,7 @@ class Trainer:
         if self.spe == 0:
             raise ValueError(f"{len(self.pack)} images is fewer than one batch of {cfg.batch_size}")
         self.epochs = cfg.epochs
-        self.step, self.wall = 0, 0.0
+        self.step, self.wall, self.total_steps = 0, 0.0, 0
         self.peak_lr = cfg.lr * cfg.batch_size / 256
         self.opt = optim.make_optimizer(self.model, self.peak_lr, cfg.wd_start, self.device)
         self.ckpt = self.out / "checkpoint.pt"
@@ -80,8 +80,9 @@ class Trainer:
         if self.world > 1:
             ids = [self.device.index] if self.device.type == "cuda" else None
             self.net = torch.nn.parallel.DistributedDataParallel(self.model, device_ids=ids)
+        self.eager, self.compiled = self.net, False
         if cfg.compile and hasattr(torch, "compile"):
-            self.net = torch.compile(self.net)
+            self.net, self.compiled = torch.compile(self.net), True
         amp = cfg.amp if cfg.amp != "auto" else ("bf16" if self.device.type == "cuda" else "off")
         self.autocast = (torch.autocast(self.device.type, dtype=torch.bfloat16)
                          if amp == "bf16" else nullcontext())
@@ -103,17 +104,19 @@ class Trainer:
         self.model.load_state_dict(s["model"])
         self.opt.load_state_dict(s["opt"])
         self.step, self.epochs, self.wall = s["step"], s["epochs"], s["wall"]
+        self.total_steps = s.get("total_steps", 0)
         set_rng_state(s["rng"])
         self.log(event="resume", step=self.step, epochs=self.epochs)
 
     def _save(self):
         if self.rank == 0:
             save_checkpoint(self.ckpt, model=self.model.state_dict(), opt=self.opt.state_dict(),
-                            step=self.step, epochs=self.epochs, wall=self.wall, config=to_dict(self.cfg))
+                            step=self.step, epochs=self.epochs, wall=self.wall,
+                            total_steps=self.total_steps, config=to_dict(self.cfg))
 
     @property
     def total(self) -> int:
-        return self.epochs * self.spe
+        return self.total_steps or self.epochs * self.spe
 
     def batch(self, step: int):
         """This rank's uint8 views for a global step, and the step's random parameters."""
@@ -152,14 +155,31 @@ class Trainer:
         self.last = (clean, x, rec.detach(), m)
         return {"lsum": lsum.detach(), "cnt": cnt_g, "lr": lr, "wd": wd, "gnorm": gn}
 
-    def _calibrate(self, t_steps: float, n: int):
-        """Fit the epoch count to the time budget from the measured step time (rank 0 decides)."""
-        left = self.cfg.time_budget_s * 0.95 - self.wall
-        epochs = torch.tensor([max(1, int((self.step + left / (t_steps / n)) // self.spe))])
+    def _calibrate(self, step_s: float):
+        """Fit the total step count to the time budget from the measured step time (rank 0
+        decides). Called after calib_steps and again at every log line, so a machine that
+        slows down or speeds up (shared CPUs) still finishes on time; the cosine schedules
+        stretch or shrink with it."""
+        left = self.cfg.time_budget_s * 0.97 - self.wall
+        total = torch.tensor([max(self.step + 1, self.step + int(left / step_s))])
         if self.world > 1:
-            dist.broadcast(epochs, 0)
-        self.epochs = int(epochs.item())
-        self.log(event="calibrated", step_s=t_steps / n, epochs=self.epochs, total_steps=self.total)
+            dist.broadcast(total, 0)
+        changed = int(total.item()) != self.total_steps
+        self.total_steps = int(total.item())
+        self.epochs = max(1, math.ceil(self.total_steps / self.spe))
+        if changed and abs(self.total_steps - int(total.item())) >= 0:
+            self.log(event="calibrated", step_s=round(step_s, 4), total_steps=self.total_steps,
+                     epochs=round(self.total_steps / self.spe, 2))
+
+    def _step(self, step: int) -> dict:
+        try:
+            return self.train_step(step)
+        except Exception as e:  # noqa: BLE001 - torch.compile failures surface on first use
+            if not self.compiled:
+                raise
+            self.log(event="compile_failed_using_eager", error=str(e)[-800:])
+            self.net, self.compiled = self.eager, False
+            return self.train_step(step)
 
     def run(self) -> dict:
         cfg = self.cfg
@@ -167,39 +187,48 @@ class Trainer:
                  amp=self.amp, images=len(self.pack), steps_per_epoch=self.spe,
                  params=sum(p.numel() for p in self.model.parameters()))
         self.model.train()
-        acc, acc_n, t_last, t_cal, n_cal, loss = 0.0, 0, time.time(), 0.0, 0, float("nan")
-        start = self.step
+        zero = lambda: torch.zeros((), device=self.device)  # noqa: E731
+        acc_sum, acc_cnt, acc_n, loss = zero(), zero(), 0, float("nan")
+        start, t_prev, t_log = self.step, time.time(), time.time()
         while self.step < self.total:
             if cfg.max_steps and self.step >= cfg.max_steps:
                 break
-            t0 = time.time()
-            r = self.train_step(self.step)
+            r = self._step(self.step)
             self.step += 1
-            dt = time.time() - t0
-            self.wall += dt
-            lsum = all_sum(r["lsum"], self.world)
-            loss = float(lsum / r["cnt"].clamp(min=1))
-            if not math.isfinite(loss):
-                raise FloatingPointError(f"loss is {loss} at step {self.step}")
-            acc, acc_n = acc + loss, acc_n + 1
-            if cfg.time_budget_s and self.step - start > 2:
-                t_cal, n_cal = t_cal + dt, n_cal + 1
-                if n_cal == cfg.calib_steps:
-                    self._calibrate(t_cal, n_cal)
-            if self.step % cfg.log_every == 0 or self.step == self.total:
-                now = time.time()
-                self.log(step=self.step, epoch=self.step / self.spe, loss=acc / acc_n, lr=r["lr"],
-                         wd=r["wd"], gnorm=float(r["gnorm"]),
-                         img_s=acc_n * cfg.batch_size / (now - t_last), wall=self.wall)
-                acc, acc_n, t_last = 0.0, 0, now
+            # losses stay on the device between log lines: no host sync per step
+            acc_sum, acc_cnt, acc_n = acc_sum + r["lsum"], acc_cnt + r["cnt"], acc_n + 1
             end_epoch = self.step % self.spe == 0
-            if end_epoch or (cfg.ckpt_every_steps and self.step % cfg.ckpt_every_steps == 0):
+            calib = cfg.time_budget_s and self.step - start == cfg.calib_steps + 3
+            if calib or end_epoch or self.step % cfg.log_every == 0 or self.step == self.total:
+                loss = float(all_sum(acc_sum, self.world) / acc_cnt.clamp(min=1))
+                if not math.isfinite(loss):
+                    raise FloatingPointError(f"loss is {loss} at step {self.step}")
+            now = time.time()
+            self.wall += now - t_prev
+            t_prev = now
+            if cfg.time_budget_s and self.step - start == 3:
+                t_cal = now
+            if calib:
+                self._calibrate((now - t_cal) / cfg.calib_steps)
+            elif cfg.time_budget_s and self.step - start > cfg.calib_steps + 3 and self.step % cfg.log_every == 0:
+                self._calibrate((now - t_cal) / (self.step - start - 3))
+            if end_epoch or self.step % cfg.log_every == 0 or self.step == self.total:
+                self.log(step=self.step, epoch=round(self.step / self.spe, 4), loss=loss, lr=r["lr"],
+                         wd=r["wd"], gnorm=float(r["gnorm"]),
+                         img_s=round(acc_n * cfg.batch_size / (now - t_log), 2), wall=round(self.wall, 2))
+                acc_sum, acc_cnt, acc_n, t_log = zero(), zero(), 0, now
+            e = self.step // self.spe
+            last = self.step == self.total
+            if (end_epoch and (e % cfg.ckpt_every_epochs == 0 or last)) or (
+                    cfg.ckpt_every_steps and self.step % cfg.ckpt_every_steps == 0):
                 self._save()
-            if end_epoch and cfg.grid_every_epoch and self.rank == 0:
-                e = self.step // self.spe
+            if end_epoch and cfg.grid_every_epoch and self.rank == 0 and (e % cfg.grid_every == 0 or last):
                 save_grid(self.out / f"grid_epoch{e:04d}.png", *self.last, DEFAULT_MEAN, DEFAULT_STD)
-                self.log(event="epoch", epoch=e, loss=loss, wall=self.wall)
+            if end_epoch:
+                self.log(event="epoch", epoch=e, loss=loss, wall=round(self.wall, 2))
         self._save()
+        if self.rank == 0 and cfg.grid_every_epoch and self.step % self.spe:
+            save_grid(self.out / f"grid_step{self.step:06d}.png", *self.last, DEFAULT_MEAN, DEFAULT_STD)
         self.final_loss = loss
         return {"step": self.step, "final_loss": loss, "wall": self.wall}
 
@@ -209,7 +238,7 @@ class Trainer:
             "method": "GMML (group masked model learning), reconstruction L1 on corrupted pixels",
             "data": [str(d) for d in cfg.data], "images": len(self.pack),
             "holdout": f"NIH and Kermany probe-test patients (sha1 split, frac {cfg.holdout_test_frac})",
-            "epochs": self.epochs, "steps": self.step, "global_batch": cfg.batch_size,
+            "epochs": round(self.step / self.spe, 2), "steps": self.step, "global_batch": cfg.batch_size,
             "world_size": self.world, "device": torch.cuda.get_device_name(self.device)
             if self.device.type == "cuda" else f"cpu x{torch.get_num_threads()} threads",
             "amp": self.amp, "wall_time_s": round(self.wall, 1), "final_loss": self.final_loss,
