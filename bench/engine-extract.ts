@@ -4,7 +4,7 @@
  * alternate in rounds so the shared machine's load hits both alike; each reports images/s of
  * the forward pass over random canonical inputs (decode/preprocessing excluded on both sides).
  *
- *   npx tsx bench/engine-extract.ts [ENCODER_DIR] [--batch 8] [--rounds 4] [--batches 4]
+ *   npx tsx bench/engine-extract.ts [ENCODER_DIR] [--batch 8] [--rounds 4] [--batches 4] [--threads N]
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -25,7 +25,7 @@ const dir = resolveEncoderDir(args[0] && !args[0].startsWith('--') ? args[0] : u
 const B = opt('batch', 8);
 const rounds = opt('rounds', 4);
 const batches = opt('batches', 4);
-const threads = os.availableParallelism();
+const threads = opt('threads', os.availableParallelism());
 
 const enc = await Encoder.load(dir, { provider: 'cpu', threads, batchSize: B });
 const outputs = [...new Set(['final', ...segLevels(enc.depth).filter((l) => l !== 'final')])];
