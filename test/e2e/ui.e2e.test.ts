@@ -126,10 +126,12 @@ describe('SPCXR Studio UI, end to end', () => {
     await page.getByRole('button', { name: 'Images' }).click();
 
     await page.getByLabel('Filter by status').selectOption('unlabelled');
+    // All 40 tiles fit on screen, so wait for the labelled ones to go, not just for 24 unlabelled.
     await page.waitForFunction(
-      () => document.querySelectorAll('.tile[data-status="unlabelled"]').length === 24,
+      () =>
+        document.querySelectorAll('.tile[data-status="unlabelled"]').length === 24 &&
+        document.querySelectorAll('.tile[data-status="labelled"]').length === 0,
     );
-    expect(await page.locator('.tile[data-status="labelled"]').count()).toBe(0);
     const tiles = page.locator('.tile');
     await tiles.nth(0).click();
     await tiles.nth(2).click({ modifiers: ['Shift'] });
@@ -144,7 +146,7 @@ describe('SPCXR Studio UI, end to end', () => {
     await saved();
     expect((await invoke<{ total: number }>('images.list', { label: 'normal', limit: 1 })).total).toBe(8);
     await page.getByLabel('Filter by status').selectOption({ label: 'any' });
-    expect(errors).toEqual([]);
+    expect(errors.splice(0)).toEqual([]);
   });
 
   it('2 opens an image, changes window/level, labels with a key', async () => {
@@ -167,7 +169,7 @@ describe('SPCXR Studio UI, end to end', () => {
     });
     expect(list.items.find((i) => i.name === name)?.label).toBe('pneumonia');
     await shot(page, '2-viewer-windowed-labelled');
-    expect(errors).toEqual([]);
+    expect(errors.splice(0)).toEqual([]);
   });
 
   it('3 draws a mask, erases, undoes and redoes, and finds it all saved after a reload', async () => {
@@ -199,7 +201,7 @@ describe('SPCXR Studio UI, end to end', () => {
     await expect.poll(area, { timeout: 20_000 }).toBe(erased);
     await expect.poll(() => page.getByTestId('current-label').innerText()).toMatch(/pneumonia/);
     await shot(page, '3-after-reload');
-    expect(errors).toEqual([]);
+    expect(errors.splice(0)).toEqual([]);
   });
 
   it('4 trains a classifier and shows its metrics', async () => {
@@ -213,7 +215,7 @@ describe('SPCXR Studio UI, end to end', () => {
     const detail = await page.getByTestId('model-detail').innerText();
     expect(detail).toMatch(/Confusion matrix/);
     await shot(page, '4-training');
-    expect(errors).toEqual([]);
+    expect(errors.splice(0)).toEqual([]);
   }, 400_000);
 
   it('5 follows Next and accepts a suggestion', async () => {
@@ -238,7 +240,7 @@ describe('SPCXR Studio UI, end to end', () => {
         timeout: 30_000,
       })
       .toBe(before.counts.labelled + 1);
-    expect(errors).toEqual([]);
+    expect(errors.splice(0)).toEqual([]);
   }, 400_000);
 
   it('6 exports labels as CSV and masks as PNG', async () => {
@@ -265,6 +267,36 @@ describe('SPCXR Studio UI, end to end', () => {
     await expect.poll(() => page.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(true);
     await shot(page, '6-help-overlay');
     await page.keyboard.press('Escape');
-    expect(errors).toEqual([]);
+    expect(errors.splice(0)).toEqual([]);
+  });
+
+  it('7 stays usable at 200 % zoom (half the CSS viewport)', async () => {
+    // Accepting in step 5 moved on to the next suggestion; let that settle first.
+    await page.waitForTimeout(1000);
+    await page.setViewportSize({ width: 700, height: 450 });
+    await page.getByRole('button', { name: 'Images' }).click();
+    await page.waitForSelector('.tile img');
+    await thumbnailsLoaded();
+    /** Elements sticking out to the right: a horizontal scrollbar at 200 % zoom is a bug. */
+    const overflow = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('body *')]
+          .filter(
+            (el) =>
+              el.getBoundingClientRect().right > window.innerWidth + 1 &&
+              !el.closest('[style*="overflow"], .tools, .labels'),
+          )
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className}`)
+          .slice(0, 5),
+      );
+    expect(await overflow()).toEqual([]);
+    await shot(page, '7-grid-200pct');
+    await page.locator('.tile').first().dblclick();
+    await page.waitForSelector('[data-testid="canvas"] canvas');
+    expect(await overflow()).toEqual([]);
+    await expect.poll(async () => (await canvasBox()).height).toBeGreaterThan(80);
+    await shot(page, '7-viewer-200pct');
+    await page.setViewportSize({ width: 1400, height: 900 });
+    expect(errors.splice(0)).toEqual([]);
   });
 });
