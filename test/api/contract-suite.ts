@@ -211,6 +211,22 @@ export function contractSuite(name: string, setup: () => Harness) {
       expect(csv.body.toString('utf8').trim().split('\n')).toHaveLength(41);
     });
 
+    it('exports masks as PNGs with an index', async () => {
+      const { client } = h();
+      const done = waitFor<{ jobId: string; result: unknown }>((cb) => client.on('job.done', cb));
+      const { jobId } = await client.invoke('export.start', { format: 'masks' });
+      const ev = await done;
+      expect(ev.jobId).toBe(jobId);
+      // One mask was painted by the mask test: its PNG plus masks.csv.
+      expect(ev.result).toMatchObject({ files: 2 });
+    });
+
+    it('reports health through doctor', async () => {
+      const d = await h().client.invoke('app.doctor');
+      expect(d.checks.find((c) => c.name === 'project database')?.ok).toBe(true);
+      expect(d.executionProviders).toContain('cpu');
+    });
+
     it('keeps settings per project', async () => {
       const { client } = h();
       const s = await client.invoke('settings.set', { retrainEvery: 7, executionProvider: 'cpu' });

@@ -81,6 +81,7 @@ describe('engine jobs through the API', () => {
     expect(n).toBeGreaterThan(0);
     expect(m.calibration.reduce((a, b) => a + b.count, 0)).toBe(n);
     expect(m.epochs.length).toBeGreaterThan(0);
+    expect(m.perSource.length).toBeGreaterThan(0);
     // Predictions now exist for every image: unlabelled ones show as 'suggested'.
     const info = await client.invoke('project.info');
     expect(info.counts.suggested).toBe(8);
