@@ -5,7 +5,12 @@
  * transactions left it: everything committed before the crash stays.
  */
 import { randomUUID } from 'node:crypto';
-import { type WorkerProcess, type WorkerSpawner, WorkerToHost } from '../../worker/protocol.ts';
+import {
+  type HostToWorker,
+  type WorkerProcess,
+  type WorkerSpawner,
+  WorkerToHost,
+} from '../../worker/protocol.ts';
 import type { ApiEvents, EventName, JobInfo, JobKind } from './contract.ts';
 
 type Emit = <E extends EventName>(event: E, payload: ApiEvents[E]) => void;
@@ -32,6 +37,8 @@ export class JobManager {
   private readonly jobs = new Map<string, Job>();
   private readonly queue: Job[] = [];
   private worker: WorkerProcess | null = null;
+  /** Messages held until the worker says 'ready' (its listener may attach after module loading). */
+  private outbox: HostToWorker[] | null = null;
   private current: Job | null = null;
   private restarts = 0;
   private closed = false;
@@ -90,7 +97,7 @@ export class JobManager {
       this.finish(job, 'cancelled', 'cancelled', false);
       return true;
     }
-    this.worker?.send({ type: 'cancel', jobId: id });
+    this.send({ type: 'cancel', jobId: id });
     const grace = this.opts.cancelGraceMs ?? 10_000;
     const timer = setTimeout(() => {
       // The job did not stop cooperatively (stuck in native code): stop the process instead.
@@ -108,13 +115,21 @@ export class JobManager {
     this.worker = null;
   }
 
+  /** Keeps the job list bounded: the oldest finished jobs go first. */
+  private prune(max = 200): void {
+    for (const [id, j] of this.jobs) {
+      if (this.jobs.size <= max) break;
+      if (FINISHED.has(j.info.state)) this.jobs.delete(id);
+    }
+  }
+
   private pump(): void {
     if (this.closed || this.current) return;
     const job = this.queue.shift();
     if (!job) return;
     this.current = job;
     job.info.state = 'running';
-    this.ensureWorker().send({
+    this.send({
       type: 'run',
       jobId: job.info.id,
       kind: job.info.kind,
@@ -123,10 +138,17 @@ export class JobManager {
     });
   }
 
+  private send(msg: HostToWorker): void {
+    const w = this.ensureWorker();
+    if (this.outbox) this.outbox.push(msg);
+    else w.send(msg);
+  }
+
   private ensureWorker(): WorkerProcess {
     if (this.worker) return this.worker;
     const w = this.opts.spawn();
     this.worker = w;
+    this.outbox = [];
     w.onMessage((raw) => this.onMessage(w, raw));
     w.onExit(({ code, signal }) => this.onExit(w, code, signal));
     return w;
@@ -140,7 +162,12 @@ export class JobManager {
       return;
     }
     const msg = parsed.data;
-    if (msg.type === 'ready') return;
+    if (msg.type === 'ready') {
+      const held = this.outbox ?? [];
+      this.outbox = null;
+      for (const m of held) w.send(m);
+      return;
+    }
     const job = this.jobs.get(msg.jobId);
     if (!job || job !== this.current) return;
     const kind = job.info.kind;
@@ -165,6 +192,7 @@ export class JobManager {
   private onExit(w: WorkerProcess, code: number | null, signal: string | null): void {
     if (this.worker !== w) return;
     this.worker = null;
+    this.outbox = null;
     this.restarts++;
     const reason = signal ? `ML worker killed by ${signal}` : `ML worker exited with code ${code}`;
     const job = this.current;
@@ -201,6 +229,7 @@ export class JobManager {
         workerCrashed: crashed,
       });
     for (const w of job.waiters.splice(0)) w({ ...job.info });
+    this.prune();
     if (this.current === job) {
       this.current = null;
       this.pump();
