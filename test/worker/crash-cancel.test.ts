@@ -113,4 +113,24 @@ describe('ML worker', () => {
     expect(kept).toBeLessThan(files.length);
     expect(await service.invoke('jobs.cancel', { jobId })).toEqual({ cancelled: false });
   });
+
+  it('reports a worker that runs out of memory as a failed job with the reason', async () => {
+    // A real V8 heap limit far below what the worker needs: it aborts (SIGABRT) on its own.
+    const tiny = new ApiService({
+      shell: 'in-process',
+      urls: httpUrls,
+      spawnWorker: nodeWorkerSpawner({ maxOldSpaceMb: 8 }),
+    });
+    try {
+      await tiny.invoke('project.open', { path: project('oom') });
+      const failed = new Promise<ApiEvents['job.failed']>((resolve) => tiny.on('job.failed', resolve));
+      const { jobId } = await tiny.invoke('export.start', { format: 'csv' });
+      const f = await failed;
+      expect(f).toMatchObject({ jobId, workerCrashed: true, cancelled: false });
+      expect(f.error).toMatch(/out of memory/);
+      expect((await tiny.invoke('project.info')).counts.images).toBe(0);
+    } finally {
+      tiny.close();
+    }
+  });
 });
