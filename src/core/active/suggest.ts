@@ -43,11 +43,16 @@ export function suggest(input: SuggestInput): SuggestResult {
 
   // Distances are taken in a seeded random projection: the same picks up to small distortions,
   // and a pass over 5,000 images with 1,000 labels stays well under a second.
-  const space = project(
-    centerNormalize(pool.embeddings, pool.dim),
-    pool.dim,
-    input.distanceDims ?? DISTANCE_DIMS,
-  );
+  // Computed only for strategies that measure distances (uncertainty and random do not).
+  let cached: { x: Float32Array; dim: number } | undefined;
+  const space = () => {
+    cached ??= project(
+      centerNormalize(pool.embeddings, pool.dim),
+      pool.dim,
+      input.distanceDims ?? DISTANCE_DIMS,
+    );
+    return cached;
+  };
   const lab = [...labelled];
   const run = (cands: number[], k: number): Pick[] => pickWith(used, input, space, cands, lab, k, seed);
   const picks = run(fresh, input.n).map((p) => ({ ...p, deferred: false }));
@@ -83,14 +88,27 @@ export function suggest(input: SuggestInput): SuggestResult {
 function pickWith(
   used: UsedStrategy,
   input: SuggestInput,
-  space: { x: Float32Array; dim: number },
+  space: () => { x: Float32Array; dim: number },
   cands: number[],
   lab: number[],
   k: number,
   seed: number,
 ): Pick[] {
   if (cands.length === 0 || k <= 0) return [];
-  const { x, dim } = space;
+  if (used === 'random') return randomPicks(cands, k, seed);
+  const unc = used === 'uncertainty' || used === 'hybrid' ? uncertaintyOf(input) : null;
+  if (used === 'uncertainty') {
+    return topK(
+      cands.map((i) => unc![i]),
+      k,
+    ).map((r) => ({
+      index: cands[r],
+      strategy: used,
+      score: unc![cands[r]],
+      ...describe(used, input, cands[r]),
+    }));
+  }
+  const { x, dim } = space();
   if (used === 'coldstart') {
     return coldStart(x, dim, cands, lab, input.pool.sources, k, seed).map((c) => ({
       index: c.index,
@@ -99,17 +117,6 @@ function pickWith(
       reasonCode: 'typical-cluster',
       reason: clusterReason(c.clusterSize, c.source),
     }));
-  }
-  if (used === 'random') {
-    const r = rng(seed);
-    const a = [...cands];
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = Math.floor(r() * (i + 1));
-      [a[i], a[j]] = [a[j], a[i]];
-    }
-    return a
-      .slice(0, k)
-      .map((index) => ({ index, strategy: used, score: 0, reasonCode: 'random', reason: RANDOM_REASON }));
   }
   if (used === 'diversity') {
     const kc = kCenterGreedy(x, dim, cands, lab, k);
@@ -121,23 +128,15 @@ function pickWith(
       reason: unlikeReason(rankBelow(kc.baseline, kc.gaps[j])),
     }));
   }
-  const unc = uncertaintyOf(input);
-  const poolSize =
-    used === 'hybrid'
-      ? Math.max(k, Math.min(Math.round(k * (input.hybridPoolFactor ?? 10)), Math.ceil(cands.length / 4)))
-      : k;
+  const u = unc!;
+  const poolSize = Math.max(
+    k,
+    Math.min(Math.round(k * (input.hybridPoolFactor ?? 10)), Math.ceil(cands.length / 4)),
+  );
   const order = topK(
-    cands.map((i) => unc[i]),
+    cands.map((i) => u[i]),
     poolSize,
   ).map((r) => cands[r]);
-  if (used === 'uncertainty') {
-    return order.map((index) => ({
-      index,
-      strategy: used,
-      score: unc[index],
-      ...describe(used, input, index),
-    }));
-  }
   // Hybrid: a diverse batch among the most uncertain, so near-duplicates are not served together.
   // While labels are few the model's uncertainty is itself unreliable, so part of the batch
   // still comes from typical images of unlabelled groups (Hacohen et al. 2022: typicality wins
@@ -147,12 +146,12 @@ function pickWith(
   const nUnc = warm <= 0 ? k : Math.max(1, Math.min(k, Math.round((k * lab.length) / warm)));
   const chosen =
     (input.hybridSelect ?? 'cluster') === 'cluster'
-      ? clusterPick(x, dim, order, unc, nUnc, seed)
+      ? clusterPick(x, dim, order, u, nUnc, seed)
       : kCenterGreedy(x, dim, order, lab, nUnc).picked;
   const out: Pick[] = chosen.map((index) => ({
     index,
     strategy: used,
-    score: unc[index],
+    score: u[index],
     ...describe(used, input, index),
   }));
   if (nUnc < k) {
@@ -195,6 +194,18 @@ function clusterPick(
   // Empty clusters (duplicates): top up with the next most uncertain.
   for (const r of rows) if (picked.length < k && !picked.includes(r)) picked.push(r);
   return picked.slice(0, k);
+}
+
+function randomPicks(cands: number[], k: number, seed: number): Pick[] {
+  const r = rng(seed);
+  const a = [...cands];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a
+    .slice(0, k)
+    .map((index) => ({ index, strategy: 'random', score: 0, reasonCode: 'random', reason: RANDOM_REASON }));
 }
 
 function uncertaintyOf(input: SuggestInput): Float32Array {
