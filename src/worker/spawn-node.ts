@@ -21,7 +21,8 @@ function defaultEntry(): string {
 export function nodeWorkerSpawner(opts: NodeWorkerOptions = {}): WorkerSpawner {
   return () => {
     const entry = opts.entry ?? defaultEntry();
-    const execArgv = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    // Resolved from here, not from the cwd: `spcxr serve` may be started from any folder.
+    const execArgv = entry.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
     if (opts.maxOldSpaceMb) execArgv.push(`--max-old-space-size=${opts.maxOldSpaceMb}`);
     const child = fork(entry, [], {
       execArgv,

@@ -1,5 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { repoRoot, spcxrBin } from '../api/fixture.ts';
+import os from 'node:os';
+import { spcxrBin } from '../api/fixture.ts';
+
+/** Started from a folder unrelated to the checkout, like a user would (the worker must still start). */
+const cwd = os.tmpdir();
 
 export interface Served {
   proc: ChildProcess;
