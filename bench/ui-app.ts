@@ -19,17 +19,19 @@ export async function benchOpen(url: string, n = 12): Promise<void> {
     await page.goto(url);
     await page.waitForSelector('.tile img', { timeout: 60_000 });
     await page.evaluate(STAMP_INPUT);
-    const count = () =>
-      page.evaluate(() => ((window as { __spcxrOpen?: number[] }).__spcxrOpen ?? []).length);
     await page.locator('.tile').first().dblclick();
-    await page.waitForFunction(() => ((window as { __spcxrOpen?: number[] }).__spcxrOpen ?? []).length >= 1);
-    for (let i = 1; i < n; i++) {
-      await page.keyboard.press('ArrowRight');
-      await page.waitForFunction(
-        (k) => ((window as { __spcxrOpen?: number[] }).__spcxrOpen ?? []).length > k,
-        i - 1,
+    const opened = (k: number) =>
+      page.waitForFunction(
+        (j) => ((window as { __spcxrOpenFull?: number[] }).__spcxrOpenFull ?? []).length > j,
+        k,
         { timeout: 30_000 },
       );
+    await opened(0);
+    for (let i = 1; i < n; i++) {
+      // A user looks at an image for a moment before moving on; that is when neighbours prefetch.
+      await page.waitForTimeout(700);
+      await page.keyboard.press('ArrowRight');
+      await opened(i);
     }
     const times = await page.evaluate(() => (window as unknown as { __spcxrOpen: number[] }).__spcxrOpen);
     const full = await page.evaluate(

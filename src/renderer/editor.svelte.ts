@@ -49,7 +49,7 @@ export class EditorController {
   invert = $state(false);
   window = $state<Window | null>(null);
   presets = $state<{ name: string; center: number; width: number }[]>([]);
-  maskClass = $state('lung');
+  maskClass = $state(app.maskClasses()[0]?.name ?? 'lung');
   view = $state<View>({ scale: 1, x: 0, y: 0 });
   loading = $state(false);
   rawState = $state<'none' | 'loading' | 'ready' | 'error'>('none');
