@@ -18,7 +18,7 @@ export interface Served {
 /** Starts a real `spcxr serve` process and waits for the URL line on stdout. */
 export function spawnServe(args: string[]): Promise<Served> {
   const proc = spawn(process.execPath, [spcxrBin, 'serve', ...args], {
-    cwd: repoRoot,
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -54,7 +54,7 @@ export function spawnServe(args: string[]): Promise<Served> {
 /** Runs `spcxr serve` expecting it to refuse to start; returns exit code and stderr. */
 export function serveRefusal(args: string[]): Promise<{ code: number | null; stderr: string }> {
   const proc = spawn(process.execPath, [spcxrBin, 'serve', ...args], {
-    cwd: repoRoot,
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
