@@ -89,7 +89,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (!tokenMatches(given, token)) return denied(res, 401, 'wrong token');
       res.setHeader('Set-Cookie', sessionCookie(token));
       res.statusCode = 303;
-      res.setHeader('Location', rawPath);
+      // Same-origin path only: '//host' would be a protocol-relative redirect elsewhere.
+      res.setHeader('Location', `/${rawPath.replace(/^[/\\]+/, '')}`);
       return res.end();
     }
     if (!isAuthorised(req, token))

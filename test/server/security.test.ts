@@ -87,6 +87,9 @@ describe('spcxr serve security', () => {
     expect(page.headers['content-security-policy']).toMatch(/script-src 'self' 'wasm-unsafe-eval'/);
     expect(page.headers['content-security-policy']).not.toMatch(/https?:/);
     expect(page.headers['x-content-type-options']).toBe('nosniff');
+    // The redirect stays on this origin whatever path carried the token.
+    for (const p of ['//evil.example/x', '/\\evil.example/x'])
+      expect((await raw(`${p}?token=${served.token}`)).headers.location).toMatch(/^\/evil\.example\/x$/);
   });
 
   it('refuses paths outside the project, however encoded', async () => {
