@@ -1,5 +1,6 @@
 /** The active-learning "Next": ask for a suggestion and open it in the viewer with its reason. */
 import { api } from './api.ts';
+import { RequestToken } from './lib/request-token.ts';
 import { app, edits } from './state.svelte.ts';
 
 /** The suggestion job started by the last "Next", if any: when it finishes, Next runs again. */
@@ -17,10 +18,15 @@ export function onJobFailed(jobId: string, error: string): void {
   app.al.reason = `Suggestions could not be computed (${error}). Label a few images of each class and train a model, then press Next again.`;
 }
 
+/** Pressing Next twice quickly must not open the first answer after the second. */
+const token = new RequestToken();
+
 export async function nextSuggestion(): Promise<void> {
+  const t = token.next();
   try {
     const exclude = app.currentId !== null ? [app.currentId] : undefined;
     const r = await api.invoke('suggest.next', { task: 'classify', exclude });
+    if (!token.isCurrent(t)) return;
     app.al = {
       labelled: r.labelled,
       total: r.total,

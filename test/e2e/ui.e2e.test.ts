@@ -96,6 +96,16 @@ async function drag(from: [number, number], to: [number, number], button: 'left'
   await page.mouse.up({ button });
 }
 
+/** Presses at the first point, passes through the others, releases at the last. */
+async function trace(points: [number, number][]) {
+  const b = await canvasBox();
+  const at = ([x, y]: [number, number]) => [b.x + b.width * x, b.y + b.height * y] as const;
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 4 });
+  await page.mouse.up();
+}
+
 beforeAll(async () => {
   ensureRendererBuilt();
   project = makeSampleProject(8);
@@ -190,6 +200,20 @@ describe('SPCXR Studio UI, end to end', () => {
     await page.keyboard.press('Control+z');
     expect(await area()).toBe(painted);
     await page.keyboard.press('Control+y');
+    expect(await area()).toBe(erased);
+    // Lasso with Alt subtracts a region; it is one undo step like a stroke.
+    await page.keyboard.press('l');
+    await page.keyboard.down('Alt');
+    await trace([
+      [0.3, 0.3],
+      [0.45, 0.3],
+      [0.45, 0.55],
+      [0.3, 0.55],
+    ]);
+    await page.keyboard.up('Alt');
+    const lassoed = await area();
+    expect(lassoed).toBeLessThan(erased);
+    await page.keyboard.press('Control+z');
     expect(await area()).toBe(erased);
     await saved();
     expect(await maskPixels(id)).toBe(erased);
