@@ -121,12 +121,20 @@ export function createHttpClient(opts: HttpClientOptions = {}): ApiClient {
 
   return {
     async invoke(name, ...args) {
-      const res = await doFetch(base + HTTP.invoke(name), {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        body: JSON.stringify(args[0] ?? {}),
-        credentials: 'same-origin',
-      });
+      let res: Response;
+      try {
+        res = await doFetch(base + HTTP.invoke(name), {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify(args[0] ?? {}),
+          credentials: 'same-origin',
+        });
+      } catch (e) {
+        throw new ApiError(
+          'internal',
+          `${name}: cannot reach the SPCXR server (${(e as Error).message}); is 'spcxr serve' still running?`,
+        );
+      }
       let body: unknown;
       try {
         body = await res.json();
