@@ -47,6 +47,7 @@ export const command: Command = {
       if (flags[k] !== undefined) overrides[k] = int(flags[k], k, 1);
     if (flags.lambda !== undefined) overrides.lambda = Number(flags.lambda);
     if (flags['hybrid-warmup'] !== undefined) overrides.hybridWarmup = Number(flags['hybrid-warmup']);
+    if (flags['hybrid-pool'] !== undefined) overrides.hybridPoolFactor = Number(flags['hybrid-pool']);
     const hs = flags['hybrid-select'];
     if (hs !== undefined && hs !== 'cluster' && hs !== 'kcenter')
       throw new UsageError('--hybrid-select must be cluster or kcenter');

@@ -67,6 +67,11 @@ export async function runSim(dataset: SimDatasetName, o: SimRunOptions): Promise
       ? 'ieee8023 lung masks (masks_v7), Dice'
       : `${dataset.toUpperCase()} pneumonia vs normal, AUC`;
     writeFileSync(figure, learningCurveSvg(result, `Active learning: ${what}`, s.reference));
+    // The curve data beside the figure, so it can be re-drawn or compared without a rerun.
+    writeFileSync(
+      figure.replace(/\.svg$/, '.json'),
+      `${JSON.stringify({ title: what, result, savings: s })}\n`,
+    );
   }
   return { result, savings: s, table, figure };
 }

@@ -160,6 +160,7 @@ export function simSegmentation(
           seed: seed * 1000 + step,
           hybridSelect: cfg.hybridSelect,
           hybridWarmup: cfg.hybridWarmup,
+          hybridPoolFactor: cfg.hybridPoolFactor,
         });
         passMs[strategy] = [...(passMs[strategy] ?? []), performance.now() - ts];
         for (const s of res.suggestions) labelled.add(s.index);

@@ -16,6 +16,7 @@ export interface SimConfig {
   /** Hybrid's second stage (default: the product's default). */
   hybridSelect?: 'cluster' | 'kcenter';
   hybridWarmup?: number;
+  hybridPoolFactor?: number;
 }
 
 export interface Curve {

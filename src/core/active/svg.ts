@@ -67,9 +67,28 @@ export function learningCurveSvg(
     );
     out.push(`<text x="${W - m.r + 42}" y="${ly}">${esc(c.strategy)}</text>`);
   });
+  const ny = m.t + 14 + r.curves.length * 20 + 6;
+  out.push(`<text x="${W - m.r + 12}" y="${ny}" fill="#666" font-size="10">bands: min–max over</text>`);
   out.push(
-    `<text x="${W - m.r + 12}" y="${m.t + 14 + r.curves.length * 20 + 6}" fill="#666" font-size="10">band: min–max over ${r.config.seeds.length} seeds</text>`,
+    `<text x="${W - m.r + 12}" y="${ny + 12}" fill="#666" font-size="10">${r.config.seeds.length} seeds</text>`,
   );
+  if (reference && reference.value >= lo && reference.value <= hi) {
+    // The goal: reach random's value at the reference count with at most 60 % of its labels.
+    const gy = f(Y(reference.value));
+    const gx = f(X(0.6 * reference.labels));
+    out.push(
+      `<line x1="${m.l}" x2="${W - m.r}" y1="${gy}" y2="${gy}" stroke="#555" stroke-dasharray="4 3"/>`,
+    );
+    out.push(
+      `<line x1="${gx}" x2="${gx}" y1="${m.t}" y2="${H - m.b}" stroke="#555" stroke-dasharray="2 3"/>`,
+    );
+    out.push(
+      `<text x="${gx}" y="${m.t + 12}" dx="4" fill="#555" font-size="10">60 % of ${reference.labels}</text>`,
+    );
+    out.push(
+      `<text x="${W - m.r - 4}" y="${gy}" dy="-4" text-anchor="end" fill="#555" font-size="10">random @ ${reference.labels}</text>`,
+    );
+  }
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
