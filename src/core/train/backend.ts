@@ -34,9 +34,11 @@ async function tryWebGpu(): Promise<boolean> {
 }
 
 /**
- * Initialises TF.js once per process. Measured on the 2-core dev machine (docs/BENCHMARKS.md):
- * wasm is 4–9× faster than the plain JS cpu backend for every head, so it is the default; WebGPU
- * is used when a hardware adapter exists. `SPCXR_TF_BACKEND` (or `prefer`) forces one.
+ * Initialises TF.js once per process. Measured (docs/BENCHMARKS.md, bench/engine-tf-backend.ts):
+ * wasm is 3–34× faster than the plain JS cpu backend for every head, so it is the default.
+ * WebGPU is used only when forced (`SPCXR_TF_BACKEND=webgpu`): the heads are small and bound
+ * by per-op overhead, which GPU dispatch makes worse, and TF.js's WebGPU backend cannot read
+ * synchronously in plain Node (it needs OffscreenCanvas), which the scoring paths do.
  */
 export function initTf(prefer: string | undefined = process.env.SPCXR_TF_BACKEND): Promise<TfBackendInfo> {
   current ??= (async (): Promise<TfBackendInfo> => {
@@ -44,15 +46,13 @@ export function initTf(prefer: string | undefined = process.env.SPCXR_TF_BACKEND
     if (want && !['wasm', 'cpu', 'webgpu'].includes(want)) {
       throw new Error(`SPCXR_TF_BACKEND=${want}: unknown TF.js backend (use auto, wasm, cpu, webgpu)`);
     }
-    if (want === 'webgpu' || !want) {
+    if (want === 'webgpu') {
       const adapter = await probeWebGpuAdapter();
-      if (want === 'webgpu' || (adapter && !adapter.software)) {
-        if (await tryWebGpu()) {
-          await tf.ready();
-          return { backend: 'webgpu', reason: want ? 'forced' : `WebGPU adapter: ${adapter?.description}` };
-        }
-        if (want) throw new Error('TF.js WebGPU backend could not start (no usable adapter)');
+      if (await tryWebGpu()) {
+        await tf.ready();
+        return { backend: 'webgpu', reason: `forced; adapter ${adapter?.description ?? 'unknown'}` };
       }
+      throw new Error('TF.js WebGPU backend could not start (no usable adapter)');
     }
     const name = (want as TfBackendName | undefined) ?? 'wasm';
     if (!(await tf.setBackend(name))) throw new Error(`TF.js backend ${name} failed to initialise`);

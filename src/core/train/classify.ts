@@ -14,7 +14,7 @@ import {
   standardise,
 } from './classifier.ts';
 import { exclusive, getEncoder, projectInputLoader } from './engine.ts';
-import { type FitOptions, fit, predictLogits } from './fit.ts';
+import { type FitOptions, fit, predictLogitsAsync } from './fit.ts';
 import { disposeHead, type Head } from './heads.ts';
 import { fitLinear } from './linear-fit.ts';
 import { chooseThreshold, classifierReport, positiveIndex } from './report.ts';
@@ -147,7 +147,7 @@ export function trainClassifier(
               );
         const t2 = performance.now();
         const c = classes.length;
-        const logits = predictLogits(model, featureBatcher(valX), c);
+        const logits = await predictLogitsAsync(model, featureBatcher(valX), c);
         cfg.temperature = fitTemperature(logits, valY, c);
         const probs = valY.map((_, i) => softmaxRow(logits, i * c, c, cfg.temperature));
         if (cfg.positive !== null && valY.length) cfg.threshold = chooseThreshold(probs, valY, cfg.positive);

@@ -40,6 +40,25 @@ function weightedCE(logits: tf.Tensor2D, y: tf.Tensor1D, w: tf.Tensor1D, classes
   return tf.div(tf.sum(tf.mul(nll, sw)), tf.sum(sw)) as tf.Scalar;
 }
 
+/** Async `predictLogits` (GPU backends cannot read synchronously in Node). */
+export async function predictLogitsAsync(
+  head: Head,
+  x: Batcher,
+  classes: number,
+  batchSize = 256,
+): Promise<Float32Array> {
+  const out = new Float32Array(x.n * classes);
+  for (let i = 0; i < x.n; i += batchSize) {
+    const part = Array.from({ length: Math.min(batchSize, x.n - i) }, (_, k) => i + k);
+    const t = x.batch(part);
+    const l = head.forward(t, false, 0);
+    out.set((await l.data()) as Float32Array, i * classes);
+    if (!(x.cached && part.length === x.n)) t.dispose();
+    l.dispose();
+  }
+  return out;
+}
+
 /** Logits for samples `idx` (all by default), batched, as a flat [n × C] array. */
 export function predictLogits(
   head: Head,
@@ -86,18 +105,15 @@ export async function fit(
   let bestEpoch = -1;
   let bestVals: Record<string, tf.Tensor> = {};
   let lastYield = performance.now();
-  const valLoss = (): number => {
+  const valLoss = async (): Promise<number> => {
     if (!val.y.length) return Number.NaN;
-    const logits = predictLogits(head, val.x, classes);
-    return tf.tidy(
-      () =>
-        weightedCE(
-          tf.tensor2d(logits, [val.y.length, classes]),
-          tf.tensor1d(val.y, 'int32'),
-          w,
-          classes,
-        ).dataSync()[0],
+    const logits = await predictLogitsAsync(head, val.x, classes);
+    const t = tf.tidy(() =>
+      weightedCE(tf.tensor2d(logits, [val.y.length, classes]), tf.tensor1d(val.y, 'int32'), w, classes),
     );
+    const v = (await t.data())[0];
+    t.dispose();
+    return v;
   };
   try {
     for (let epoch = 0; epoch < o.epochs; epoch++) {
@@ -125,7 +141,7 @@ export async function fit(
             tf.mul(o.weightDecay, tf.addN(decay.map((v) => tf.sum(tf.square(v))))),
           ) as tf.Scalar;
         }, true);
-        sum += loss!.dataSync()[0];
+        sum += (await loss!.data())[0];
         steps++;
         tf.dispose([yb, loss!]);
         if (!train.x.cached) xb.dispose();
@@ -134,7 +150,7 @@ export async function fit(
           lastYield = performance.now();
         }
       }
-      const vl = valLoss();
+      const vl = await valLoss();
       history.push({ epoch, trainLoss: sum / steps, valLoss: vl, ms: performance.now() - t0 });
       ctl.onProgress?.({ phase: 'train', done: epoch + 1, total: o.epochs });
       if (!(vl >= best) || Number.isNaN(vl)) {

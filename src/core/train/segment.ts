@@ -199,14 +199,13 @@ export function trainSegmenter(
       let best = Number.POSITIVE_INFINITY;
       let bestEpoch = -1;
       let bestVals: Record<string, tf.Tensor> = {};
-      const evalLoss = (set: Sample[]) => {
+      const evalLoss = async (set: Sample[]) => {
         let s = 0;
         for (let i = 0; i < set.length; i += 8) {
           const b = batchTensors(set.slice(i, i + 8), cfg);
-          s +=
-            tf.tidy(() => segLoss(head.forwardSeg(b.tokens, b.image, true), b.target).dataSync()[0]) *
-            Math.min(8, set.length - i);
-          tf.dispose([b.tokens, b.image, b.target]);
+          const l = tf.tidy(() => segLoss(head.forwardSeg(b.tokens, b.image, true), b.target));
+          s += (await l.data())[0] * Math.min(8, set.length - i);
+          tf.dispose([b.tokens, b.image, b.target, l]);
         }
         return s / Math.max(1, set.length);
       };
@@ -226,12 +225,12 @@ export function trainSegmenter(
               () => segLoss(head.forwardSeg(b.tokens, b.image, true), b.target),
               true,
             )!;
-            sum += loss.dataSync()[0];
+            sum += (await loss.data())[0];
             steps++;
             tf.dispose([b.tokens, b.image, b.target, loss]);
             await new Promise((r) => setImmediate(r));
           }
-          const vl = val.length ? evalLoss(val) : sum / steps;
+          const vl = val.length ? await evalLoss(val) : sum / steps;
           history.push({ epoch, trainLoss: sum / steps, valLoss: vl, ms: performance.now() - t0 });
           ctl.onProgress?.({ phase: 'train', done: epoch + 1, total: cfg.hyper.epochs });
           if (vl < best) {
