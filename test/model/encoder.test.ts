@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Encoder } from '../../src/core/model/encoder.ts';
+import { modelInputFromFile } from '../../src/core/model/input.ts';
 import { selectProvider } from '../../src/core/model/providers.ts';
 import { encoderDirs, maxAbsDiff, microDir, readGolden, repoRoot } from './golden.ts';
 
@@ -34,6 +35,16 @@ describe('Encoder runtime', () => {
       await enc.dispose();
     });
   }
+
+  it('end to end from the PNG: the one preprocessing path reproduces the golden input and outputs', async () => {
+    const g = readGolden(microDir);
+    const enc = await Encoder.load(microDir, { provider: 'cpu' });
+    const x = await modelInputFromFile(path.join(repoRoot, g.image), enc.card);
+    expect(maxAbsDiff(x.data, g.input.data)).toBeLessThan(1e-3);
+    const res = await enc.run([x.data], ['final']);
+    expect(maxAbsDiff(res.final[0].data, g.outputs.final.data)).toBeLessThan(1e-3);
+    await enc.dispose();
+  });
 
   it('refuses an encoder whose file does not match the sha256 in model.json, naming the file', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'spcxr-enc-'));
