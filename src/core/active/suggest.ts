@@ -131,7 +131,7 @@ function pickWith(
   const u = unc!;
   const poolSize = Math.max(
     k,
-    Math.min(Math.round(k * (input.hybridPoolFactor ?? 10)), Math.ceil(cands.length / 4)),
+    Math.min(Math.round(k * (input.hybridPoolFactor ?? 5)), Math.ceil(cands.length / 4)),
   );
   const order = topK(
     cands.map((i) => u[i]),
@@ -142,7 +142,7 @@ function pickWith(
   // still comes from typical images of unlabelled groups (Hacohen et al. 2022: typicality wins
   // at low budgets, uncertainty later); that part shrinks to zero at `hybridWarmup` labels.
   // Masks carry more information per label than a class, so segmentation warms up sooner.
-  const warm = input.hybridWarmup ?? (input.task === 'segment' ? 30 : 100);
+  const warm = input.hybridWarmup ?? (input.task === 'segment' ? 20 : 40);
   const nUnc = warm <= 0 ? k : Math.max(1, Math.min(k, Math.round((k * lab.length) / warm)));
   const chosen =
     (input.hybridSelect ?? 'cluster') === 'cluster'

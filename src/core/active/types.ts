@@ -70,9 +70,9 @@ export interface SuggestInput {
   defer?: Partial<DeferPolicy>;
   /** Below this many labels cold start is used whatever the strategy (default 1 = only with none). */
   minLabelsForModel?: number;
-  /** Hybrid: size of the uncertain candidate pool as a multiple of n (default 10). */
+  /** Hybrid: size of the uncertain candidate pool as a multiple of n (default 5). */
   hybridPoolFactor?: number;
-  /** Hybrid: below this many labels part of each batch is typical (cold-start) picks (default 100, 30 for masks; 0 = off). */
+  /** Hybrid: below this many labels part of each batch is typical (cold-start) picks (default 40, 20 for masks; 0 = off). */
   hybridWarmup?: number;
   /** Hybrid's second stage: most uncertain per k-means cluster (default) or k-center greedy. */
   hybridSelect?: 'cluster' | 'kcenter';
