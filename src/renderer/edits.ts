@@ -15,6 +15,8 @@ export interface EditHooks {
   mask?: (c: Extract<EditCommand, { kind: 'mask' }>) => void;
   /** Label changes: update the views that show them. */
   label?: (imageId: number, label: string | null) => void;
+  /** Review flag changes. */
+  review?: (imageId: number, needsReview: boolean) => void;
   /** After every change (counts, undo buttons). */
   changed?: () => void;
 }
@@ -66,6 +68,7 @@ export class Edits {
   private applyLocal(c: EditCommand): void {
     for (const x of flatten(c)) {
       if (x.kind === 'mask') this.hooks.mask?.(x);
+      else if (x.kind === 'review') this.hooks.review?.(x.imageId, x.after);
       else this.hooks.label?.(x.imageId, x.after);
     }
   }
@@ -82,6 +85,8 @@ export class Edits {
             after: toBase64(op.after),
             tool: 'edit',
           });
+        } else if (op.op === 'review') {
+          await this.api.invoke('labels.setReview', { imageIds: op.imageIds, needsReview: op.needsReview });
         } else if (op.op === 'set') {
           await this.api.invoke('labels.set', { imageIds: op.imageIds, label: op.label, source: 'human' });
         } else {

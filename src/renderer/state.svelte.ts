@@ -43,6 +43,8 @@ class AppState {
   canRedo = $state(false);
   /** Labels changed in this session (incl. undo), by image id: wins over loaded details. */
   labelOverrides = $state<Record<number, string | null>>({});
+  /** Review flags changed in this session, by image id. */
+  reviewOverrides = $state<Record<number, boolean>>({});
   /** Bumped whenever labels change, so views re-query. */
   labelsVersion = $state(0);
 
@@ -83,6 +85,18 @@ edits.hooks.label = (id, label) => {
     };
   app.labelsVersion++;
 };
+
+edits.hooks.review = (id, flag) => {
+  app.reviewOverrides[id] = flag;
+  const it = app.items[id];
+  if (it) app.items[id] = { ...it, status: flag ? 'needs-review' : it.label ? 'labelled' : 'unlabelled' };
+  app.labelsVersion++;
+};
+
+/** Whether an image is flagged for review, counting this session's edits. */
+export function needsReview(id: number, status: string | undefined): boolean {
+  return id in app.reviewOverrides ? app.reviewOverrides[id] : status === 'needs-review';
+}
 
 export async function refreshProject(): Promise<void> {
   try {

@@ -178,7 +178,18 @@ describe('SPCXR Studio UI, end to end', () => {
       limit: 5,
     });
     expect(list.items.find((i) => i.name === name)?.label).toBe('pneumonia');
+    // Review flags go through the same history.
+    await page.keyboard.press('v');
+    await saved();
+    expect((await invoke<{ total: number }>('images.list', { status: 'needs-review', limit: 1 })).total).toBe(
+      1,
+    );
     await shot(page, '2-viewer-windowed-labelled');
+    await page.keyboard.press('Control+z');
+    await saved();
+    expect((await invoke<{ total: number }>('images.list', { status: 'needs-review', limit: 1 })).total).toBe(
+      0,
+    );
     expect(errors.splice(0)).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ import type { EditCommand, LabelMap, Rect } from './types.ts';
 interface World {
   maps: Map<number, LabelMap>;
   labels: Map<number, string | null>;
+  review: Map<number, boolean>;
 }
 
 const IDS = [1, 2, 3];
@@ -17,13 +18,20 @@ const H = 23;
 function newWorld(): World {
   const maps = new Map<number, LabelMap>();
   for (const id of IDS) maps.set(id, { width: W, height: H, data: new Uint8Array(W * H) });
-  return { maps, labels: new Map(IDS.map((id) => [id, null])) };
+  return {
+    maps,
+    labels: new Map(IDS.map((id) => [id, null])),
+    review: new Map(IDS.map((id) => [id, false])),
+  };
 }
 
 function applyTo(w: World): (c: EditCommand) => void {
   const apply = (c: EditCommand): void => {
     if (c.kind === 'batch') c.commands.forEach(apply);
-    else if (c.kind === 'label') {
+    else if (c.kind === 'review') {
+      expect(w.review.get(c.imageId)).toBe(c.before);
+      w.review.set(c.imageId, c.after);
+    } else if (c.kind === 'label') {
       expect(w.labels.get(c.imageId)).toBe(c.before);
       w.labels.set(c.imageId, c.after);
     } else {
@@ -37,7 +45,8 @@ function applyTo(w: World): (c: EditCommand) => void {
 
 function snapshot(w: World): string {
   const parts = IDS.map(
-    (id) => `${id}:${w.labels.get(id)}:${Buffer.from(w.maps.get(id)!.data).toString('base64')}`,
+    (id) =>
+      `${id}:${w.labels.get(id)}:${w.review.get(id)}:${Buffer.from(w.maps.get(id)!.data).toString('base64')}`,
   );
   return parts.join('|');
 }
@@ -45,7 +54,8 @@ function snapshot(w: World): string {
 /** A random real edit on the current world, made by the raster tools (not synthetic bytes). */
 function randomCommand(r: () => number, w: World): EditCommand {
   const id = IDS[randInt(r, 0, IDS.length - 1)];
-  const kind = randInt(r, 0, 4);
+  const kind = randInt(r, 0, 5);
+  if (kind === 5) return { kind: 'review', imageId: id, before: w.review.get(id)!, after: r() < 0.5 };
   if (kind === 0) {
     const choices = [null, 'normal', 'pneumonia', 'other'];
     return { kind: 'label', imageId: id, before: w.labels.get(id) ?? null, after: choices[randInt(r, 0, 3)] };

@@ -12,7 +12,8 @@ export function invert(c: EditCommand): EditCommand {
         diff: { rect: c.diff.rect, before: c.diff.after, after: c.diff.before },
       };
     case 'label':
-      return { ...c, before: c.after, after: c.before };
+    case 'review':
+      return { ...c, before: c.after, after: c.before } as EditCommand;
     case 'batch':
       return { kind: 'batch', commands: c.commands.map(invert).reverse() };
   }

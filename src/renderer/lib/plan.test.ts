@@ -27,6 +27,19 @@ group('remote plan', () => {
     expect(describe(c)).toBe('6 changes');
   });
 
+  it('groups review flags and drops no-op changes', () => {
+    const c: EditCommand = {
+      kind: 'batch',
+      commands: [
+        { kind: 'review', imageId: 1, before: false, after: true },
+        { kind: 'review', imageId: 2, before: false, after: true },
+        { kind: 'review', imageId: 3, before: true, after: true },
+        { kind: 'label', imageId: 3, before: 'a', after: 'a' },
+      ],
+    };
+    expect(planRemote(c)).toEqual([{ op: 'review', needsReview: true, imageIds: [1, 2] }]);
+  });
+
   it('a later label for the same image wins within one group', () => {
     const c: EditCommand = {
       kind: 'batch',

@@ -7,47 +7,58 @@ import type { EditCommand, Rect } from './types.ts';
 export type RemoteOp =
   | { op: 'mask'; imageId: number; maskClass: string; rect: Rect; before: Uint8Array; after: Uint8Array }
   | { op: 'set'; label: string; imageIds: number[] }
-  | { op: 'clear'; imageIds: number[] };
+  | { op: 'clear'; imageIds: number[] }
+  | { op: 'review'; needsReview: boolean; imageIds: number[] };
 
 export function flatten(c: EditCommand): Exclude<EditCommand, { kind: 'batch' }>[] {
   return c.kind === 'batch' ? c.commands.flatMap(flatten) : [c];
 }
 
+/** Image ids grouped by target value; a later change to the same image wins. */
+class Groups<V> {
+  private map = new Map<V, number[]>();
+  add(value: V, id: number): void {
+    for (const ids of this.map.values()) {
+      const i = ids.indexOf(id);
+      if (i >= 0) ids.splice(i, 1);
+    }
+    this.map.set(value, [...(this.map.get(value) ?? []), id]);
+  }
+  drain(): [V, number[]][] {
+    const out = [...this.map].filter(([, ids]) => ids.length > 0);
+    this.map = new Map();
+    return out;
+  }
+}
+
 export function planRemote(c: EditCommand): RemoteOp[] {
   const ops: RemoteOp[] = [];
-  // Order matters across images only for masks of the same image; keep masks in sequence and
-  // merge consecutive label changes by target label.
-  let labels = new Map<string | null, number[]>();
-  const flushLabels = () => {
-    for (const [label, imageIds] of labels)
+  // Masks keep their order; label and review changes between them are merged by target value.
+  const labels = new Groups<string | null>();
+  const review = new Groups<boolean>();
+  const flush = () => {
+    for (const [label, imageIds] of labels.drain())
       ops.push(label === null ? { op: 'clear', imageIds } : { op: 'set', label, imageIds });
-    labels = new Map();
+    for (const [needsReview, imageIds] of review.drain()) ops.push({ op: 'review', needsReview, imageIds });
   };
   for (const x of flatten(c)) {
     if (x.kind === 'mask') {
-      flushLabels();
+      flush();
       const { rect, before, after } = x.diff;
       ops.push({ op: 'mask', imageId: x.imageId, maskClass: x.maskClass, rect, before, after });
-    } else {
-      if (x.before === x.after) continue;
-      // A later change to the same image wins; drop it from earlier groups.
-      for (const ids of labels.values()) {
-        const i = ids.indexOf(x.imageId);
-        if (i >= 0) ids.splice(i, 1);
-      }
-      const ids = labels.get(x.after) ?? [];
-      ids.push(x.imageId);
-      labels.set(x.after, ids);
+    } else if (x.before !== x.after) {
+      if (x.kind === 'label') labels.add(x.after, x.imageId);
+      else review.add(x.after, x.imageId);
     }
   }
-  flushLabels();
-  return ops.filter((o) => o.op === 'mask' || o.imageIds.length > 0);
+  flush();
+  return ops;
 }
 
 export function describe(c: EditCommand): string {
   const xs = flatten(c);
   const masks = xs.filter((x) => x.kind === 'mask').length;
-  const labels = xs.length - masks;
+  const labels = xs.length - masks; // labels and review flags
   if (masks && !labels) return masks === 1 ? 'a mask edit' : `${masks} mask edits`;
   if (labels && !masks) return labels === 1 ? 'a label' : `${labels} labels`;
   return `${xs.length} changes`;

@@ -29,6 +29,7 @@ export type Action =
   | 'preset'
   | 'grid'
   | 'clearLabel'
+  | 'review'
   | 'close'
   | `label${1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9}`;
 
@@ -50,6 +51,12 @@ export const SHORTCUTS: Shortcut[] = [
     scope: 'global',
   },
   { keys: ['0'], action: 'clearLabel', help: 'Remove the image label', scope: 'global' },
+  {
+    keys: ['v'],
+    action: 'review',
+    help: 'Flag or unflag for review (selected images in the grid)',
+    scope: 'global',
+  },
   { keys: ['ArrowRight', 'j'], action: 'next', help: 'Next image', scope: 'editor' },
   { keys: ['ArrowLeft', 'k'], action: 'prev', help: 'Previous image', scope: 'editor' },
   { keys: ['n'], action: 'alNext', help: 'Next suggested by active learning', scope: 'global' },

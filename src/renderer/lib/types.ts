@@ -31,4 +31,5 @@ export interface MaskDiff {
 export type EditCommand =
   | { kind: 'mask'; imageId: number; maskClass: string; diff: MaskDiff }
   | { kind: 'label'; imageId: number; before: string | null; after: string | null }
+  | { kind: 'review'; imageId: number; before: boolean; after: boolean }
   | { kind: 'batch'; commands: EditCommand[] };
