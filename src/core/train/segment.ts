@@ -1,10 +1,4 @@
-import {
-  decodeMaskPng,
-  encodeGrayPng,
-  maskToOriginal,
-  resizeGray,
-  type SquareGeometry,
-} from '../imaging/index.ts';
+import { decodeMaskPng, encodeGrayPng, resizeGray, type SquareGeometry } from '../imaging/index.ts';
 import type { Encoder } from '../model/encoder.ts';
 import { computeFeatures, ensureFeatures, flipInput, readFeatures, segLevels } from '../model/features.ts';
 import { modelInputFromFile } from '../model/input.ts';
@@ -15,6 +9,7 @@ import { initTf, tf } from './backend.ts';
 import { encoderInfo } from './classifier.ts';
 import { exclusive, getEncoder } from './engine.ts';
 import { disposeHead, headWeights, loadHeadWeights } from './heads.ts';
+import { cleanLungMask, probToOriginal } from './mask-post.ts';
 import { mulberry32, shuffle } from './rng.ts';
 import { type SegHeadConfig, type SegHeadModel, segHead, tokenGrid } from './seg-head.ts';
 import { maskMetrics } from './seg-metrics.ts';
@@ -50,9 +45,12 @@ interface Sample {
   target: Float32Array;
 }
 
-/** Side of the training target: S/2 without the stem (the decoder's native resolution), else S. */
+/**
+ * Side of the training target: S with the stem or for small inputs (S ≤ 128, where the final
+ * upsampling is cheap), else S/2 (the decoder's native resolution; upsampled at prediction).
+ */
 function targetSide(cfg: SegHeadConfig): number {
-  return cfg.stem ? cfg.size : cfg.size / 2;
+  return cfg.stem || cfg.size <= 128 ? cfg.size : cfg.size / 2;
 }
 
 function batchTensors(samples: Sample[], cfg: SegHeadConfig) {
@@ -82,7 +80,7 @@ function segLoss(logits: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
   return tf.add(bce, tf.sub(1, dice)) as tf.Scalar;
 }
 
-/** Binary mask (0/255) at model resolution from model logits. */
+/** Probability maps (sigmoid × 255) at model resolution S×S. */
 async function predictModelMasks(
   head: SegHeadModel,
   cfg: SegHeadConfig,
@@ -96,7 +94,7 @@ async function predictModelMasks(
     const d = (await logits.data()) as Float32Array;
     for (let j = 0; j < part.length; j++) {
       const m = new Uint8Array(cfg.size * cfg.size);
-      for (let k = 0; k < m.length; k++) m[k] = d[j * m.length + k] > 0 ? 255 : 0;
+      for (let k = 0; k < m.length; k++) m[k] = Math.round(255 / (1 + Math.exp(-d[j * m.length + k])));
       out.push(m);
     }
     tf.dispose([tokens, image, target, logits]);
@@ -203,7 +201,9 @@ export function trainSegmenter(
         let s = 0;
         for (let i = 0; i < set.length; i += 8) {
           const b = batchTensors(set.slice(i, i + 8), cfg);
-          const l = tf.tidy(() => segLoss(head.forwardSeg(b.tokens, b.image, true), b.target));
+          const l = tf.tidy(() =>
+            segLoss(head.forwardSeg(b.tokens, b.image, targetSide(cfg) < cfg.size), b.target),
+          );
           s += (await l.data())[0] * Math.min(8, set.length - i);
           tf.dispose([b.tokens, b.image, b.target, l]);
         }
@@ -222,7 +222,7 @@ export function trainSegmenter(
               cfg,
             );
             const loss = opt.minimize(
-              () => segLoss(head.forwardSeg(b.tokens, b.image, true), b.target),
+              () => segLoss(head.forwardSeg(b.tokens, b.image, targetSide(cfg) < cfg.size), b.target),
               true,
             )!;
             sum += (await loss.data())[0];
@@ -250,7 +250,7 @@ export function trainSegmenter(
       const perImage = val.map((s, i) => {
         const t = truth.get(s.id)!;
         const g = inputs.get(s.id)!.geometry;
-        const pm = maskToOriginal(preds[i], size, g);
+        const pm = toOriginalMask(preds[i], cfg, g);
         return {
           imageId: s.id,
           source: project.getImage(s.id)!.source,
@@ -309,6 +309,12 @@ export function trainSegmenter(
       throw e;
     }
   });
+}
+
+/** Probability map → binary mask at the original geometry, cleaned up for lung masks. */
+function toOriginalMask(prob: Uint8Array, cfg: SegmenterConfig, g: SquareGeometry): Uint8Array {
+  const m = probToOriginal(prob, cfg.size, g);
+  return cfg.maskClass === DEFAULT_MASK_CLASS ? cleanLungMask(m, g.width, g.height) : m;
 }
 
 function flipMask(m: Uint8Array, size: number): Uint8Array {
@@ -392,7 +398,7 @@ export function loadSegmenter(cfg: SegmenterConfig, weights: Uint8Array): Loaded
         const masks = await predictModelMasks(head, cfg, samples);
         for (let j = 0; j < masks.length; j++) {
           out.push({
-            mask: maskToOriginal(masks[j], cfg.size, inp[j].geometry),
+            mask: toOriginalMask(masks[j], cfg, inp[j].geometry),
             width: inp[j].width,
             height: inp[j].height,
           });
