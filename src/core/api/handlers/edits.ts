@@ -21,18 +21,23 @@ type H = Pick<
 
 type Prev = { label: string; source: AnnotationSource } | null;
 
-/** Applies label changes (null = clear) and returns the ids that actually changed. */
+/**
+ * Applies label changes (null = clear) and returns the ids that actually changed. One
+ * transaction for the whole batch: a bulk label (or its undo) lands entirely or not at all.
+ */
 export function applyLabels(s: ProjectSession, changes: Array<{ id: number; to: Prev }>): number[] {
   const { author } = s.settings();
-  const changed: number[] = [];
-  for (const { id, to } of changes) {
-    const cur = s.store.getLabel(id);
-    if ((cur?.label ?? null) === (to?.label ?? null)) continue;
-    if (to) s.store.setLabel({ imageId: id, label: to.label, author, source: to.source });
-    else s.store.clearLabel(id, author, undefined, 'human');
-    changed.push(id);
-  }
-  return changed;
+  return s.store.transaction(() => {
+    const changed: number[] = [];
+    for (const { id, to } of changes) {
+      const cur = s.store.getLabel(id);
+      if ((cur?.label ?? null) === (to?.label ?? null)) continue;
+      if (to) s.store.setLabel({ imageId: id, label: to.label, author, source: to.source });
+      else s.store.clearLabel(id, author, undefined, 'human');
+      changed.push(id);
+    }
+    return changed;
+  });
 }
 
 /** Records one undoable label step over many images (bulk labelling is one step). */
