@@ -13,6 +13,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const artifacts = path.join(repoRoot, 'test-artifacts');
 const bin = path.join(repoRoot, 'bin/spcxr.mjs');
 
+export const CHROMIUM = '/usr/bin/chromium';
+
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -147,9 +149,13 @@ export async function serve(dir: string, timeoutMs = 60_000): Promise<Served> {
 export async function launch(
   viewport = { width: 1400, height: 900 },
 ): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(
+      `the UI tests need Debian's Chromium at ${CHROMIUM}: run 'apt-get install chromium' (.ci/run does)`,
+    );
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spcxr-chrome-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
     viewport,
   });
