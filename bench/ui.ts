@@ -116,6 +116,6 @@ if (!flag('brush-only')) {
     }
   } else
     console.log(
-      'grid: pass --grid-project DIR (a project with ≥ 5,000 images; see bench/make-grid-project.sh)',
+      'grid: pass --grid-project DIR (a project with ≥ 5,000 images; see bench/ui-make-grid-project.ts)',
     );
 }

@@ -31,6 +31,7 @@ import {
   dragWindow,
   fullRange,
   type RawImage,
+  rawFromPng,
   type Window,
 } from './lib/windowing.ts';
 import { app, edits } from './state.svelte.ts';
@@ -246,18 +247,7 @@ export class EditorController {
     try {
       const r = await fetchRaw(d.urls.raw);
       if (this.detail !== d) return false;
-      const max = r.data instanceof Uint16Array ? 65535 : 255;
-      let hi = 0;
-      for (let i = 0; i < r.data.length; i++) if (r.data[i] > hi) hi = r.data[i];
-      this.raw = {
-        width: r.width,
-        height: r.height,
-        data: r.data,
-        storedRange: [0, Math.max(hi, Math.min(max, d.storedRange[1]))],
-        slope: d.rescaleSlope,
-        intercept: d.rescaleIntercept,
-        invert: d.invert,
-      };
+      this.raw = rawFromPng(d, r);
       this.rawCanvas = document.createElement('canvas');
       this.rawCanvas.width = r.width;
       this.rawCanvas.height = r.height;

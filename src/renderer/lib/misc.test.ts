@@ -5,7 +5,15 @@ import { SaveQueue, type SaveStatus } from './save-queue.ts';
 import { clickSelect, emptySelection, selectAll } from './selection.ts';
 import { actionFor, chord, SHORTCUTS } from './shortcuts.ts';
 import { fitView, oneToOne, toImage, toScreen, zoomAt } from './viewport.ts';
-import { autoWindow, buildLut, dragWindow, fullRange, type RawImage, voiLinear } from './windowing.ts';
+import {
+  autoWindow,
+  buildLut,
+  dragWindow,
+  fullRange,
+  type RawImage,
+  rawFromPng,
+  voiLinear,
+} from './windowing.ts';
 
 describe('window/level', () => {
   const img: RawImage = {
@@ -35,6 +43,18 @@ describe('window/level', () => {
     expect(dragWindow({ center: 100, width: 200 }, 512, 256, 512)).toEqual({ center: 356, width: 712 });
     expect(dragWindow({ center: 100, width: 2 }, -512, 0, 512).width).toBe(1);
   });
+  it('maps the offset raw PNG of a signed image back to modality values', () => {
+    const raw = rawFromPng(
+      { storedRange: [-1024, 3071], rescaleSlope: 1, rescaleIntercept: 0, invert: false },
+      { width: 3, height: 1, data: Uint16Array.from([0, 1024, 4095]) },
+    );
+    expect(raw.storedRange).toEqual([0, 4095]);
+    expect(fullRange(raw)).toEqual({ center: 1024, width: 4096 });
+    // raw 1024 is stored 0, modality 0: the centre of a window at 0.
+    const lut = buildLut(raw, { center: 0, width: 100 }, false);
+    expect([lut[0], lut[1024], lut[4095]]).toEqual([0, 129, 255]);
+  });
+
   it('auto window spans the 1st–99th percentile', () => {
     const data = new Uint8Array(1000).map((_, i) => i % 256);
     const w = autoWindow({ ...img, data, width: 1000, storedRange: [0, 255], intercept: 0 });

@@ -96,3 +96,25 @@ export function autoWindow(img: RawImage): Window {
   const b = p99 * img.slope + img.intercept;
   return { center: (a + b + 1) / 2, width: Math.max(1, Math.abs(b - a) + 1) };
 }
+
+/**
+ * The server's raw PNG holds `stored − storedRange[0]` (PNG has no negative values), so the
+ * offset folds into the intercept: modality = raw·slope + (intercept + lo·slope).
+ */
+export function rawFromPng(
+  meta: { storedRange: [number, number]; rescaleSlope: number; rescaleIntercept: number; invert: boolean },
+  png: { width: number; height: number; data: Uint8Array | Uint16Array },
+): RawImage {
+  const [lo, hi] = meta.storedRange;
+  let max = 0;
+  for (let i = 0; i < png.data.length; i++) if (png.data[i] > max) max = png.data[i];
+  return {
+    width: png.width,
+    height: png.height,
+    data: png.data,
+    storedRange: [0, Math.max(max, Math.round(hi - lo))],
+    slope: meta.rescaleSlope,
+    intercept: meta.rescaleIntercept + lo * meta.rescaleSlope,
+    invert: meta.invert,
+  };
+}
