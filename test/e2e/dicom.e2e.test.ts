@@ -37,7 +37,7 @@ function centreGrey(p: Page): Promise<number> {
 async function openByName(name: string) {
   await page.getByRole('button', { name: 'Images' }).click();
   await page.locator(`.tile:has(img[alt="${name}"])`).dblclick();
-  await expect.poll(() => page.getByTestId('image-name').innerText(), { timeout: 20_000 }).toBe(name);
+  await expect.poll(() => page.getByTestId('image-name').textContent(), { timeout: 20_000 }).toBe(name);
   await page.waitForTimeout(300);
 }
 
@@ -79,7 +79,7 @@ describe('DICOM window/level in the browser', () => {
     const idx = options.findIndex((o) => /C 550 \/ W 1024/.test(o)) - 1;
     await page.getByLabel('Window preset').selectOption(String(idx));
     await expect
-      .poll(() => page.getByLabel('Window preset').locator('option').first().innerText())
+      .poll(() => page.getByLabel('Window preset').locator('option').first().textContent())
       .toMatch(/C 550 \/ W 1024/);
     await page.waitForTimeout(300);
     const client = await centreGrey(page);

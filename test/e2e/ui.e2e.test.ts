@@ -73,7 +73,7 @@ async function thumbnailsLoaded() {
 /** A job failure shows as an alert banner; fail at once with its text instead of timing out. */
 async function noAlert(what: string) {
   const alert = page.getByRole('alert');
-  if (await alert.isVisible()) throw new Error(`${what}: the UI reports ${await alert.innerText()}`);
+  if (await alert.isVisible()) throw new Error(`${what}: the UI reports ${await alert.textContent()}`);
 }
 
 async function canvasBox() {
@@ -131,7 +131,7 @@ describe('SPCXR Studio UI, end to end', () => {
     await shot(page, '1-grid');
     await page.getByRole('button', { name: 'Project' }).click();
     await page.waitForSelector('[data-testid="project-card"]');
-    expect(await page.getByTestId('project-card').innerText()).toMatch(/16 of 40 images labelled/);
+    expect(await page.getByTestId('project-card').textContent()).toMatch(/16 of 40 images labelled/);
     await shot(page, '1-home');
     await page.getByRole('button', { name: 'Images' }).click();
 
@@ -164,14 +164,16 @@ describe('SPCXR Studio UI, end to end', () => {
     await page.waitForFunction(
       () => ((window as { __spcxrOpenFull?: number[] }).__spcxrOpenFull ?? []).length > 0,
     );
-    const name = await page.getByTestId('image-name').innerText();
-    const before = await page.getByLabel('Window preset').locator('option').first().innerText();
+    const name = await page.getByTestId('image-name').textContent();
+    const before = await page.getByLabel('Window preset').locator('option').first().textContent();
     await drag([0.5, 0.5], [0.7, 0.6], 'right');
     await expect
-      .poll(() => page.getByLabel('Window preset').locator('option').first().innerText(), { timeout: 20_000 })
+      .poll(() => page.getByLabel('Window preset').locator('option').first().textContent(), {
+        timeout: 20_000,
+      })
       .not.toBe(before);
     await page.keyboard.press('2');
-    await expect.poll(() => page.getByTestId('current-label').innerText()).toMatch(/pneumonia/);
+    await expect.poll(() => page.getByTestId('current-label').textContent()).toMatch(/pneumonia/);
     await saved();
     const list = await invoke<{ items: { name: string; label: string | null }[] }>('images.list', {
       search: name,
@@ -234,7 +236,7 @@ describe('SPCXR Studio UI, end to end', () => {
     await page.waitForSelector('.tile img', { timeout: 60_000 });
     await page.locator(`.tile[data-id="${id}"]`).dblclick();
     await expect.poll(area, { timeout: 20_000 }).toBe(erased);
-    await expect.poll(() => page.getByTestId('current-label').innerText()).toMatch(/pneumonia/);
+    await expect.poll(() => page.getByTestId('current-label').textContent()).toMatch(/pneumonia/);
     await shot(page, '3-after-reload');
     expect(errors.splice(0)).toEqual([]);
   });
@@ -245,9 +247,9 @@ describe('SPCXR Studio UI, end to end', () => {
     await page.waitForSelector('[data-testid="model-detail"], [role="alert"]', { timeout: 300_000 });
     await noAlert('training');
     await expect
-      .poll(() => page.getByTestId('model-list').innerText(), { timeout: 30_000 })
+      .poll(() => page.getByTestId('model-list').textContent(), { timeout: 30_000 })
       .toMatch(/auc|accuracy/i);
-    const detail = await page.getByTestId('model-detail').innerText();
+    const detail = await page.getByTestId('model-detail').textContent();
     expect(detail).toMatch(/Confusion matrix/);
     await shot(page, '4-training');
     expect(errors.splice(0)).toEqual([]);
@@ -267,7 +269,7 @@ describe('SPCXR Studio UI, end to end', () => {
       if (Date.now() > deadline) throw new Error('no suggestion within 180 s');
       await page.waitForTimeout(1000);
     }
-    expect(await page.getByTestId('al-reason').innerText()).toMatch(/\w{4,}/);
+    expect(await page.getByTestId('al-reason').textContent()).toMatch(/\w{4,}/);
     await shot(page, '5-suggestion');
     await page.keyboard.press('a');
     await expect
@@ -282,7 +284,7 @@ describe('SPCXR Studio UI, end to end', () => {
     await page.getByRole('button', { name: 'Export…' }).click();
     await page.getByRole('button', { name: 'Export', exact: true }).click();
     await page.waitForSelector('[data-testid="export-result"]', { timeout: 60_000 });
-    const text = await page.getByTestId('export-result').innerText();
+    const text = (await page.getByTestId('export-result').textContent()) ?? '';
     const csvPath = /to (\S+)/.exec(text)?.[1] ?? '';
     const csvFile = fs.statSync(csvPath).isDirectory()
       ? path.join(csvPath, fs.readdirSync(csvPath).find((f) => f.endsWith('.csv'))!)
@@ -292,9 +294,9 @@ describe('SPCXR Studio UI, end to end', () => {
     await page.getByLabel(/Masks as PNG/).check();
     await page.getByRole('button', { name: 'Export', exact: true }).click();
     await expect
-      .poll(() => page.getByTestId('export-result').innerText(), { timeout: 60_000 })
+      .poll(() => page.getByTestId('export-result').textContent(), { timeout: 60_000 })
       .not.toBe(text);
-    const maskDir = /to (\S+)/.exec(await page.getByTestId('export-result').innerText())?.[1] ?? '';
+    const maskDir = /to (\S+)/.exec((await page.getByTestId('export-result').textContent()) ?? '')?.[1] ?? '';
     const pngs = fs.readdirSync(maskDir, { recursive: true }).filter((f) => String(f).endsWith('.png'));
     expect(pngs.length).toBeGreaterThan(0);
     await page.getByRole('button', { name: 'Close', exact: true }).click();
