@@ -4,7 +4,6 @@
  * into the one history as dirty-rectangle diffs.
  */
 import type { ImageDetail } from '../core/api/contract.ts';
-import { api } from './api.ts';
 import { fetchRaw, intensities, loadImage, maskToMap } from './canvas/decode.ts';
 import { MaskLayer } from './canvas/mask-layer.ts';
 import { forget, load, prefetch } from './canvas/prefetch.ts';
