@@ -12,7 +12,7 @@ import {
 } from './reasons.ts';
 import type { ReasonCode, SuggestInput, Suggestion, SuggestResult, UsedStrategy } from './types.ts';
 import { classUncertainty, maskUncertainty } from './uncertainty.ts';
-import { centerNormalize, DISTANCE_DIMS, project, rankBelow, rng, topK } from './vectors.ts';
+import { DISTANCE_DIMS, LazySpace, rankBelow, rng, topK } from './vectors.ts';
 
 type Pick = Omit<Suggestion, 'imageId' | 'prefill' | 'prefillMask' | 'deferred'>;
 
@@ -43,16 +43,9 @@ export function suggest(input: SuggestInput): SuggestResult {
 
   // Distances are taken in a seeded random projection: the same picks up to small distortions,
   // and a pass over 5,000 images with 1,000 labels stays well under a second.
-  // Computed only for strategies that measure distances (uncertainty and random do not).
-  let cached: { x: Float32Array; dim: number } | undefined;
-  const space = () => {
-    cached ??= project(
-      centerNormalize(pool.embeddings, pool.dim),
-      pool.dim,
-      input.distanceDims ?? DISTANCE_DIMS,
-    );
-    return cached;
-  };
+  // Distances are taken in a seeded random projection (same picks up to small distortions),
+  // projected lazily: uncertainty and random need none, a warmed-up hybrid only its candidates.
+  const space = new LazySpace(pool.embeddings, pool.dim, input.distanceDims ?? DISTANCE_DIMS);
   const lab = [...labelled];
   const run = (cands: number[], k: number): Pick[] => pickWith(used, input, space, cands, lab, k, seed);
   const picks = run(fresh, input.n).map((p) => ({ ...p, deferred: false }));
@@ -88,7 +81,7 @@ export function suggest(input: SuggestInput): SuggestResult {
 function pickWith(
   used: UsedStrategy,
   input: SuggestInput,
-  space: () => { x: Float32Array; dim: number },
+  space: LazySpace,
   cands: number[],
   lab: number[],
   k: number,
@@ -108,7 +101,8 @@ function pickWith(
       ...describe(used, input, cands[r]),
     }));
   }
-  const { x, dim } = space();
+  const { x, dim } = space;
+  if (used === 'coldstart' || used === 'diversity') space.all();
   if (used === 'coldstart') {
     return coldStart(x, dim, cands, lab, input.pool.sources, k, seed).map((c) => ({
       index: c.index,
@@ -144,6 +138,8 @@ function pickWith(
   // Masks carry more information per label than a class, so segmentation warms up sooner.
   const warm = input.hybridWarmup ?? (input.task === 'segment' ? 20 : 40);
   const nUnc = warm <= 0 ? k : Math.max(1, Math.min(k, Math.round((k * lab.length) / warm)));
+  space.ensure(order);
+  if (input.hybridSelect === 'kcenter') space.ensure(lab);
   const chosen =
     (input.hybridSelect ?? 'cluster') === 'cluster'
       ? clusterPick(x, dim, order, u, nUnc, seed)
@@ -155,6 +151,7 @@ function pickWith(
     ...describe(used, input, index),
   }));
   if (nUnc < k) {
+    space.all();
     const taken = new Set(chosen);
     const rest = cands.filter((i) => !taken.has(i));
     for (const c of coldStart(x, dim, rest, [...lab, ...chosen], input.pool.sources, k - nUnc, seed)) {

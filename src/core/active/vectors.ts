@@ -129,3 +129,77 @@ export function project(x: Float32Array, dim: number, k: number, seed = 7): { x:
   }
   return { x: out, dim: k };
 }
+
+/**
+ * The projected distance space, filled row by row on demand: a hybrid pass past its warm-up only
+ * measures distances among ~5·n uncertain candidates, so it projects those rows, not all 5,000.
+ * Rows are centred (mean over the whole pool), L2-normalised, then projected to `k` dims.
+ */
+export class LazySpace {
+  readonly x: Float32Array;
+  readonly dim: number;
+  private readonly done: Uint8Array;
+  private readonly mean: Float64Array;
+  private readonly proj: Float32Array | null;
+
+  constructor(
+    private readonly src: Float32Array,
+    private readonly srcDim: number,
+    k: number,
+    seed = 7,
+  ) {
+    const n = src.length / srcDim;
+    this.mean = new Float64Array(srcDim);
+    for (let i = 0; i < n; i++) for (let j = 0; j < srcDim; j++) this.mean[j] += src[i * srcDim + j];
+    for (let j = 0; j < srcDim; j++) this.mean[j] /= Math.max(1, n);
+    this.dim = Math.min(k, srcDim);
+    this.proj = srcDim > k ? gaussian(srcDim, k, seed) : null;
+    this.x = new Float32Array(n * this.dim);
+    this.done = new Uint8Array(n);
+  }
+
+  /** Makes sure the given rows are projected; returns the space for chaining. */
+  ensure(rows: Iterable<number>): this {
+    const d = this.srcDim;
+    const k = this.dim;
+    const c = new Float64Array(d);
+    const acc = new Float64Array(k);
+    for (const i of rows) {
+      if (this.done[i]) continue;
+      this.done[i] = 1;
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        c[j] = this.src[i * d + j] - this.mean[j];
+        s += c[j] * c[j];
+      }
+      const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+      if (!this.proj) {
+        for (let j = 0; j < d; j++) this.x[i * k + j] = c[j] * inv;
+        continue;
+      }
+      acc.fill(0);
+      for (let j = 0; j < d; j++) {
+        const v = c[j] * inv;
+        const o = j * k;
+        for (let q = 0; q < k; q++) acc[q] += v * this.proj[o + q];
+      }
+      for (let q = 0; q < k; q++) this.x[i * k + q] = acc[q];
+    }
+    return this;
+  }
+
+  all(): this {
+    return this.ensure(Array.from({ length: this.done.length }, (_, i) => i));
+  }
+}
+
+function gaussian(d: number, k: number, seed: number): Float32Array {
+  const r = rng(seed);
+  const m = new Float32Array(d * k);
+  const s = 1 / Math.sqrt(k);
+  for (let i = 0; i < m.length; i++) {
+    const u = Math.max(r(), 1e-12);
+    m[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r()) * s;
+  }
+  return m;
+}
