@@ -48,11 +48,12 @@ export function maskToMap(
   height: number,
 ): LabelMap {
   if (!mask) return { width, height, data: new Uint8Array(width * height) };
+  // Masks are binary (nonzero = inside; the server sends 0/1): hold them as 0/255 like painted
+  // pixels, so fill and erase see one inside value.
   const bytes = fromBase64(mask.data);
-  if (mask.encoding === 'raw') return { width: mask.width, height: mask.height, data: bytes };
-  const g = decodeGray(bytes);
-  const data = g.data instanceof Uint8Array ? g.data : Uint8Array.from(g.data, (v) => (v > 0 ? 255 : 0));
-  return { width: g.width, height: g.height, data };
+  const g =
+    mask.encoding === 'raw' ? { width: mask.width, height: mask.height, data: bytes } : decodeGray(bytes);
+  return { width: g.width, height: g.height, data: Uint8Array.from(g.data, (v) => (v > 0 ? 255 : 0)) };
 }
 
 /** 8-bit intensities of a drawn image (for the threshold-aware brush). */
