@@ -65,7 +65,7 @@ export async function runSim(dataset: SimDatasetName, o: SimRunOptions): Promise
     figure = path.join(o.figureDir, `al-${dataset}.svg`);
     const what = seg
       ? 'ieee8023 lung masks (masks_v7), Dice'
-      : `${dataset.toUpperCase()} pneumonia vs normal, AUC`;
+      : `${dataset === 'nih' ? 'NIH ChestX-ray14' : 'Kermany pediatric'} pneumonia vs normal, AUC`;
     writeFileSync(figure, learningCurveSvg(result, `Active learning: ${what}`, s.reference));
     // The curve data beside the figure, so it can be re-drawn or compared without a rerun.
     writeFileSync(
