@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The one test command (README, .ci/run): type-check, lint, TypeScript tests, Python tests.
+# The one test command (README, .ci/run): type-check (TS + Svelte), lint, TypeScript tests
+# (unit, contract, worker, serve, e2e in Chromium), Python tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc --noEmit -p tsconfig.json
+npx svelte-check --workspace src/renderer --tsconfig ./tsconfig.json --fail-on-warnings
 npx biome check
 npx vitest run
 /usr/bin/python3 -m pytest -q pretrain/tests
