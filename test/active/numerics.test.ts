@@ -65,6 +65,21 @@ describe('exact heads', () => {
     expect(auc(p, y)).toBeGreaterThan(0.8);
   });
 
+  it('a warm start far from the optimum still converges to it (damped Newton)', () => {
+    const r = rng(9);
+    const dim = 40;
+    const n = 60;
+    const x = new Float32Array(n * dim).map(() => r() * 2 - 1);
+    const y = Array.from({ length: n }, (_, i) => (x[i * dim] + x[i * dim + 1] > 0 ? 1 : 0));
+    const rows = y.map((_, i) => i);
+    const std = standardizer(x, dim);
+    const cold = fitLogReg(x, dim, rows, y, std, 0.5);
+    const far = Float64Array.from(cold.w, (_, j) => (j % 2 ? 40 : -40));
+    const warm = fitLogReg(x, dim, rows, y, std, 0.5, far);
+    for (let j = 0; j <= dim; j++) expect(warm.w[j]).toBeCloseTo(cold.w[j], 3);
+    expect(warm.w.every(Number.isFinite)).toBe(true);
+  });
+
   it('AUC counts ties as one half', () => {
     expect(auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])).toBeCloseTo(0.75);
     expect(auc([0.5, 0.5], [0, 1])).toBeCloseTo(0.5);

@@ -81,7 +81,19 @@ export function fitLogReg(
     z[i * d + dim] = 1;
   });
   const w = warm ? Float64Array.from(warm) : new Float64Array(d);
-  for (let it = 0; it < 25; it++) {
+  /** Penalised negative log-likelihood, with a stable softplus. */
+  const objective = (v: Float64Array): number => {
+    let f = 0;
+    for (let i = 0; i < rows.length; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += z[i * d + j] * v[j];
+      const m = y[i] === 1 ? -s : s;
+      f += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
+    }
+    for (let j = 0; j < dim; j++) f += 0.5 * lambda * v[j] * v[j];
+    return f;
+  };
+  for (let it = 0; it < 50; it++) {
     const h = new Float64Array(d * d);
     const g = new Float64Array(d);
     for (let i = 0; i < rows.length; i++) {
@@ -106,10 +118,22 @@ export function fitLogReg(
       } else h[j * d + j] += 1e-6;
     }
     const step = cholSolve(h, g, d);
+    // Damped Newton: halve the step until the penalised loss decreases (Armijo), so a warm
+    // start far from the new optimum cannot overshoot into saturated, non-finite weights.
+    const f0 = objective(w);
+    let slope = 0;
+    for (let j = 0; j < d; j++) slope += g[j] * step[j];
+    let t = 1;
+    const trial = new Float64Array(d);
+    for (let k = 0; k < 40; k++, t /= 2) {
+      for (let j = 0; j < d; j++) trial[j] = w[j] - t * step[j];
+      const f1 = objective(trial);
+      if (Number.isFinite(f1) && f1 <= f0 - 1e-4 * t * slope) break;
+    }
     let change = 0;
     for (let j = 0; j < d; j++) {
-      w[j] -= step[j];
-      change = Math.max(change, Math.abs(step[j]));
+      change = Math.max(change, Math.abs(trial[j] - w[j]));
+      w[j] = trial[j];
     }
     if (change < 1e-5) break;
   }
