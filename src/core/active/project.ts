@@ -167,7 +167,7 @@ export async function suggestForProject(
     res.fallback = `a classifier needs labels of two classes and four images (have ${have}): cold start picks typical images from unlabelled groups`;
   } else if (res.used === 'coldstart' && task === 'segment' && labelledIdx.size > 0 && needsModel) {
     res.fallback =
-      'no segmentation model probabilities yet: cold start picks typical images from unmasked groups';
+      "no segmentation model for this encoder yet (run 'spcxr train DIR --task segment'): cold start picks typical images from unmasked groups";
   }
   if (o.markServed) for (const s of res.suggestions) store.markServed(Number(s.imageId));
   const t3 = performance.now();
