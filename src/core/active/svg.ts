@@ -29,7 +29,7 @@ export function learningCurveSvg(
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2 - m.r / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="${title.length > 70 ? 11 : 14}">${esc(title)}</text>`,
   ];
   for (let k = 0; k <= 5; k++) {
     const v = lo + ((hi - lo) * k) / 5;
