@@ -74,12 +74,20 @@ export function updateMinSqDist(
   const b = center * dim;
   for (let r = 0; r < rows.length; r++) {
     const a = rows[r] * dim;
+    const lim = best[r];
     let s = 0;
-    for (let k = 0; k < dim; k++) {
-      const d = x[a + k] - x[b + k];
-      s += d * d;
+    let k = 0;
+    // Early abandoning: stop once the partial sum already exceeds the current minimum (exact;
+    // most labelled points are far from most candidates, so most sums stop after 16 dims).
+    while (k < dim) {
+      const end = Math.min(dim, k + 16);
+      for (; k < end; k++) {
+        const d = x[a + k] - x[b + k];
+        s += d * d;
+      }
+      if (s >= lim) break;
     }
-    if (s < best[r]) best[r] = s;
+    if (s < lim) best[r] = s;
   }
 }
 
