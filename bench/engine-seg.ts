@@ -77,6 +77,8 @@ console.log(
     innerVal: r.valImages,
     testImages: test.length,
     epochsRun: r.history.length,
+    width: Number(arg('width', '64')),
+    lastLosses: r.history.slice(-3).map((h) => [h.trainLoss.toFixed(3), h.valLoss.toFixed(3)]),
     dice: rep.dice,
     iou: rep.iou,
     hd95: rep.hd95,

@@ -147,7 +147,7 @@ export function trainSegmenter(
         grid: size / encoder.card.arch.patch_size,
         dim: encoder.dim,
         levels: layers.length,
-        width: 64,
+        width: opts.width ?? 64,
         stem: opts.stem ?? false,
         layers,
         maskClass,

@@ -89,6 +89,8 @@ export interface TrainSegmenterOptions extends EngineOptions {
   maskClass?: string;
   /** Add the full-resolution refinement stem (slower on CPU; measured in docs/BENCHMARKS.md). */
   stem?: boolean;
+  /** Decoder channels at grid resolution (64). */
+  width?: number;
   imageIds?: number[];
   valFraction?: number;
   seed?: number;
