@@ -87,3 +87,22 @@ describe('bootstrap CI agrees with resampling by hand', () => {
     expect(aucCI([0.5, 0.5, 0.5, 0.5], [false, true, false, true], 50, 3)).toEqual([0.5, 0.5]);
   });
 });
+
+describe('temperature scaling', () => {
+  it('softens overconfident logits, leaves calibrated ones near 1, and does not collapse on tiny separable sets', async () => {
+    const { fitTemperature } = await import('../../src/core/train/calibrate.ts');
+    // 400 samples, logit margin ±4 but only 75 % correct: the calibrated T is well above 1.
+    const logits: number[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      logits.push(4, -4);
+      y.push(i % 4 === 0 ? 1 : 0);
+    }
+    expect(fitTemperature(logits, y, 2)).toBeGreaterThan(2);
+    // margin ln 3 with 75 % correct is already calibrated: T ≈ 1
+    const cal = logits.map((v) => (v > 0 ? Math.log(3) / 2 : -Math.log(3) / 2));
+    expect(fitTemperature(cal, y, 2)).toBeCloseTo(1, 1);
+    // 4 perfectly separated samples: T stays reasonable instead of hitting 0.05
+    expect(fitTemperature([2, -2, -2, 2, 2, -2, -2, 2], [0, 1, 0, 1], 2)).toBeGreaterThan(0.3);
+  });
+});
