@@ -1,16 +1,9 @@
 /** Small numeric helpers shared by the strategies; plain loops over Float32Array for speed. */
 
-/** Deterministic PRNG (mulberry32) so that every strategy and simulation is reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../train/rng.ts';
+
+/** Deterministic PRNG so that every strategy and simulation is reproducible. */
+export const rng = mulberry32;
 
 /** Row-wise L2-normalised copy: distances between SSL embeddings are meaningful as angles. */
 export function normalizeRows(x: Float32Array, dim: number): Float32Array {
