@@ -4,9 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/core/active/sim.ts';
 import {
+  csvRecords,
   loadMasks,
   loadSimDataset,
-  parseCsv,
   patientSplit,
   simFeatures,
 } from '../../src/core/active/sim-data.ts';
@@ -96,7 +96,7 @@ describe('simulation helpers', () => {
   });
 
   it('reads quoted CSV fields and names a missing manifest', () => {
-    expect(parseCsv('a,b\n"x, y","say ""hi"""\n')).toEqual([{ a: 'x, y', b: 'say "hi"' }]);
+    expect(csvRecords('a,b\n"x, y","say ""hi"""\n')).toEqual([{ a: 'x, y', b: 'say "hi"' }]);
     expect(() => loadSimDataset('/nonexistent', 'nih')).toThrow(/nonexistent.*manifest\.csv: not found/);
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeFile, decodeMaskPng, renderDisplay, toModelInput } from '../imaging/index.ts';
+import { parseCsv } from '../import/csv.ts';
 import { Encoder } from '../model/encoder.ts';
 import { pooled } from '../model/features.ts';
 
@@ -21,37 +22,10 @@ const FOLDERS: Record<SimDatasetName, string> = {
   'ieee-masks': 'ieee8023',
 };
 
-/** Minimal RFC 4180 reader (quoted fields with commas and doubled quotes). */
-export function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  const [head, ...body] = rows.filter((r) => r.length > 1 || r[0] !== '');
+/** CSV rows as records keyed by the header, through the importer's RFC 4180 reader. */
+export function csvRecords(text: string): Record<string, string>[] {
+  const [head, ...body] = parseCsv(text).map((r) => r.cells);
+  if (!head) return [];
   return body.map((r) => Object.fromEntries(head.map((h, j) => [h, r[j] ?? ''])));
 }
 
@@ -60,7 +34,7 @@ export function loadSimDataset(dataRoot: string, name: SimDatasetName): SimImage
   const dir = path.join(dataRoot, FOLDERS[name]);
   const manifest = path.join(dir, 'manifest.csv');
   if (!existsSync(manifest)) throw new Error(`${manifest}: not found (is ../shared/data present?)`);
-  const rows = parseCsv(readFileSync(manifest, 'utf8'));
+  const rows = csvRecords(readFileSync(manifest, 'utf8'));
   const out: SimImage[] = [];
   for (const r of rows) {
     if (!r.file || !r.patient_id) throw new Error(`${manifest}: a row lacks file or patient_id`);
