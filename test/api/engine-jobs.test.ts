@@ -67,6 +67,8 @@ describe('engine jobs through the API', () => {
     const r = await run(client.invoke('train.start', { task: 'classify', head: 'linear', epochs: 8 }));
     off();
     expect(epochs.length).toBeGreaterThan(0);
+    // Each epoch arrives live during training and once more in the replay at the end.
+    expect(epochs.length).toBe(2 * new Set(epochs).size);
     const id = r.modelId as number;
     const list = await client.invoke('models.list');
     expect(list[0]).toMatchObject({ id, task: 'classify', active: true });

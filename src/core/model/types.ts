@@ -77,6 +77,9 @@ export interface ProgressInfo {
   phase: string;
   done: number;
   total: number;
+  /** Training epochs report their losses so that shells can draw live curves. */
+  trainLoss?: number;
+  valLoss?: number;
 }
 
 export interface RunControl {

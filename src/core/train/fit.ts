@@ -152,7 +152,13 @@ export async function fit(
       }
       const vl = await valLoss();
       history.push({ epoch, trainLoss: sum / steps, valLoss: vl, ms: performance.now() - t0 });
-      ctl.onProgress?.({ phase: 'train', done: epoch + 1, total: o.epochs });
+      ctl.onProgress?.({
+        phase: 'train',
+        done: epoch + 1,
+        total: o.epochs,
+        trainLoss: sum / steps,
+        valLoss: vl,
+      });
       if (!(vl >= best) || Number.isNaN(vl)) {
         best = Number.isNaN(vl) ? best : vl;
         bestEpoch = epoch;

@@ -96,7 +96,13 @@ export async function fitLinear(
     }
     const vl = XV.length ? loss(XV, yv) : Number.NaN;
     history.push({ epoch, trainLoss: tl, valLoss: vl, ms: performance.now() - t0 });
-    ctl.onProgress?.({ phase: 'train', done: epoch + 1, total: o.epochs });
+    ctl.onProgress?.({
+      phase: 'train',
+      done: epoch + 1,
+      total: o.epochs,
+      trainLoss: tl,
+      valLoss: vl,
+    });
     if (Number.isNaN(vl) || vl < best) {
       if (!Number.isNaN(vl)) best = vl;
       bestEpoch = epoch;

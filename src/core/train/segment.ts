@@ -232,7 +232,13 @@ export function trainSegmenter(
           }
           const vl = val.length ? await evalLoss(val) : sum / steps;
           history.push({ epoch, trainLoss: sum / steps, valLoss: vl, ms: performance.now() - t0 });
-          ctl.onProgress?.({ phase: 'train', done: epoch + 1, total: cfg.hyper.epochs });
+          ctl.onProgress?.({
+            phase: 'train',
+            done: epoch + 1,
+            total: cfg.hyper.epochs,
+            trainLoss: sum / steps,
+            valLoss: vl,
+          });
           if (vl < best) {
             best = vl;
             bestEpoch = epoch;
