@@ -39,8 +39,11 @@ export interface WorkerProcess {
   readonly pid: number | undefined;
   send(msg: HostToWorker): void;
   onMessage(listener: (msg: unknown) => void): void;
-  /** Called once when the process is gone, for whatever reason. */
-  onExit(listener: (info: { code: number | null; signal: string | null }) => void): void;
+  /**
+   * Called once when the process is gone, for whatever reason. `detail` is the end of what the
+   * process wrote to stderr, where the spawner can see it (V8's out-of-memory report lands there).
+   */
+  onExit(listener: (info: { code: number | null; signal: string | null; detail?: string }) => void): void;
   kill(): void;
 }
 

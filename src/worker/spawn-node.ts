@@ -27,8 +27,15 @@ export function nodeWorkerSpawner(opts: NodeWorkerOptions = {}): WorkerSpawner {
     const child = fork(entry, [], {
       execArgv,
       env: { ...process.env, ...opts.env, SPCXR_WORKER: '1' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       serialization: 'advanced',
+    });
+    // Pass stderr through, keeping its tail: how the worker died (e.g. V8's heap report) is
+    // the reason the failed job should carry.
+    let tail = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      tail = (tail + chunk.toString('utf8')).slice(-4096);
     });
     const proc: WorkerProcess = {
       get pid() {
@@ -41,7 +48,16 @@ export function nodeWorkerSpawner(opts: NodeWorkerOptions = {}): WorkerSpawner {
         child.on('message', listener);
       },
       onExit(listener) {
-        child.once('exit', (code, signal) => listener({ code, signal }));
+        child.once('exit', (code, signal) => {
+          // Let stderr drain so the tail is complete, but never wait on a grandchild holding it.
+          const report = () => listener({ code, signal, detail: tail });
+          if (!child.stderr || child.stderr.readableEnded) return report();
+          const timer = setTimeout(report, 250);
+          child.stderr.once('end', () => {
+            clearTimeout(timer);
+            report();
+          });
+        });
       },
       kill() {
         child.kill('SIGKILL');

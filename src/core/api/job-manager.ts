@@ -150,7 +150,7 @@ export class JobManager {
     this.worker = w;
     this.outbox = [];
     w.onMessage((raw) => this.onMessage(w, raw));
-    w.onExit(({ code, signal }) => this.onExit(w, code, signal));
+    w.onExit(({ code, signal, detail }) => this.onExit(w, code, signal, detail));
     return w;
   }
 
@@ -189,7 +189,7 @@ export class JobManager {
     }
   }
 
-  private onExit(w: WorkerProcess, code: number | null, signal: string | null): void {
+  private onExit(w: WorkerProcess, code: number | null, signal: string | null, detail = ''): void {
     if (this.worker !== w) return;
     this.worker = null;
     this.outbox = null;
@@ -198,7 +198,14 @@ export class JobManager {
     const job = this.current;
     if (job) {
       const cancelled = (job as Job & { cancelRequested?: boolean }).cancelRequested === true;
-      const oom = signal === 'SIGABRT' || code === 134 ? ' (out of memory?)' : '';
+      // V8 aborts on a fatal heap limit (SIGABRT/134); an allocation that fails in JS exits 1
+      // with the report on stderr. Either way the user should read "out of memory".
+      const oomReport = /out of memory|heap limit/i.test(detail);
+      const oom = oomReport
+        ? ' (out of memory)'
+        : signal === 'SIGABRT' || code === 134
+          ? ' (out of memory?)'
+          : '';
       this.finish(
         job,
         cancelled ? 'cancelled' : 'failed',
