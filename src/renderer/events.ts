@@ -1,5 +1,6 @@
 /** Subscribes the app state to the API's events (jobs, counts, labels, models). */
 import { api } from './api.ts';
+import { upsertEpoch } from './lib/curves.ts';
 import { app, refreshProject } from './state.svelte.ts';
 import { onJobDone, onJobFailed } from './suggest.ts';
 
@@ -18,7 +19,7 @@ export function subscribeEvents(): () => void {
           .catch(() => {});
     }),
     api.on('job.metrics', (m) => {
-      app.curves[m.jobId] = [...(app.curves[m.jobId] ?? []), { epoch: m.epoch, metrics: m.metrics }];
+      app.curves[m.jobId] = upsertEpoch(app.curves[m.jobId] ?? [], { epoch: m.epoch, metrics: m.metrics });
     }),
     api.on('job.done', (d) => {
       const j = app.jobs[d.jobId];
