@@ -72,6 +72,9 @@ describe('engine jobs through the API', () => {
     const id = r.modelId as number;
     const list = await client.invoke('models.list');
     expect(list[0]).toMatchObject({ id, task: 'classify', active: true });
+    expect(list[0].trainCount).toBe(r.trainImages);
+    expect(list[0].valCount).toBe(r.valImages);
+    expect(list[0].trainCount).toBeGreaterThan(0);
     const m = await client.invoke('models.get', { id });
     expect(m.classes).toEqual(['normal', 'pneumonia']);
     expect(m.evaluatedOn).toMatch(/validation split/);

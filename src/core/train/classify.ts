@@ -171,7 +171,12 @@ export function trainClassifier(
           head,
           encoderId: encoder.id,
           task,
-          config: cfg as unknown as Record<string, unknown>,
+          // Split sizes travel with the model so that model lists can show them.
+          config: {
+            ...(cfg as unknown as Record<string, unknown>),
+            trainImages: split.train.length,
+            valImages: split.val.length,
+          },
           metrics: metrics as unknown as Record<string, unknown>,
           history,
           weights: serialiseHead(model, cfg),

@@ -276,7 +276,11 @@ export function trainSegmenter(
         head: 'segdecoder',
         encoderId: encoder.id,
         task: maskClass,
-        config: cfg as unknown as Record<string, unknown>,
+        config: {
+          ...(cfg as unknown as Record<string, unknown>),
+          trainImages: split.train.length,
+          valImages: split.val.length,
+        },
         metrics: metrics as unknown as Record<string, unknown>,
         history,
         weights: writeSafetensors(headWeights(head), { config: JSON.stringify(cfg) }),
