@@ -263,6 +263,9 @@ def main(argv=None) -> dict:
                             golden_image=REPO / cfg.golden_image)
         tr.log(event="exported", dir=str(out), files=card["files"])
     if tr.world > 1:
+        # Tear down together: with gloo on torch 1.13 a rank that destroys its group while the
+        # other still holds the connection can leave both processes hanging at exit.
+        dist.barrier()
         dist.destroy_process_group()
     return res
 

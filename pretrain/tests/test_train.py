@@ -83,7 +83,8 @@ def test_ddp_two_processes_match_one(manifest, tmp_path):
         port = sock.getsockname()[1]
     procs = []
     for rank in range(2):
-        env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(REPO), "RANK": str(rank),
+        env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO),
+               "RANK": str(rank),
                "LOCAL_RANK": str(rank), "WORLD_SIZE": "2", "MASTER_ADDR": "127.0.0.1",
                "MASTER_PORT": str(port)}
         log = open(tmp_path / f"rank{rank}.log", "w")
@@ -92,7 +93,11 @@ def test_ddp_two_processes_match_one(manifest, tmp_path):
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT), log))
     try:
         for rank, (p, log) in enumerate(procs):
-            p.wait(timeout=240)
+            try:
+                p.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                logs = "\n".join(f"rank{r}: " + (tmp_path / f"rank{r}.log").read_text()[-1500:] for r in range(2))
+                raise AssertionError(f"rank {rank} did not exit within 120 s\n{logs}") from None
             log.close()
             assert p.returncode == 0, (tmp_path / f"rank{rank}.log").read_text()[-3000:]
     finally:
