@@ -1,6 +1,7 @@
 import sharp, { type OutputInfo } from 'sharp';
 import { decodeJpegLossless } from './dicom/codecs.ts';
 import { decodeJpegGray } from './dicom/jpeg12.ts';
+import { minMax } from './dicom/pixels.ts';
 import { checkDimensions } from './limits.ts';
 import { jpegHeader, pngHeader, type RasterHeader } from './raster-header.ts';
 import { type DecodedImage, IMAGE_LIMITS, ImageDecodeError, type WindowPreset } from './types.ts';
@@ -20,17 +21,6 @@ export function luminance601(
     out[i] = (rgb[j] * 19595 + rgb[j + 1] * 38470 + rgb[j + 2] * 7471 + 0x8000) / 65536;
   }
   return out;
-}
-
-function minMax(a: ArrayLike<number>): [number, number] {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return [lo, hi];
 }
 
 /** Window that maps [lo, hi] linearly onto 0..255 under the DICOM LINEAR function. */
