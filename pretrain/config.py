@@ -56,6 +56,8 @@ class Config:
     ckpt_every_steps: int = 0      # 0: end of each epoch only
     max_steps: int = 0             # stop early (tests); 0 = full schedule
     resume: bool = True
+    init_from: str = ""            # weights to start a new schedule from: a checkpoint.pt or a
+                                   # model dir (weights.safetensors; encoder only, fresh head)
     grid_every_epoch: bool = True
     grid_every: int = 1            # epochs between grids (the last epoch always gets one)
     ckpt_every_epochs: int = 1

@@ -24,6 +24,7 @@ from .gmml import augment, corrupt, draw_step, masked_l1, slice_params
 from .model import GMMLModel, ViTArch
 from .preprocess import DEFAULT_MEAN, DEFAULT_STD
 from .runio import JsonLog, load_checkpoint, save_checkpoint, save_grid, set_rng_state
+from .safetensors_io import load_file
 
 
 def setup_dist():
@@ -74,8 +75,11 @@ class Trainer:
         self.peak_lr = cfg.lr * cfg.batch_size / 256
         self.opt = optim.make_optimizer(self.model, self.peak_lr, cfg.wd_start, self.device)
         self.ckpt = self.out / "checkpoint.pt"
+        self.parent: dict | None = None
         if cfg.resume and self.ckpt.exists():
             self._resume()
+        elif cfg.init_from:
+            self._init_from(Path(cfg.init_from))
         self.net = self.model
         if self.world > 1:
             ids = [self.device.index] if self.device.type == "cuda" else None
@@ -105,14 +109,38 @@ class Trainer:
         self.opt.load_state_dict(s["opt"])
         self.step, self.epochs, self.wall = s["step"], s["epochs"], s["wall"]
         self.total_steps = s.get("total_steps", 0)
+        self.parent = s.get("parent")
         set_rng_state(s["rng"])
         self.log(event="resume", step=self.step, epochs=self.epochs)
+
+    def _init_from(self, src: Path):
+        """Continued pretraining: weights from an earlier run (or a shipped model dir), with a
+        fresh optimiser and schedule. The card records the parent's steps and wall time."""
+        if src.is_dir():
+            sd, _ = load_file(src / "weights.safetensors")
+            try:
+                self.model.encoder.load_state_dict(sd)
+            except RuntimeError as e:
+                raise ValueError(f"{src}: weights do not fit the configured model ({e})") from e
+            card = json.loads((src / "model.json").read_text()) if (src / "model.json").exists() else {}
+            tr = card.get("training", {})
+            self.parent = {"from": str(src), "steps": tr.get("steps"), "epochs": tr.get("epochs"),
+                           "wall_time_s": tr.get("wall_time_s"), "head": "fresh"}
+        else:
+            s = load_checkpoint(src)
+            try:
+                self.model.load_state_dict(s["model"])
+            except RuntimeError as e:
+                raise ValueError(f"{src}: checkpoint does not fit the configured model ({e})") from e
+            self.parent = {"from": str(src), "steps": s["step"], "epochs": round(s["step"] / self.spe, 2),
+                           "wall_time_s": round(s["wall"], 1), "head": "loaded"}
+        self.log(event="init_from", **self.parent)
 
     def _save(self):
         if self.rank == 0:
             save_checkpoint(self.ckpt, model=self.model.state_dict(), opt=self.opt.state_dict(),
                             step=self.step, epochs=self.epochs, wall=self.wall,
-                            total_steps=self.total_steps, config=to_dict(self.cfg))
+                            total_steps=self.total_steps, config=to_dict(self.cfg), parent=self.parent)
 
     @property
     def total(self) -> int:
@@ -243,6 +271,7 @@ class Trainer:
             if self.device.type == "cuda" else f"cpu x{torch.get_num_threads()} threads",
             "amp": self.amp, "wall_time_s": round(self.wall, 1), "final_loss": self.final_loss,
             "torch": torch.__version__, "config": to_dict(cfg),
+            **({"continued_from": self.parent} if self.parent else {}),
         }
 
 

@@ -71,6 +71,30 @@ def test_resume_is_bit_exact(manifest, tmp_path):
     assert torch.equal(a["rng"]["torch"], b["rng"]["torch"])
 
 
+def test_init_from_starts_a_new_schedule_from_earlier_weights(manifest, tmp_path):
+    from pretrain.export import load_encoder
+    main(args(manifest, tmp_path / "a", epochs=1, max_steps=3, name="m", export_dir=str(tmp_path / "ma")))
+    a = load_checkpoint(tmp_path / "a" / "checkpoint.pt")
+    # from a checkpoint: encoder and head; step 0 (max_steps=0 would run the whole schedule)
+    main(args(manifest, tmp_path / "b", epochs=1, max_steps=1, lr=0.0, warmup_epochs=0.0,
+              init_from=str(tmp_path / "a" / "checkpoint.pt")))
+    b = load_checkpoint(tmp_path / "b" / "checkpoint.pt")
+    assert b["step"] == 1 and b["parent"]["steps"] == 3 and b["parent"]["head"] == "loaded"
+    for k in a["model"]:  # lr 0: one step changes nothing, so b holds a's weights exactly
+        assert torch.equal(a["model"][k], b["model"][k]), k
+    # from an exported model dir: the encoder only
+    main(args(manifest, tmp_path / "c", epochs=1, max_steps=1, lr=0.0, warmup_epochs=0.0,
+              init_from=str(tmp_path / "ma")))
+    c = load_checkpoint(tmp_path / "c" / "checkpoint.pt")
+    vit, _ = load_encoder(tmp_path / "ma")
+    for k, v in vit.state_dict().items():
+        assert torch.equal(v, c["model"][f"encoder.{k}"]), k
+    assert c["parent"]["head"] == "fresh"
+    with pytest.raises(ValueError, match="does not fit"):
+        main(args(manifest, tmp_path / "d", size="tiny", max_steps=1,
+                  init_from=str(tmp_path / "a" / "checkpoint.pt")))
+
+
 def test_ddp_two_processes_match_one(manifest, tmp_path):
     # fill=zeros: noise pixels are drawn per rank; every other random choice is per global batch
     common = dict(epochs=1, max_steps=4, drop_path=0.0, fill="zeros", grid_every_epoch="false",
