@@ -14,6 +14,7 @@ const BOOLEAN_FLAGS = new Set([
   'unlabelled',
   'augment',
   'stem',
+  'plain-grid',
   'serve',
   'no-train',
 ]);

@@ -1,23 +1,46 @@
-/** The matmul-based conv and resize of the segmentation decoder equal TF.js's own kernels. */
+/** The segmentation decoder's conv (custom gradient) and resize match reference computations. */
 import { describe, expect, it } from 'vitest';
 import { initTf, tf } from '../../src/core/train/backend.ts';
 import { conv2d, resizeBilinearMM, segHead } from '../../src/core/train/seg-head.ts';
 import { maxAbsDiff } from '../model/golden.ts';
 
 describe('segmentation decoder building blocks', () => {
-  it('conv2d (im2col and shifted-sum paths, stride 1 and 2) equals tf.conv2d "same"', async () => {
+  it('conv2d (native forward, hand-written gradient) equals the autograd of an im2col conv', async () => {
     await initTf();
-    for (const [cin, cout, stride] of [
-      [3, 5, 1],
-      [12, 4, 1],
-      [12, 4, 2],
+    /** Reference: im2col + matMul, differentiated by TF.js itself (slice, concat, matMul). */
+    const im2col = (x: tf.Tensor4D, w: tf.Tensor4D) => {
+      const [kh, kw, cin, cout] = w.shape;
+      const [b, h, wd] = x.shape;
+      const p = (kh - 1) / 2;
+      const xp = tf.pad(x, [
+        [0, 0],
+        [p, p],
+        [p, p],
+        [0, 0],
+      ]);
+      const cols: tf.Tensor[] = [];
+      for (let dy = 0; dy < kh; dy++)
+        for (let dx = 0; dx < kw; dx++) cols.push(tf.slice(xp, [0, dy, dx, 0], [b, h, wd, cin]));
+      const m = tf.matMul(tf.reshape(tf.concat(cols, 3), [-1, kh * kw * cin]), tf.reshape(w, [-1, cout]));
+      return tf.reshape(m, [b, h, wd, cout]);
+    };
+    for (const [k, cin, cout] of [
+      [3, 3, 5],
+      [3, 12, 4],
+      [1, 7, 3],
     ]) {
-      const x = tf.randomNormal([2, 9, 9, cin], 0, 1, 'float32', 1) as tf.Tensor4D;
-      const w = tf.randomNormal([3, 3, cin, cout], 0, 1, 'float32', 2) as tf.Tensor4D;
-      const ours = conv2d(x, w, stride);
-      const ref = tf.conv2d(x, w, stride, 'same');
-      expect(ours.shape).toEqual(ref.shape);
-      expect(maxAbsDiff(ours.dataSync(), ref.dataSync()), `cin ${cin} stride ${stride}`).toBeLessThan(1e-4);
+      const x = tf.randomNormal([2, 9, 8, cin], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const w = tf.randomNormal([k, k, cin, cout], 0, 1, 'float32', 2) as tf.Tensor4D;
+      const up = tf.randomNormal([2, 9, 8, cout], 0, 1, 'float32', 3);
+      const loss = (f: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), up));
+      const ours = conv2d(x, w);
+      expect(maxAbsDiff(ours.dataSync(), im2col(x, w).dataSync()), `fwd k${k} cin ${cin}`).toBeLessThan(1e-4);
+      const [gx, gw] = tf.grads(loss(conv2d))([x, w]);
+      const [rx, rw] = tf.grads(loss(im2col))([x, w]);
+      expect(gw.shape).toEqual(w.shape);
+      expect(maxAbsDiff(gx.dataSync(), rx.dataSync()), `dx k${k} cin ${cin}`).toBeLessThan(1e-3);
+      expect(maxAbsDiff(gw.dataSync(), rw.dataSync()), `dW k${k} cin ${cin}`).toBeLessThan(1e-3);
     }
   });
 
@@ -40,5 +63,28 @@ describe('segmentation decoder building blocks', () => {
       Object.values(head.vars),
     );
     expect(Object.keys(grads)).toHaveLength(Object.keys(head.vars).length);
+  });
+
+  it('with the image branch on a dense grid, logits are full resolution and every variable learns', async () => {
+    await initTf();
+    const head = segHead(
+      { size: 32, grid: 4, dim: 4, levels: 3, width: 8, stem: false, ctx: 2, branch: 4 },
+      0,
+    );
+    const tokens = tf.randomNormal([2, 4, 4, 12]) as tf.Tensor4D;
+    const image = tf.randomNormal([2, 32, 32, 1]) as tf.Tensor4D;
+    expect(head.forwardSeg(tokens, image).shape).toEqual([2, 32, 32, 1]);
+    expect(head.forwardSeg(tokens, image, true).shape).toEqual([2, 16, 16, 1]);
+    const { grads } = tf.variableGrads(
+      () => tf.mean(tf.square(head.forwardSeg(tokens, image))) as tf.Scalar,
+      Object.values(head.vars),
+    );
+    expect(Object.keys(grads).sort()).toEqual(
+      Object.values(head.vars)
+        .map((v) => v.name)
+        .sort(),
+    );
+    for (const g of Object.values(grads)) expect(tf.max(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
+    expect(() => head.forwardSeg(tokens, null)).toThrow(/needs the image/);
   });
 });

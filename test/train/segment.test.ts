@@ -30,7 +30,8 @@ describe('trainSegmenter', () => {
     expect(m.dice).toBeGreaterThan(0.5);
     expect(m.iou).toBeLessThanOrEqual(m.dice);
     expect(m.hd95).toBeGreaterThanOrEqual(0);
-    expect(r.features).toEqual({ computed: 24, cached: 0 });
+    // dense grid: 4 shifted passes per copy; training copies = 2 × (1 + 3 augmentations), val 2 (TTA)
+    expect(r.features).toEqual({ computed: (r.trainImages * 8 + r.valImages * 2) * 4, cached: 0 });
     const saved = project.getModel(r.modelId)!;
     expect(saved).toMatchObject({ kind: 'segment', head: 'segdecoder', hasWeights: true });
 
@@ -72,5 +73,24 @@ describe('trainSegmenter', () => {
     expect(e).toMatchObject({ kind: 'segment', n: 2, failed: [] });
     expect((e.metrics as SegmentMetrics).dice).toBeGreaterThan(0.3);
     expect((e.metrics as SegmentMetrics).perSource.ieee8023.n).toBe(2);
+  }, 300_000);
+
+  it('retraining reads every view from the cache; the plain grid (dense: false) still trains', async () => {
+    const again = await trainSegmenter(project, {
+      encoderDir: microDir,
+      provider: 'cpu',
+      epochs: 1,
+      seed: 3,
+    });
+    expect(again.features.computed).toBe(0);
+    const plain = await trainSegmenter(project, {
+      encoderDir: microDir,
+      provider: 'cpu',
+      epochs: 1,
+      seed: 3,
+      dense: false,
+    });
+    expect(plain.features.computed).toBe((plain.trainImages + plain.valImages) * 2);
+    expect(project.getModel(plain.modelId)!.config).toMatchObject({ dense: false, branch: 0, ctx: 1 });
   }, 300_000);
 });

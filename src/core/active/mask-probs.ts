@@ -1,5 +1,5 @@
 import type { Encoder } from '../model/encoder.ts';
-import { ensureFeatures, readFeatures } from '../model/features.ts';
+import { ensureFeatures } from '../model/features.ts';
 import { modelInputFromFile } from '../model/input.ts';
 import { parseSafetensors } from '../model/safetensors.ts';
 import type { RunControl } from '../model/types.ts';
@@ -7,7 +7,8 @@ import type { ModelRow, ProjectStore } from '../store/types.ts';
 import { initTf, tf } from '../train/backend.ts';
 import { projectInputLoader } from '../train/engine.ts';
 import { loadHeadWeights } from '../train/heads.ts';
-import { segHead, tokenGrid } from '../train/seg-head.ts';
+import { segHead } from '../train/seg-head.ts';
+import { cachedGrids, gridViews } from '../train/seg-input.ts';
 import type { SegmenterConfig } from '../train/segment.ts';
 import type { MaskStats } from './types.ts';
 import { maskStats } from './uncertainty.ts';
@@ -31,26 +32,27 @@ export async function segmenterMaskStats(
   loadHeadWeights(head, parseSafetensors(weights, `model ${row.id} weights`).tensors);
   const out = new Map<number, MaskStats>();
   try {
-    await ensureFeatures(store, encoder, imageIds, projectInputLoader(store, encoder), cfg.layers, [0], ctl);
+    const views = gridViews(cfg, 0, false);
+    await ensureFeatures(
+      store,
+      encoder,
+      imageIds,
+      projectInputLoader(store, encoder),
+      cfg.layers,
+      views,
+      ctl,
+    );
     const B = 8;
     for (let i = 0; i < imageIds.length; i += B) {
       ctl.signal?.throwIfAborted();
       const part = imageIds.slice(i, i + B);
-      const levels = cfg.layers.map((l) => readFeatures(store, encoder.id, part, l));
       const g = cfg.grid;
       const grid = new Float32Array(part.length * g * g * cfg.levels * cfg.dim);
-      part.forEach((_, j) => {
-        grid.set(
-          tokenGrid(
-            levels.map((lv) => lv[j].data),
-            g,
-            cfg.dim,
-          ),
-          j * g * g * cfg.levels * cfg.dim,
-        );
+      cachedGrids(store, encoder, part, cfg, 0, false).forEach((x, j) => {
+        grid.set(x, j * x.length);
       });
       let image: Float32Array | null = null;
-      if (cfg.stem) {
+      if (cfg.stem || cfg.branch) {
         image = new Float32Array(part.length * cfg.size * cfg.size);
         for (let j = 0; j < part.length; j++) {
           const img = store.getImage(part[j])!;

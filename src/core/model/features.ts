@@ -2,6 +2,7 @@ import type { FeatureEntry, ProjectStore } from '../store/types.ts';
 import type { Encoder } from './encoder.ts';
 import { fromFloat16, toFloat16 } from './f16.ts';
 import type { FeatureArray, FeatureLayer, RunControl, ViewId } from './types.ts';
+import { flipSquare, viewInput } from './views.ts';
 
 /** The part of the project store the feature cache uses. */
 export type FeatureStore = Pick<
@@ -36,10 +37,13 @@ export function pooled(tokens: FeatureArray): FeatureArray {
 
 /** Horizontal flip of a square model input (augmentation view 1). */
 export function flipInput(x: Float32Array, size: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let y = 0; y < size; y++)
-    for (let i = 0; i < size; i++) out[y * size + i] = x[y * size + size - 1 - i];
-  return out;
+  return flipSquare(x, size);
+}
+
+/** The normalised value of a black pixel: what padding, shifts and warps fill with. */
+export function blackLevel(encoder: Encoder): number {
+  const p = encoder.card.preprocessing;
+  return -p.mean / p.std;
 }
 
 function encode(
@@ -125,7 +129,7 @@ export async function ensureFeatures(
     const inputs = await Promise.all(
       batch.map(async ({ id, view }) => {
         const x = await loadInput(id);
-        return view === 1 ? flipInput(x, encoder.size) : x;
+        return viewInput(x, view, encoder.size, encoder.card.arch.patch_size, id, blackLevel(encoder));
       }),
     );
     const res = await encoder.run(inputs, outputs);

@@ -64,8 +64,11 @@ export type EncoderOutputName = `block${number}` | 'final';
  */
 export type FeatureLayer = 'pooled' | 'final' | `block${number}`;
 
-/** A view of an image: 0 = plain; 1 = horizontal flip (augmentation). */
-export type ViewId = 0 | 1;
+/**
+ * A view of an image: 0 = plain; 1 = horizontal flip (augmentation); ≥ 2 = the shifted and
+ * augmented views of the segmenter's dense grid (see views.ts).
+ */
+export type ViewId = number;
 
 /** One feature array with its shape (row-major float32). */
 export interface FeatureArray {

@@ -1,100 +1,25 @@
 import { tf } from './backend.ts';
+import { avgPool2, conv2d, resizeBilinearMM, upsample2 } from './conv-ops.ts';
 import type { Head } from './heads.ts';
 
+export { conv2d, resizeBilinearMM };
+
 export interface SegHeadConfig {
-  /** Input size S (the encoder's preprocessing size) and token grid G = S / patch. */
+  /** Input size S (the encoder's preprocessing size) and token grid G (S / patch, or 2S / patch dense). */
   size: number;
   grid: number;
   dim: number;
   levels: number;
   /** Decoder width at grid resolution. */
   width: number;
-  /** Full-resolution refinement stem on the image. */
+  /** Full-resolution refinement stem on the image (first decoder; kept for saved models). */
   stem: boolean;
-}
-
-/**
- * Convolutions and upsampling written as matmuls (im2col; separable interpolation matrices):
- * the wasm backend has no Conv2DBackprop* or ResizeBilinearGrad kernels, but fast matmul.
- */
-export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number): tf.Tensor4D {
-  const [kh, kw, cin, cout] = w.shape;
-  const [b, h, wd] = x.shape;
-  if (kh === 1)
-    return tf.reshape(tf.matMul(tf.reshape(x, [-1, cin]), tf.reshape(w, [cin, cout])), [b, h, wd, cout]);
-  const p = (kh - 1) / 2;
-  const xp = tf.pad(x, [
-    [0, 0],
-    [p, p],
-    [p, p],
-    [0, 0],
-  ]);
-  const oh = Math.ceil(h / stride);
-  const ow = Math.ceil(wd / stride);
-  if (cin <= 8 && stride === 1) {
-    // Few input channels (the full-resolution stem): a sum of 9 shifted matmuls avoids the
-    // concat, whose gradient (SplitV) is slow in wasm; measured 1.6–3× faster fwd+bwd at 112².
-    const parts: tf.Tensor[] = [];
-    for (let dy = 0; dy < kh; dy++) {
-      for (let dx = 0; dx < kw; dx++) {
-        const sl = tf.reshape(tf.slice(xp, [0, dy, dx, 0], [b, oh, ow, cin]), [-1, cin]);
-        parts.push(tf.matMul(sl, tf.reshape(tf.slice(w, [dy, dx, 0, 0], [1, 1, cin, cout]), [cin, cout])));
-      }
-    }
-    return tf.reshape(tf.addN(parts), [b, oh, ow, cout]);
-  }
-  const cols: tf.Tensor[] = [];
-  for (let dy = 0; dy < kh; dy++) {
-    for (let dx = 0; dx < kw; dx++) {
-      const sl = tf.slice(xp, [0, dy, dx, 0], [b, (oh - 1) * stride + 1, (ow - 1) * stride + 1, cin]);
-      cols.push(stride === 1 ? sl : tf.stridedSlice(sl, [0, 0, 0, 0], sl.shape, [1, stride, stride, 1]));
-    }
-  }
-  const patches = tf.reshape(tf.concat(cols, 3), [b * oh * ow, kh * kw * cin]);
-  return tf.reshape(tf.matMul(patches, tf.reshape(w, [kh * kw * cin, cout])), [b, oh, ow, cout]);
-}
-
-const interp = new Map<string, tf.Tensor2D>();
-/** [out, in] bilinear interpolation matrix (align_corners = false, half-pixel centres). */
-function interpMatrix(n: number, m: number): tf.Tensor2D {
-  const key = `${n}>${m}`;
-  let t = interp.get(key);
-  if (!t) {
-    const a = new Float32Array(m * n);
-    for (let o = 0; o < m; o++) {
-      const src = Math.min(n - 1, Math.max(0, ((o + 0.5) * n) / m - 0.5));
-      const i0 = Math.floor(src);
-      const i1 = Math.min(n - 1, i0 + 1);
-      const f = src - i0;
-      a[o * n + i0] += 1 - f;
-      a[o * n + i1] += f;
-    }
-    t = tf.keep(tf.tensor2d(a, [m, n]));
-    interp.set(key, t);
-  }
-  return t;
-}
-
-/** Bilinear resize of [B, H, W, C] to [B, oh, ow, C] by two matmuls. */
-export function resizeBilinearMM(x: tf.Tensor4D, oh: number, ow: number): tf.Tensor4D {
-  const [b, h, w, c] = x.shape;
-  const mw = interpMatrix(w, ow);
-  const mh = interpMatrix(h, oh);
-  // width: [B,H,W,C] → [B,H,C,W] · Mwᵀ → [B,H,C,ow]
-  let y = tf.reshape(tf.matMul(tf.reshape(tf.transpose(x, [0, 1, 3, 2]), [-1, w]), mw, false, true), [
-    b,
-    h,
-    c,
-    ow,
-  ]);
-  // height: → [B,C,ow,H] · Mhᵀ → [B,C,ow,oh] → [B,oh,ow,C]
-  y = tf.reshape(tf.matMul(tf.reshape(tf.transpose(y, [0, 2, 3, 1]), [-1, h]), mh, false, true), [
-    b,
-    c,
-    ow,
-    oh,
-  ]);
-  return tf.transpose(y, [0, 3, 2, 1]) as tf.Tensor4D;
+  /** 3×3 context convs at grid resolution (default 1). */
+  ctx?: number;
+  /** Channels of the image branch at S/2 (0 or absent: no branch; the pixel-shuffle output). */
+  branch?: number;
+  /** The grid is the dense 2G × 2G grid of 4 half-patch-shifted encoder passes (views.ts). */
+  dense?: boolean;
 }
 
 function conv(shape: [number, number, number, number], seed: number): tf.Variable {
@@ -104,11 +29,12 @@ function conv(shape: [number, number, number, number], seed: number): tf.Variabl
 
 /**
  * Light segmentation decoder. The multi-level patch tokens ([L·D] per cell of the G×G grid,
- * each level normalised) go through a 1×1 and a 3×3 conv at grid resolution, then a linear
- * layer predicts an r×r block of logits per cell (pixel shuffle, r = S / 2G: the GMML head's
- * transposed-conv idea), bilinearly upsampled to S×S. A shallow full-resolution stem (two 3×3
- * convs over [coarse logits, image]) adds a residual correction so borders follow the image's
- * edges instead of the 16-pixel token grid. Everything is matmuls (see conv2d).
+ * each level normalised) go through a 1×1 and `ctx` 3×3 convs at grid resolution. Then either
+ * (no branch) a linear layer predicts an r×r block of logits per cell (pixel shuffle, r = S/2G:
+ * the GMML head's transposed-conv idea), bilinearly upsampled to S×S, optionally corrected by a
+ * shallow full-resolution stem; or (branch c) a small U-Net-style image branch at S/2 and S/4
+ * (c and 2c channels) is fused with the token features on the way up, so borders follow the
+ * image's edges rather than the token grid. Measured in docs/BENCHMARKS.md (lung Dice).
  */
 export type SegHeadModel = Head & {
   /** Logits [B, S, S, 1]; with `half` (training without the stem) [B, S/2, S/2, 1]. */
@@ -117,21 +43,37 @@ export type SegHeadModel = Head & {
 
 export function segHead(cfg: SegHeadConfig, seed: number): SegHeadModel {
   const w = cfg.width;
+  const nctx = cfg.ctx ?? 1;
+  const c = cfg.branch ?? 0;
   const r = cfg.size / 2 / cfg.grid;
   const vars: Record<string, tf.Variable> = {
     'proj.weight': conv([1, 1, cfg.levels * cfg.dim, w], seed),
     'proj.bias': tf.variable(tf.zeros([w])),
-    'ctx.weight': conv([3, 3, w, w], seed + 1),
-    'ctx.bias': tf.variable(tf.zeros([w])),
-    'shuffle.weight': conv([1, 1, w, r * r], seed + 2),
-    'shuffle.bias': tf.variable(tf.zeros([r * r])),
-    'stem1.weight': conv([3, 3, 2, 8], seed + 3),
-    'stem1.bias': tf.variable(tf.zeros([8])),
-    'stem2.weight': tf.variable(tf.zeros([3, 3, 8, 1])),
-    'stem2.bias': tf.variable(tf.zeros([1])),
   };
+  for (let k = 0; k < nctx; k++) {
+    const n = k ? `ctx${k + 1}` : 'ctx';
+    vars[`${n}.weight`] = conv([3, 3, w, w], seed + 1 + 10 * k);
+    vars[`${n}.bias`] = tf.variable(tf.zeros([w]));
+  }
+  const add = (name: string, shape: [number, number, number, number], s: number, zero = false) => {
+    vars[`${name}.weight`] = zero ? tf.variable(tf.zeros(shape)) : conv(shape, s);
+    vars[`${name}.bias`] = tf.variable(tf.zeros([shape[3]]));
+  };
+  if (c) {
+    add('img1', [3, 3, 1, c], seed + 4);
+    add('img2', [3, 3, c, 2 * c], seed + 5);
+    add('fuse2', [3, 3, w + 2 * c, 2 * c], seed + 6);
+    add('fuse1', [3, 3, 3 * c, c], seed + 7);
+    add('out', [1, 1, c, 1], seed + 8);
+  } else {
+    add('shuffle', [1, 1, w, r * r], seed + 2);
+    add('stem1', [3, 3, 2, 8], seed + 3);
+    add('stem2', [3, 3, 8, 1], 0, true);
+  }
   const lin = (x: tf.Tensor4D, name: string) =>
-    tf.add(conv2d(x, vars[`${name}.weight`] as tf.Tensor4D, 1), vars[`${name}.bias`]) as tf.Tensor4D;
+    tf.add(conv2d(x, vars[`${name}.weight`] as tf.Tensor4D), vars[`${name}.bias`]) as tf.Tensor4D;
+  const relu = (x: tf.Tensor4D, name: string) => tf.relu(lin(x, name)) as tf.Tensor4D;
+  const cat = (xs: tf.Tensor4D[]) => tf.concat(xs, 3) as tf.Tensor4D;
   const forwardSeg = (tokens: tf.Tensor4D, image: tf.Tensor4D | null, halfRes = false) =>
     tf.tidy(() => {
       // Raw block outputs differ in scale by depth: normalise each level's token per cell.
@@ -144,14 +86,25 @@ export function segHead(cfg: SegHeadConfig, seed: number): SegHeadModel {
         g,
         cfg.levels * cfg.dim,
       ]);
-      let x = tf.relu(lin(normed as tf.Tensor4D, 'proj')) as tf.Tensor4D;
-      x = tf.relu(lin(x, 'ctx')) as tf.Tensor4D;
+      let x = relu(normed as tf.Tensor4D, 'proj');
+      for (let k = 0; k < nctx; k++) x = relu(x, k ? `ctx${k + 1}` : 'ctx');
+      const S = cfg.size;
+      if (c) {
+        if (!image) throw new Error('segHead: the image branch needs the image');
+        const f1 = relu(avgPool2(image), 'img1');
+        const f2 = relu(avgPool2(f1), 'img2');
+        const up = resizeBilinearMM(x, S / 4, S / 4);
+        const y2 = relu(cat([up, f2]), 'fuse2');
+        const y1 = relu(cat([upsample2(y2), f1]), 'fuse1');
+        const half = lin(y1, 'out');
+        return halfRes ? half : resizeBilinearMM(half, S, S);
+      }
       const blocks = tf.reshape(lin(x, 'shuffle'), [b, g, g, r, r]);
       const half = tf.reshape(tf.transpose(blocks, [0, 1, 3, 2, 4]), [b, g * r, g * r, 1]) as tf.Tensor4D;
       if (halfRes && !cfg.stem) return half;
-      const coarse = resizeBilinearMM(half, cfg.size, cfg.size);
+      const coarse = resizeBilinearMM(half, S, S);
       if (!cfg.stem || !image) return coarse;
-      const h = tf.relu(lin(tf.concat([coarse, image], 3) as tf.Tensor4D, 'stem1')) as tf.Tensor4D;
+      const h = relu(cat([coarse, image]), 'stem1');
       return tf.add(coarse, lin(h, 'stem2')) as tf.Tensor4D;
     });
   return {

@@ -1,9 +1,10 @@
 import { decodeMaskPng, encodeGrayPng, resizeGray, type SquareGeometry } from '../imaging/index.ts';
 import type { Encoder } from '../model/encoder.ts';
-import { computeFeatures, ensureFeatures, flipInput, readFeatures, segLevels } from '../model/features.ts';
+import { blackLevel, ensureFeatures, segLevels } from '../model/features.ts';
 import { modelInputFromFile } from '../model/input.ts';
 import { parseSafetensors, writeSafetensors } from '../model/safetensors.ts';
 import type { FeatureLayer, RunControl } from '../model/types.ts';
+import { augMask, denseViews, flipSquare } from '../model/views.ts';
 import { DEFAULT_MASK_CLASS, type ProjectStore } from '../store/types.ts';
 import { initTf, tf } from './backend.ts';
 import { encoderInfo } from './classifier.ts';
@@ -11,7 +12,8 @@ import { exclusive, getEncoder } from './engine.ts';
 import { disposeHead, headWeights, loadHeadWeights } from './heads.ts';
 import { cleanLungMask, probToOriginal } from './mask-post.ts';
 import { mulberry32, shuffle } from './rng.ts';
-import { type SegHeadConfig, type SegHeadModel, segHead, tokenGrid } from './seg-head.ts';
+import { type SegHeadConfig, type SegHeadModel, segHead } from './seg-head.ts';
+import { augInput, cachedGrids, computeSegInputs, type SegInput } from './seg-input.ts';
 import { maskMetrics } from './seg-metrics.ts';
 import { groupedSplit } from './split.ts';
 import type { SegmentMetrics, TrainResult, TrainSegmenterOptions } from './types.ts';
@@ -21,6 +23,10 @@ export interface SegmenterConfig extends SegHeadConfig {
   maskClass: string;
   encoder: ReturnType<typeof encoderInfo>;
   hyper: Record<string, number>;
+  /** Training copies per image: augmentations 1..augViews (each also flipped). */
+  augViews?: number;
+  /** Prediction averages the image and its flip. */
+  tta?: boolean;
 }
 
 /** A square binary mask at model resolution (0/1) from a mask at original size (0/1). */
@@ -38,10 +44,8 @@ export function maskToModel(
   return r.map((v) => (v >= 128 ? 1 : 0));
 }
 
-interface Sample {
+interface Sample extends SegInput {
   id: number;
-  grid: Float32Array;
-  image: Float32Array;
   target: Float32Array;
 }
 
@@ -80,27 +84,41 @@ function segLoss(logits: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
   return tf.add(bce, tf.sub(1, dice)) as tf.Scalar;
 }
 
-/** Probability maps (sigmoid × 255) at model resolution S×S. */
-async function predictModelMasks(
-  head: SegHeadModel,
-  cfg: SegHeadConfig,
-  samples: Array<Omit<Sample, 'target'>>,
-): Promise<Uint8Array[]> {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < samples.length; i += 8) {
-    const part = samples.slice(i, i + 8).map((s) => ({ ...s, target: new Float32Array(0) }));
-    const { tokens, image, target } = batchTensors(part as Sample[], { ...cfg });
-    const logits = head.forwardSeg(tokens, image);
-    const d = (await logits.data()) as Float32Array;
-    for (let j = 0; j < part.length; j++) {
-      const m = new Uint8Array(cfg.size * cfg.size);
-      for (let k = 0; k < m.length; k++) m[k] = Math.round(255 / (1 + Math.exp(-d[j * m.length + k])));
-      out.push(m);
-    }
-    tf.dispose([tokens, image, target, logits]);
+async function logits(head: SegHeadModel, cfg: SegHeadConfig, inputs: SegInput[]): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  const n = cfg.size * cfg.size;
+  for (let i = 0; i < inputs.length; i += 8) {
+    const part = inputs.slice(i, i + 8).map((s) => ({ ...s, id: 0, target: new Float32Array(0) }));
+    const { tokens, image, target } = batchTensors(part, cfg);
+    const l = head.forwardSeg(tokens, image);
+    const d = (await l.data()) as Float32Array;
+    for (let j = 0; j < part.length; j++) out.push(d.slice(j * n, (j + 1) * n));
+    tf.dispose([tokens, image, target, l]);
     await new Promise((r) => setImmediate(r));
   }
   return out;
+}
+
+/**
+ * Probability maps (sigmoid × 255) at model resolution S×S; with `flipped` (the same images'
+ * flipped inputs) the mean of both predictions, the second flipped back.
+ */
+async function predictModelMasks(
+  head: SegHeadModel,
+  cfg: SegHeadConfig,
+  inputs: SegInput[],
+  flipped?: SegInput[],
+): Promise<Uint8Array[]> {
+  const a = await logits(head, cfg, inputs);
+  const b = flipped ? await logits(head, cfg, flipped) : null;
+  const sig = (v: number) => 1 / (1 + Math.exp(-v));
+  return a.map((la, i) => {
+    const lb = b ? flipSquare(b[i], cfg.size) : null;
+    const m = new Uint8Array(la.length);
+    for (let k = 0; k < m.length; k++)
+      m[k] = Math.round(255 * (lb ? (sig(la[k]) + sig(lb[k])) / 2 : sig(la[k])));
+    return m;
+  });
 }
 
 export { predictModelMasks };
@@ -134,62 +152,82 @@ export function trainSegmenter(
           inputs.set(id, await modelInputFromFile(project.imagePath(project.getImage(id)!), encoder.card));
         return inputs.get(id)!.data;
       };
-      const feat = await ensureFeatures(project, encoder, ids, loader, layers, [0, 1], ctl);
-      const t1 = performance.now();
       const split = groupedSplit(
         ids.map((id) => ({ id, group: project.getImage(id)!.patientId ?? `i:${id}`, label: 0 })),
         opts.valFraction ?? 0.2,
         seed,
       );
       const size = encoder.size;
+      const G = size / encoder.card.arch.patch_size;
+      const dense = opts.dense ?? true;
+      const augViews = dense ? (opts.augViews ?? 3) : 0;
+      const tta = opts.tta ?? true;
       const cfg: SegmenterConfig = {
         size,
-        grid: size / encoder.card.arch.patch_size,
+        grid: dense ? 2 * G : G,
         dim: encoder.dim,
         levels: layers.length,
         width: opts.width ?? 64,
         stem: opts.stem ?? false,
+        ctx: opts.ctx ?? (dense ? 2 : 1),
+        branch: opts.branch ?? (dense ? 16 : 0),
+        dense,
+        augViews,
+        tta,
         layers,
         maskClass,
         encoder: encoderInfo(encoder),
         hyper: {
-          epochs: opts.epochs ?? 60,
+          epochs: opts.epochs ?? 40,
           lr: opts.lr ?? 2e-3,
           batchSize: opts.batchSize ?? 8,
-          patience: opts.patience ?? 10,
+          patience: opts.patience ?? 8,
           seed,
         },
       };
+      const copies: Array<[number, boolean]> = [];
+      for (let a = 0; a <= augViews; a++) copies.push([a, false], [a, true]);
+      const viewsOf = (list: Array<[number, boolean]>) =>
+        list.flatMap(([a, f]) => (dense ? denseViews(a, f) : [f ? 1 : 0]));
+      const valCopies: Array<[number, boolean]> = tta
+        ? [
+            [0, false],
+            [0, true],
+          ]
+        : [[0, false]];
+      const f1 = await ensureFeatures(project, encoder, split.train, loader, layers, viewsOf(copies), ctl);
+      const f2 = await ensureFeatures(project, encoder, split.val, loader, layers, viewsOf(valCopies), ctl);
+      const feat = { ms: f1.ms + f2.ms, computed: f1.computed + f2.computed, cached: f1.cached + f2.cached };
+      const t1 = performance.now();
       const truth = new Map<number, { mask: Uint8Array; w: number; h: number }>();
-      const samples = async (list: number[], view: 0 | 1): Promise<Sample[]> => {
-        const lv = layers.map((l) => readFeatures(project, encoder.id, list, l, view));
+      const fill = blackLevel(encoder);
+      const samples = async (list: number[], aug: number, flip: boolean): Promise<Sample[]> => {
+        const grids = cachedGrids(project, encoder, list, cfg, aug, flip);
         const out: Sample[] = [];
         for (let i = 0; i < list.length; i++) {
           const id = list[i];
           await loader(id);
           const inp = inputs.get(id)!;
-          const m = project.getMask(id, maskClass)!;
-          const dm = await decodeMaskPng(m.png, `mask of image ${id}`);
-          truth.set(id, { mask: dm.data, w: dm.width, h: dm.height });
+          if (!truth.has(id)) {
+            const dm = await decodeMaskPng(project.getMask(id, maskClass)!.png, `mask of image ${id}`);
+            truth.set(id, { mask: dm.data, w: dm.width, h: dm.height });
+          }
+          const t = truth.get(id)!;
           const ts = targetSide(cfg);
-          const tgt = maskToModel(dm.data, dm.width, dm.height, inp.geometry, ts);
-          const target = Float32Array.from(view === 1 ? flipMask(tgt, ts) : tgt);
-          const image = view === 1 ? flipInput(inp.data, size) : inp.data;
+          const tgt = augMask(maskToModel(t.mask, t.w, t.h, inp.geometry, ts), ts, id, aug, flip);
           out.push({
             id,
-            grid: tokenGrid(
-              lv.map((l) => l[i].data),
-              cfg.grid,
-              cfg.dim,
-            ),
-            image,
-            target,
+            grid: grids[i],
+            image: augInput(inp.data, size, id, aug, flip, fill),
+            target: Float32Array.from(tgt),
           });
         }
         return out;
       };
-      const train = [...(await samples(split.train, 0)), ...(await samples(split.train, 1))];
-      const val = await samples(split.val, 0);
+      const train: Sample[] = [];
+      for (const [a, f] of copies) train.push(...(await samples(split.train, a, f)));
+      const val = await samples(split.val, 0, false);
+      const valFlipped = tta ? await samples(split.val, 0, true) : undefined;
       const head = segHead(cfg, seed);
       const history: TrainResult['history'] = [];
       const opt = tf.train.adam(cfg.hyper.lr);
@@ -252,7 +290,7 @@ export function trainSegmenter(
         opt.dispose();
       }
       const t2 = performance.now();
-      const preds = await predictModelMasks(head, cfg, val);
+      const preds = await predictModelMasks(head, cfg, val, valFlipped);
       const perImage = val.map((s, i) => {
         const t = truth.get(s.id)!;
         const g = inputs.get(s.id)!.geometry;
@@ -327,13 +365,6 @@ function toOriginalMask(prob: Uint8Array, cfg: SegmenterConfig, g: SquareGeometr
   return cfg.maskClass === DEFAULT_MASK_CLASS ? cleanLungMask(m, g.width, g.height) : m;
 }
 
-function flipMask(m: Uint8Array, size: number): Uint8Array {
-  const out = new Uint8Array(m.length);
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++) out[y * size + x] = m[y * size + size - 1 - x];
-  return out;
-}
-
 export function segReport(
   perImage: Array<{
     imageId?: number;
@@ -391,21 +422,13 @@ export function loadSegmenter(cfg: SegmenterConfig, weights: Uint8Array): Loaded
         const inp = await Promise.all(
           files.slice(i, i + encoder.batchSize).map((f) => modelInputFromFile(f, encoder.card)),
         );
-        const feats = await computeFeatures(
-          encoder,
-          inp.map((x) => x.data),
-          cfg.layers,
+        const xs = inp.map((x) => x.data);
+        const masks = await predictModelMasks(
+          head,
+          cfg,
+          await computeSegInputs(encoder, xs, cfg, false),
+          cfg.tta ? await computeSegInputs(encoder, xs, cfg, true) : undefined,
         );
-        const samples = inp.map((x, j) => ({
-          id: j,
-          image: x.data,
-          grid: tokenGrid(
-            cfg.layers.map((l) => feats[l][j].data),
-            cfg.grid,
-            cfg.dim,
-          ),
-        }));
-        const masks = await predictModelMasks(head, cfg, samples);
         for (let j = 0; j < masks.length; j++) {
           out.push({
             mask: toOriginalMask(masks[j], cfg, inp[j].geometry),

@@ -91,6 +91,19 @@ export interface TrainSegmenterOptions extends EngineOptions {
   stem?: boolean;
   /** Decoder channels at grid resolution (64). */
   width?: number;
+  /**
+   * Dense 2G × 2G token grid from 4 half-patch-shifted encoder passes (default true; false: the
+   * plain G × G grid, 4× cheaper features, lower Dice: docs/BENCHMARKS.md).
+   */
+  dense?: boolean;
+  /** 3×3 context convs at grid resolution (2). */
+  ctx?: number;
+  /** Channels of the image branch (16; 0 = none). */
+  branch?: number;
+  /** Augmented copies (seeded affine) of each training image, each also flipped (3). */
+  augViews?: number;
+  /** Average the prediction with that of the flipped image (true). */
+  tta?: boolean;
   imageIds?: number[];
   valFraction?: number;
   seed?: number;
