@@ -52,6 +52,13 @@ def build_model(cfg: Config) -> GMMLModel:
                                       drop_path=cfg.drop_path))
 
 
+def _chain(parent: dict, steps: int, epochs: float, wall: float) -> dict:
+    """Steps, epochs and wall time of a run plus everything it was continued from."""
+    g = lambda k: parent.get(f"total_{k}") or parent.get(k) or 0  # noqa: E731
+    return {"total_steps": g("steps") + steps, "total_epochs": round(g("epochs") + epochs, 2),
+            "total_wall_time_s": round(g("wall_time_s") + wall, 1)}
+
+
 class Trainer:
     def __init__(self, cfg: Config):
         self.cfg = cfg
@@ -132,8 +139,11 @@ class Trainer:
                 self.model.load_state_dict(s["model"])
             except RuntimeError as e:
                 raise ValueError(f"{src}: checkpoint does not fit the configured model ({e})") from e
+            pp = s.get("parent") or {}
             self.parent = {"from": str(src), "steps": s["step"], "epochs": round(s["step"] / self.spe, 2),
                            "wall_time_s": round(s["wall"], 1), "head": "loaded"}
+            if pp:  # the parent was itself continued: carry the chain's totals
+                self.parent.update({k: v for k, v in _chain(pp, s["step"], s["step"] / self.spe, s["wall"]).items()})
         self.log(event="init_from", **self.parent)
 
     def _save(self):
@@ -271,8 +281,11 @@ class Trainer:
             if self.device.type == "cuda" else f"cpu x{torch.get_num_threads()} threads",
             "amp": self.amp, "wall_time_s": round(self.wall, 1), "final_loss": self.final_loss,
             "torch": torch.__version__, "config": to_dict(cfg),
-            **({"continued_from": self.parent} if self.parent else {}),
+            **({"continued_from": self.parent, **self._totals()} if self.parent else {}),
         }
+
+    def _totals(self) -> dict:
+        return _chain(self.parent or {}, self.step, self.step / self.spe, self.wall)
 
 
 def main(argv=None) -> dict:

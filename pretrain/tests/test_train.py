@@ -90,6 +90,12 @@ def test_init_from_starts_a_new_schedule_from_earlier_weights(manifest, tmp_path
     for k, v in vit.state_dict().items():
         assert torch.equal(v, c["model"][f"encoder.{k}"]), k
     assert c["parent"]["head"] == "fresh"
+    # a chain of cycles: the card of b's successor counts a's steps too
+    main(args(manifest, tmp_path / "e", epochs=1, max_steps=2, name="e", export_dir=str(tmp_path / "me"),
+              init_from=str(tmp_path / "b" / "checkpoint.pt")))
+    import json
+    tr = json.loads((tmp_path / "me" / "model.json").read_text())["training"]
+    assert tr["continued_from"]["total_steps"] == 4 and tr["total_steps"] == 6
     with pytest.raises(ValueError, match="does not fit"):
         main(args(manifest, tmp_path / "d", size="tiny", max_steps=1,
                   init_from=str(tmp_path / "a" / "checkpoint.pt")))
