@@ -3,10 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { segmenterMaskStats } from '../../src/core/active/mask-probs.ts';
 import { suggestForProject } from '../../src/core/active/project.ts';
 import { loadSimDataset } from '../../src/core/active/sim-data.ts';
 import { openProject } from '../../src/core/store/index.ts';
-import { releaseEncoders } from '../../src/core/train/engine.ts';
+import { getEncoder, releaseEncoders } from '../../src/core/train/engine.ts';
 import { trainSegmenter } from '../../src/core/train/segment.ts';
 import { DATA, MICRO, ROOT } from './real-embeddings.ts';
 
@@ -76,6 +77,14 @@ describe('suggest --task segment', () => {
         expect(s.prefillMask!.confidence).toBeLessThanOrEqual(1);
         expect(store.listMasks().some((m) => m.imageId === s.imageNumber)).toBe(false);
       }
+      // the stats of one model are computed once per image and reused by later passes
+      const row = store.getModel(r.modelId!)!;
+      const enc = await getEncoder(store, { encoderDir: MICRO });
+      const ids = r.suggestions.map((s) => s.imageNumber);
+      const a = await segmenterMaskStats(store, row, enc, ids.slice(0, 2));
+      const b = await segmenterMaskStats(store, row, enc, ids);
+      expect(b.get(ids[0])).toBe(a.get(ids[0]));
+      expect(b.size).toBe(ids.length);
     } finally {
       store.close();
     }

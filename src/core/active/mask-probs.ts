@@ -14,6 +14,13 @@ import type { MaskStats } from './types.ts';
 import { maskStats } from './uncertainty.ts';
 
 /**
+ * Stats of the newest segmenter per project. An image's stats depend only on the model and the
+ * image, and the dense decoder costs 4 encoder passes plus an image-branch forward per image, so
+ * repeated suggestion passes only score images this model has not seen.
+ */
+const memo = new Map<string, { modelId: number; stats: Map<number, MaskStats> }>();
+
+/**
  * Mask uncertainty needs the segmenter's probabilities, which stored predictions (binary
  * masks) drop: run the saved decoder on cached tokens and keep sigmoid(logits) per pixel.
  */
@@ -23,6 +30,25 @@ export async function segmenterMaskStats(
   encoder: Encoder,
   imageIds: number[],
   ctl: RunControl = {},
+): Promise<Map<number, MaskStats>> {
+  let m = memo.get(store.dir);
+  if (!m || m.modelId !== row.id) {
+    m = { modelId: row.id, stats: new Map() };
+    memo.set(store.dir, m);
+  }
+  const known = m.stats;
+  const todo = imageIds.filter((id) => !known.has(id));
+  if (todo.length)
+    for (const [id, st] of await computeMaskStats(store, row, encoder, todo, ctl)) known.set(id, st);
+  return new Map(imageIds.map((id) => [id, known.get(id)!]));
+}
+
+async function computeMaskStats(
+  store: ProjectStore,
+  row: ModelRow,
+  encoder: Encoder,
+  imageIds: number[],
+  ctl: RunControl,
 ): Promise<Map<number, MaskStats>> {
   const weights = store.getModelWeights(row.id);
   if (!weights) throw new Error(`segmentation model ${row.id} has no stored weights`);
