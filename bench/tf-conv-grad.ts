@@ -9,25 +9,9 @@
 import os from 'node:os';
 import { initTf, tf } from '../src/core/train/backend.ts';
 import { conv2d } from '../src/core/train/conv-ops.ts';
+import { im2colConv2d } from '../test/train/im2col.ts';
 
 await initTf();
-
-function im2col(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
-  const [kh, kw, cin, cout] = w.shape;
-  const [b, h, wd] = x.shape;
-  const p = (kh - 1) / 2;
-  const xp = tf.pad(x, [
-    [0, 0],
-    [p, p],
-    [p, p],
-    [0, 0],
-  ]);
-  const cols: tf.Tensor[] = [];
-  for (let dy = 0; dy < kh; dy++)
-    for (let dx = 0; dx < kw; dx++) cols.push(tf.slice(xp, [0, dy, dx, 0], [b, h, wd, cin]));
-  const m = tf.matMul(tf.reshape(tf.concat(cols, 3), [-1, kh * kw * cin]), tf.reshape(w, [-1, cout]));
-  return tf.reshape(m, [b, h, wd, cout]);
-}
 
 async function ms(f: () => tf.Tensor[], reps = 5): Promise<number> {
   tf.dispose(f());
@@ -52,7 +36,7 @@ for (const [cin, cout, s] of [
   const grads = (f: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor) =>
     tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(f(a as tf.Tensor4D, b as tf.Tensor4D))));
   const ours = await ms(() => grads(conv2d)([x, w]));
-  const peer = await ms(() => grads(im2col)([x, w]));
+  const peer = await ms(() => grads(im2colConv2d)([x, w]));
   const dy = tf.randomNormal([8, s, s, cout]) as tf.Tensor4D;
   const backpropInput = await ms(() => [tf.conv2dTranspose(dy, w, [8, s, s, cin], 1, 'same')]);
   const fwd = await ms(() => [tf.conv2d(x, w, 1, 'same')]);

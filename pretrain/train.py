@@ -143,7 +143,7 @@ class Trainer:
             self.parent = {"from": str(src), "steps": s["step"], "epochs": round(s["step"] / self.spe, 2),
                            "wall_time_s": round(s["wall"], 1), "head": "loaded"}
             if pp:  # the parent was itself continued: carry the chain's totals
-                self.parent.update({k: v for k, v in _chain(pp, s["step"], s["step"] / self.spe, s["wall"]).items()})
+                self.parent.update(_chain(pp, s["step"], s["step"] / self.spe, s["wall"]))
         self.log(event="init_from", **self.parent)
 
     def _save(self):

@@ -3,27 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { initTf, tf } from '../../src/core/train/backend.ts';
 import { conv2d, resizeBilinearMM, segHead } from '../../src/core/train/seg-head.ts';
 import { maxAbsDiff } from '../model/golden.ts';
+import { im2colConv2d } from './im2col.ts';
 
 describe('segmentation decoder building blocks', () => {
   it('conv2d (native forward, hand-written gradient) equals the autograd of an im2col conv', async () => {
     await initTf();
-    /** Reference: im2col + matMul, differentiated by TF.js itself (slice, concat, matMul). */
-    const im2col = (x: tf.Tensor4D, w: tf.Tensor4D) => {
-      const [kh, kw, cin, cout] = w.shape;
-      const [b, h, wd] = x.shape;
-      const p = (kh - 1) / 2;
-      const xp = tf.pad(x, [
-        [0, 0],
-        [p, p],
-        [p, p],
-        [0, 0],
-      ]);
-      const cols: tf.Tensor[] = [];
-      for (let dy = 0; dy < kh; dy++)
-        for (let dx = 0; dx < kw; dx++) cols.push(tf.slice(xp, [0, dy, dx, 0], [b, h, wd, cin]));
-      const m = tf.matMul(tf.reshape(tf.concat(cols, 3), [-1, kh * kw * cin]), tf.reshape(w, [-1, cout]));
-      return tf.reshape(m, [b, h, wd, cout]);
-    };
     for (const [k, cin, cout] of [
       [3, 3, 5],
       [3, 12, 4],
@@ -35,9 +19,11 @@ describe('segmentation decoder building blocks', () => {
       const loss = (f: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) =>
         tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), up));
       const ours = conv2d(x, w);
-      expect(maxAbsDiff(ours.dataSync(), im2col(x, w).dataSync()), `fwd k${k} cin ${cin}`).toBeLessThan(1e-4);
+      expect(maxAbsDiff(ours.dataSync(), im2colConv2d(x, w).dataSync()), `fwd k${k} cin ${cin}`).toBeLessThan(
+        1e-4,
+      );
       const [gx, gw] = tf.grads(loss(conv2d))([x, w]);
-      const [rx, rw] = tf.grads(loss(im2col))([x, w]);
+      const [rx, rw] = tf.grads(loss(im2colConv2d))([x, w]);
       expect(gw.shape).toEqual(w.shape);
       expect(maxAbsDiff(gx.dataSync(), rx.dataSync()), `dx k${k} cin ${cin}`).toBeLessThan(1e-3);
       expect(maxAbsDiff(gw.dataSync(), rw.dataSync()), `dW k${k} cin ${cin}`).toBeLessThan(1e-3);

@@ -2,7 +2,7 @@ import type { FeatureEntry, ProjectStore } from '../store/types.ts';
 import type { Encoder } from './encoder.ts';
 import { fromFloat16, toFloat16 } from './f16.ts';
 import type { FeatureArray, FeatureLayer, RunControl, ViewId } from './types.ts';
-import { flipSquare, viewInput } from './views.ts';
+import { viewInput } from './views.ts';
 
 /** The part of the project store the feature cache uses. */
 export type FeatureStore = Pick<
@@ -33,11 +33,6 @@ export function pooled(tokens: FeatureArray): FeatureArray {
   for (let t = 1; t < n; t++) for (let j = 0; j < d; j++) out[d + j] += tokens.data[t * d + j];
   for (let j = 0; j < d; j++) out[d + j] /= n - 1;
   return { shape: [2 * d], data: out };
-}
-
-/** Horizontal flip of a square model input (augmentation view 1). */
-export function flipInput(x: Float32Array, size: number): Float32Array {
-  return flipSquare(x, size);
 }
 
 /** The normalised value of a black pixel: what padding, shifts and warps fill with. */

@@ -1,7 +1,7 @@
 import type { Encoder } from '../model/encoder.ts';
 import { blackLevel, computeFeatures, readFeatures } from '../model/features.ts';
 import type { FeatureArray, FeatureLayer } from '../model/types.ts';
-import { augInput, denseGrid, denseViews, flipSquare, viewInput } from '../model/views.ts';
+import { denseGrid, denseViews, flipSquare, viewInput } from '../model/views.ts';
 import type { ProjectStore } from '../store/types.ts';
 import { tokenGrid } from './seg-head.ts';
 
@@ -24,6 +24,12 @@ export function gridViews(cfg: GridConfig, aug: number, flip: boolean): number[]
   return [flip ? 1 : 0];
 }
 
+/** Image i's decoder grid from [view][level][image] tokens: interleaved if dense, else view 0. */
+function gridOf(byView: FeatureArray[][][], i: number, G: number, cfg: GridConfig): Float32Array {
+  const tokens = byView.map((lv) => lv.map((a) => a[i].data));
+  return cfg.dense ? denseGrid(tokens, G, cfg.dim) : tokenGrid(tokens[0], G, cfg.dim);
+}
+
 /** Grids of cached images (features must be ensured for gridViews(cfg, aug, flip)). */
 export function cachedGrids(
   store: ProjectStore,
@@ -37,19 +43,7 @@ export function cachedGrids(
   const byView = gridViews(cfg, aug, flip).map((v) =>
     cfg.layers.map((l) => readFeatures(store, encoder.id, ids, l, v)),
   );
-  return ids.map((_, i) =>
-    cfg.dense
-      ? denseGrid(
-          byView.map((lv) => lv.map((a) => a[i].data)),
-          G,
-          cfg.dim,
-        )
-      : tokenGrid(
-          byView[0].map((a) => a[i].data),
-          G,
-          cfg.dim,
-        ),
-  );
+  return ids.map((_, i) => gridOf(byView, i, G, cfg));
 }
 
 /** Decoder inputs of in-memory canonical inputs (prediction; no cache), optionally flipped. */
@@ -71,18 +65,6 @@ export async function computeSegInputs(
   }
   return inputs.map((x, i) => ({
     image: flip ? flipSquare(x, encoder.size) : x,
-    grid: cfg.dense
-      ? denseGrid(
-          perView.map((lv) => lv.map((a) => a[i].data)),
-          G,
-          cfg.dim,
-        )
-      : tokenGrid(
-          perView[0].map((a) => a[i].data),
-          G,
-          cfg.dim,
-        ),
+    grid: gridOf(perView, i, G, cfg),
   }));
 }
-
-export { augInput };
