@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node
 import path from 'node:path';
 import { decodeMaskPng, encodeGrayPng } from '../../core/imaging/index.ts';
 import { csvRow } from '../../core/import/csv.ts';
+import { runInteropExport } from '../../core/interop/export.ts';
 import { openProject, type ProjectStore } from '../../core/store/index.ts';
 import { type Command, EXIT_OK, EXIT_PARTIAL, UsageError } from '../types.ts';
 
@@ -117,18 +118,35 @@ async function exportMasks(store: ProjectStore, out: string, onProgress: (d: num
 
 export const command: Command = {
   name: 'export',
-  usage: 'spcxr export DIR --format csv|masks --out OUT [--json]',
+  usage: 'spcxr export DIR --format csv|masks|seg --out OUT [--deidentify] [--json]',
   summary:
     'Export labels as CSV (OUT is a file, or a folder that gets labels.csv), or masks as binary PNGs at the ' +
-    'original image size (OUT/<mask class>/<id>_<name>.png plus OUT/masks.csv).',
+    'original image size (OUT/<mask class>/<id>_<name>.png plus OUT/masks.csv), as DICOM SEG (one file per ' +
+    'image, one segment per mask class). --deidentify (seg) applies the DICOM PS3.15 basic profile: ' +
+    'pseudonyms per patient, shifted dates, remapped UIDs, neutral file names.',
   async run({ positionals, flags, io }) {
     if (positionals.length !== 1) throw new UsageError('expected exactly one project folder');
     const format = flags.format;
     const out = flags.out;
-    if (format !== 'csv' && format !== 'masks') throw new UsageError('--format must be csv or masks');
+    if (typeof format !== 'string' || !['csv', 'masks', 'seg'].includes(format))
+      throw new UsageError('--format must be csv, masks or seg');
     if (typeof out !== 'string') throw new UsageError('--out OUT is required');
+    const deidentify = flags.deidentify === true;
     const store = openProject(positionals[0]);
     try {
+      if (format === 'seg') {
+        const r = await runInteropExport(store, format, out, {
+          deidentify,
+          onProgress: (d, t) => io.progress('export', d, t),
+        });
+        for (const w of r.warnings) io.err(`warning: ${w}`);
+        for (const f of r.failed) io.err(`failed: ${f.file}: ${f.reason}`);
+        io.out(`wrote ${r.written} ${format} file(s) to ${r.out}${deidentify ? ' (de-identified)' : ''}`);
+        return {
+          json: { ok: r.failed.length === 0, format, ...r },
+          exitCode: r.failed.length ? EXIT_PARTIAL : EXIT_OK,
+        };
+      }
       if (format === 'csv') {
         const r = exportCsv(store, out);
         io.out(`wrote ${r.rows} rows to ${r.file}`);

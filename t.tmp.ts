@@ -1,0 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { buildSeg } from './src/core/interop/seg/build.ts';
+import { codesForClass } from './src/core/interop/seg/codes.ts';
+import { writePart10 } from './src/core/interop/dicom-file.ts';
+import { readSourceHeader } from './src/core/interop/source-header.ts';
+const h = readSourceHeader('/work/shared/data/dicom/share/CR-MONO1-10-chest');
+console.log(h);
+const rows=440, columns=440; const mask=new Uint8Array(rows*columns); for (let i=0;i<mask.length;i+=3) mask[i]=1;
+const ds = buildSeg({header: h as any, rows, columns}, [{label:'lung', ...codesForClass('lung'), algorithm:'MANUAL', mask}], {seriesInstanceUid:'2.25.1', sopInstanceUid:'2.25.2', createdAt:new Date(), softwareVersion:'0.1.0'});
+writeFileSync('/tmp/t.seg.dcm', writePart10(ds));
