@@ -1,6 +1,6 @@
 /** The ML worker as an Electron utilityProcess: same entry and protocol as the Node child. */
 import type { UtilityProcess } from 'electron';
-import type { WorkerProcess, WorkerSpawner } from '../worker/protocol.ts';
+import type { WorkerProcess, WorkerSpawner } from '../core/api/worker-protocol.ts';
 
 type Fork = (modulePath: string, args: string[], options: Record<string, unknown>) => UtilityProcess;
 
