@@ -1,3 +1,4 @@
+import '../../offline.ts';
 import os from 'node:os';
 import type { ApiHandlers } from '../contract.ts';
 import { checkShippedModels } from '../model-check.ts';
