@@ -1,3 +1,4 @@
+import '../../offline.ts';
 import os from 'node:os';
 import { state } from '../../app/state.ts';
 import type { ApiHandlers } from '../contract.ts';
