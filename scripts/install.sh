@@ -21,6 +21,8 @@ command -v dcmdump >/dev/null || need+=(dcmtk)
 /usr/bin/python3 -c 'import pydicom' 2>/dev/null || need+=(python3-pydicom)
 command -v Orthanc >/dev/null || [ -x /usr/sbin/Orthanc ] || need+=(orthanc)
 [ -e /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || need+=(orthanc-dicomweb)
+# The offline test traces every connect() of a full run to prove nothing leaves the machine.
+command -v strace >/dev/null || need+=(strace)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
