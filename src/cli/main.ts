@@ -17,6 +17,7 @@ const BOOLEAN_FLAGS = new Set([
   'plain-grid',
   'serve',
   'no-train',
+  'yes',
 ]);
 
 function usage(): string {
