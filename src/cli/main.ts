@@ -1,3 +1,4 @@
+import '../core/offline.ts';
 import { parseArgs } from './args.ts';
 import { commands } from './commands/index.ts';
 import { createIO } from './io.ts';
