@@ -1,7 +1,7 @@
 /** The ML worker as an Electron utilityProcess: same entry and protocol as the Node child. */
 import type { UtilityProcess } from 'electron';
+import type { WorkerProcess, WorkerSpawner } from '../core/api/worker-protocol.ts';
 import { OFFLINE_ENV } from '../core/offline.ts';
-import type { WorkerProcess, WorkerSpawner } from '../worker/protocol.ts';
 
 type Fork = (modulePath: string, args: string[], options: Record<string, unknown>) => UtilityProcess;
 

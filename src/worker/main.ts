@@ -7,10 +7,10 @@
  * (`process.parentPort`).
  */
 import '../core/offline.ts';
+import { HostToWorker, type RunMessage, type WorkerToHost } from '../core/api/worker-protocol.ts';
 import { openProject } from '../core/store/index.ts';
 import type { ProjectStore } from '../core/store/types.ts';
 import { runners } from './jobs/index.ts';
-import { HostToWorker, type RunMessage, type WorkerToHost } from './protocol.ts';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;

@@ -1,8 +1,8 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { WorkerProcess, WorkerSpawner } from '../core/api/worker-protocol.ts';
 import { OFFLINE_ENV } from '../core/offline.ts';
-import type { WorkerProcess, WorkerSpawner } from './protocol.ts';
 
 export interface NodeWorkerOptions {
   /** Worker entry; default: the TypeScript source run through tsx, or the bundle beside it. */

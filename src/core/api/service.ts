@@ -5,7 +5,6 @@
  * job manager; everything quick (labels, masks, history, queries) runs here on the store.
  */
 import path from 'node:path';
-import type { WorkerSpawner } from '../../worker/protocol.ts';
 import {
   ApiError,
   type ApiEvents,
@@ -28,6 +27,7 @@ import { stopRetrain } from './retrain.ts';
 import { eventSchemas, requestSchemas } from './schemas.ts';
 import type { ProjectSession } from './session.ts';
 import type { UrlScheme } from './urls.ts';
+import type { WorkerSpawner } from './worker-protocol.ts';
 
 export interface RecentStore {
   list(): Array<{ path: string; name: string; openedAt: string }>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EncoderState, ExecutionProviderName } from '../../app/state.ts';
 
 export const ClassDef = z.object({
   name: z.string(),
@@ -9,18 +10,10 @@ export const ClassDef = z.object({
 });
 export type ClassDef = z.infer<typeof ClassDef>;
 
-export const ExecutionProvider = z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml']);
+export const ExecutionProvider = ExecutionProviderName;
 export type ExecutionProvider = z.infer<typeof ExecutionProvider>;
 
-export const EncoderInfo = z.object({
-  name: z.string(),
-  /** false when the shipped files do not match model.json's sha256 (see doctor). */
-  checksumOk: z.boolean(),
-  /** Provider actually in use ('cpu', 'webgpu', ...), not the requested one. */
-  executionProvider: z.string(),
-  /** Human-readable device, e.g. the GPU adapter name, when known. */
-  device: z.string().optional(),
-});
+export const EncoderInfo = EncoderState;
 
 export const ProjectCounts = z.object({
   images: z.number().int(),
