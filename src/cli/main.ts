@@ -19,6 +19,7 @@ const BOOLEAN_FLAGS = new Set([
   'serve',
   'no-train',
   'deidentify',
+  'yes',
 ]);
 
 function usage(): string {

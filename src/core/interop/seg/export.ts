@@ -1,4 +1,3 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeMaskPng } from '../../imaging/index.ts';
 import { csvRow } from '../../import/csv.ts';
@@ -7,6 +6,7 @@ import { DeidContext } from '../deid/context.ts';
 import { deidentifyDataset } from '../deid/deidentify.ts';
 import { writePart10 } from '../dicom-file.ts';
 import { imageIdentity } from '../identity.ts';
+import { exportWriter } from '../out.ts';
 import { uidFromKey } from '../uids.ts';
 import { buildSeg } from './build.ts';
 import { codesForClass } from './codes.ts';
@@ -29,12 +29,6 @@ export interface SegExportResult {
   deidentified: boolean;
 }
 
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
-
 const ALGORITHM = { human: 'MANUAL', accepted_suggestion: 'SEMIAUTOMATIC', import: 'MANUAL' } as const;
 
 /**
@@ -49,7 +43,8 @@ export async function exportSeg(
   o: SegExportOptions = {},
 ): Promise<SegExportResult> {
   const ctx = o.deid === true ? new DeidContext() : o.deid || undefined;
-  mkdirSync(outDir, { recursive: true });
+  const out = exportWriter(store);
+  out.mkdir(outDir);
   const classOrder = store.listClasses('mask').map((c) => c.name);
   const byImage = new Map<number, Array<Omit<MaskRow, 'png'>>>();
   for (const m of store.listMasks()) byImage.set(m.imageId, [...(byImage.get(m.imageId) ?? []), m]);
@@ -103,7 +98,7 @@ export async function exportSeg(
         // Enhanced General Equipment is Type 1 and describes this app, not the patient's site.
         ds.DeviceSerialNumber = '1';
       }
-      writeAtomic(file, writePart10(ds));
+      out.write(file, writePart10(ds));
       const refSop = String(
         (
           ds.ReferencedSeriesSequence as Array<{
@@ -132,6 +127,6 @@ export async function exportSeg(
     }
     o.onProgress?.(++done, byImage.size);
   }
-  writeAtomic(path.join(outDir, 'seg.csv'), `${index.join('\n')}\n`);
+  out.write(path.join(outDir, 'seg.csv'), `${index.join('\n')}\n`);
   return result;
 }
