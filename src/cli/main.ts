@@ -1,3 +1,4 @@
+import '../core/offline.ts';
 import { parseArgs, parseCommandArgs } from './args.ts';
 import { commands } from './commands/index.ts';
 import { FLAG_SPECS, suggest } from './flag-spec.ts';

@@ -168,7 +168,7 @@ describe('spcxr app without Chromium', () => {
     const log = path.join(bin, 'opened.txt');
     writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\necho "$@" > '${log}'\n`);
     chmodSync(path.join(bin, 'xdg-open'), 0o755);
-    const env = { ...process.env, PATH: bin };
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: bin };
     delete env.SPCXR_BROWSER;
     const app = startApp(env);
     try {
