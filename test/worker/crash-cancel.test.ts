@@ -13,9 +13,10 @@ import { httpUrls } from '../../src/core/api/urls.ts';
 import { openProject } from '../../src/core/store/index.ts';
 import { nodeWorkerSpawner } from '../../src/worker/spawn-node.ts';
 import { cli, repoRoot } from '../api/fixture.ts';
+import { hasSharedData, itShared } from '../shared-data.ts';
 
 const nih = path.resolve(repoRoot, '../shared/data/cxr/nih_cxr14_talo/images');
-const files = readdirSync(nih)
+const files = (hasSharedData ? readdirSync(nih) : [])
   .filter((f) => f.endsWith('.png'))
   .sort()
   .slice(0, 96)
@@ -60,7 +61,7 @@ afterAll(() => {
 });
 
 describe('ML worker', () => {
-  it('survives SIGKILL mid-import: job failed, worker restarted, project intact', async () => {
+  itShared('survives SIGKILL mid-import: job failed, worker restarted, project intact', async () => {
     const dir = project('crash');
     await service.invoke('project.open', { path: dir });
     const { jobId } = await service.invoke('import.start', { paths: files });
@@ -90,7 +91,7 @@ describe('ML worker', () => {
     expect(imageCount(dir)).toBe(files.length);
   });
 
-  it('cancels a running job between commits, and a queued job at once', async () => {
+  itShared('cancels a running job between commits, and a queued job at once', async () => {
     const dir = project('cancel');
     await service.invoke('project.open', { path: dir });
     const restartsBefore = service.jobs.workerRestarts;
