@@ -9,7 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 
-export const SHARED_DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data');
+/** ../shared/data beside the checkout; SPCXR_SHARED_DATA points elsewhere (and tests this gate). */
+export const SHARED_DATA = path.resolve(
+  process.env.SPCXR_SHARED_DATA ??
+    path.join(path.dirname(fileURLToPath(import.meta.url)), '../../shared/data'),
+);
 export const hasSharedData =
   existsSync(path.join(SHARED_DATA, 'cxr')) && existsSync(path.join(SHARED_DATA, 'dicom'));
 /** Appended to the names of skipped tests; the reporter counts by it. */

@@ -12,7 +12,7 @@ import os  # noqa: E402
 
 import pytest  # noqa: E402
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("SPCXR_SHARED_DATA") or Path(__file__).resolve().parents[3] / "shared" / "data")
 HAS_SHARED_DATA = (SHARED_DATA / "cxr").is_dir()
 _skipped = []
 

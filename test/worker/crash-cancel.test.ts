@@ -117,10 +117,17 @@ describe('ML worker', () => {
 
   it('reports a worker that runs out of memory as a failed job with the reason', async () => {
     // A real V8 heap limit far below what the worker needs: it aborts (SIGABRT) on its own.
+    // V8's heap report is captured here, not printed into a green run.
+    let stderr = '';
     const tiny = new ApiService({
       shell: 'in-process',
       urls: httpUrls,
-      spawnWorker: nodeWorkerSpawner({ maxOldSpaceMb: 8 }),
+      spawnWorker: nodeWorkerSpawner({
+        maxOldSpaceMb: 8,
+        stderr: (chunk) => {
+          stderr += chunk.toString('utf8');
+        },
+      }),
     });
     try {
       await tiny.invoke('project.open', { path: project('oom') });
@@ -129,6 +136,7 @@ describe('ML worker', () => {
       const f = await failed;
       expect(f).toMatchObject({ jobId, workerCrashed: true, cancelled: false });
       expect(f.error).toMatch(/out of memory/);
+      expect(stderr).toMatch(/heap out of memory/);
       expect((await tiny.invoke('project.info')).counts.images).toBe(0);
     } finally {
       tiny.close();
