@@ -8,6 +8,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   init: async () => (await import('./init.ts')).command,
   import: async () => (await import('./import.ts')).command,
   ls: async () => (await import('./ls.ts')).command,
+  classes: async () => (await import('./classes.ts')).command,
   export: async () => (await import('./export.ts')).command,
   doctor: async () => (await import('./doctor.ts')).command,
   serve: async () => (await import('./serve.ts')).command,

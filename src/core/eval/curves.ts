@@ -1,4 +1,4 @@
-import { mulberry32 } from '../train/rng.ts';
+import { mulberry32 } from '../util/rng.ts';
 
 export interface RocBand {
   /** Empirical ROC: false-positive rate, true-positive rate. */

@@ -1,4 +1,4 @@
-import { mulberry32, shuffle } from '../train/rng.ts';
+import { mulberry32, shuffle } from '../util/rng.ts';
 
 /**
  * Fold index per row, whole groups (patients) per fold, groups dealt in seeded random order to

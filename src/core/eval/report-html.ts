@@ -78,10 +78,14 @@ export function renderReportHtml(d: ReportData): string {
   head.push(
     `<div>Accuracy ${f3(d.accuracy)} · expected calibration error ${f3(d.ece)}${d.failed ? ` · ${d.failed} images could not be read` : ''}</div>`,
   );
-  if (d.estimate) {
+  if (d.estimate?.method === 'none')
+    head.push(
+      `<div>Training estimate: none — ${esc(d.estimate.note ?? 'too few patients per class to hold any out')}</div>`,
+    );
+  if (d.estimate && d.estimate.method !== 'none') {
     const e = d.estimate;
     head.push(
-      `<div>Training estimate (${esc(e.method)}, ${e.folds} folds × ${e.repeats} repeats): AUC ${f3(e.auc)} [${f3(e.ci[0])}–${f3(e.ci[1])}] from ${esc(nText(e.nPerClass))}` +
+      `<div>Training estimate (${esc(e.method === 'grouped-cv' ? `patient-grouped cross-validation, ${e.folds} folds × ${e.repeats} repeats` : 'one patient-grouped validation split')}): AUC ${f3(e.auc)} [${f3(e.ci?.[0])}–${f3(e.ci?.[1])}] from ${esc(nText(e.nPerClass))}` +
         `${e.tooSmall ? ' — <b>too few images for this figure to mean much</b>' : ''}${e.note ? ` (${esc(e.note)})` : ''}</div>`,
     );
   }

@@ -1,5 +1,5 @@
 import { auc, fitLogReg, predictLogReg, standardizer } from '../active/linear.ts';
-import { mulberry32 } from '../train/rng.ts';
+import { mulberry32 } from '../util/rng.ts';
 import { groupedFolds } from './folds.ts';
 import type { SourceProbeResult } from './types.ts';
 

@@ -3,6 +3,7 @@
  * operating points, site recalibration, train/eval overlap and the report. Everything here is
  * plain data (JSON-safe), so the CLI prints it, the API returns it and the report renders it.
  */
+import type { Estimate } from '../train/estimate-contract.ts';
 
 export type WarningCode =
   | 'single-source-class'
@@ -121,17 +122,8 @@ export interface OverlapReport {
   basis: 'recorded' | 'project-labels';
 }
 
-/** The cross-validated estimate stored by training on a classifier's metrics (`metrics.estimate`). */
-export interface CvEstimate {
-  method: string;
-  folds: number;
-  repeats: number;
-  auc: number;
-  ci: [number, number];
-  nPerClass: Record<string, number>;
-  tooSmall: boolean;
-  note?: string;
-}
+/** The cross-validated estimate training stores on a classifier's metrics (`metrics.estimate`). */
+export type CvEstimate = Estimate;
 
 /** One scored evaluation image (kept for reports; left out of CLI JSON unless asked). */
 export interface EvalImage {

@@ -194,6 +194,7 @@ export function trainClassifier(
             valImages: split.val.length,
             // Every image this model saw (fit or validation): overlap and drift checks read it.
             [TRAINED_ON_KEY]: imgs.map((i) => i.id),
+            // The model view's curves are drawn on exactly these images.
             valImageIds: split.val,
           },
           metrics: metrics as unknown as Record<string, unknown>,

@@ -9,11 +9,13 @@
  * time: a second call rejects with TrainingBusyError.
  */
 
-import type { ConfoundingReport, CvEstimate, EvalChecks, EvalImage, EvalWarning } from '../eval/types.ts';
+import type { ConfoundingReport, EvalChecks, EvalImage, EvalWarning } from '../eval/types.ts';
 import type { ProviderInfo, RunControl } from '../model/types.ts';
+import type { Estimate } from './estimate-contract.ts';
 import type { MaskMetrics } from './seg-metrics.ts';
 
 export type { RunControl } from '../model/types.ts';
+export { Estimate, EstimateMethod } from './estimate-contract.ts';
 
 /** linear: probe on CLS ‖ mean patch; attentive: learned-query attention probe over `final`
  * tokens; blocks:k: fine-tunes the last k transformer blocks from cached block-(L−k) tokens. */
@@ -71,6 +73,8 @@ export interface ClassifierMetrics {
     { n: number; auc: number; aucCI: [number, number]; sensitivity: number; specificity: number; f1: number }
   >;
   perSource: Record<string, { n: number; accuracy: number; auc?: number; aucCI?: [number, number] }>;
+  /** Expected performance on new patients of these sources (./estimate-contract.ts). */
+  estimate?: Estimate;
   /** Shortcut/confounding warnings on the training data (set by training). */
   warnings?: EvalWarning[];
   confounding?: ConfoundingReport;
@@ -166,7 +170,7 @@ export interface EvalReport {
   warnings?: EvalWarning[];
   checks?: EvalChecks;
   /** The model's cross-validated estimate from training, when it has one. */
-  estimate?: CvEstimate;
+  estimate?: Estimate;
   images?: EvalImage[];
 }
 
