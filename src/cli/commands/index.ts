@@ -20,4 +20,5 @@ export const commands: Record<string, () => Promise<Command>> = {
   recalibrate: async () => (await import('./recalibrate.ts')).command,
   suggest: async () => (await import('./suggest.ts')).command,
   demo: async () => (await import('./demo.ts')).command,
+  'seg-import': async () => (await import('./seg-import.ts')).command,
 };
