@@ -12,6 +12,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   export: async () => (await import('./export.ts')).command,
   doctor: async () => (await import('./doctor.ts')).command,
   serve: async () => (await import('./serve.ts')).command,
+  app: async () => (await import('./app.ts')).command,
   'al-sim': async () => (await import('./al-sim.ts')).command,
   train: async () => (await import('./train.ts')).command,
   predict: async () => (await import('./predict.ts')).command,
