@@ -18,6 +18,7 @@ const BOOLEAN_FLAGS = new Set([
   'plain-grid',
   'serve',
   'no-train',
+  'deidentify',
   'yes',
 ]);
 

@@ -18,4 +18,5 @@ export const commands: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./eval.ts')).command,
   suggest: async () => (await import('./suggest.ts')).command,
   demo: async () => (await import('./demo.ts')).command,
+  'seg-import': async () => (await import('./seg-import.ts')).command,
 };
