@@ -42,11 +42,30 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
     boolean: [],
   },
   train: {
-    value: ['task', 'head', 'label-task', 'mask-class', 'epochs', 'seed', 'lr', ...ENGINE],
+    value: [
+      'task',
+      'head',
+      'label-task',
+      'mask-class',
+      'epochs',
+      'seed',
+      'lr',
+      'target-sensitivity',
+      'target-specificity',
+      ...ENGINE,
+    ],
     boolean: ['augment', 'plain-grid', 'stem'],
   },
   predict: { value: ['model', ...ENGINE], boolean: [] },
-  eval: { value: ['manifest', 'model', ...ENGINE], boolean: [] },
+  eval: {
+    value: ['manifest', 'model', 'report', 'target-sensitivity', 'target-specificity', ...ENGINE],
+    boolean: ['per-image'],
+  },
+  report: { value: ['model', 'out', ...ENGINE], boolean: [] },
+  recalibrate: {
+    value: ['manifest', 'model', 'name', 'target-sensitivity', 'target-specificity', ...ENGINE],
+    boolean: [],
+  },
   suggest: { value: ['n', 'strategy', 'task', ...ENGINE], boolean: ['serve', 'no-train'] },
   demo: { value: ['encoder'], boolean: [] },
 };

@@ -17,6 +17,8 @@ export const commands: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./train.ts')).command,
   predict: async () => (await import('./predict.ts')).command,
   eval: async () => (await import('./eval.ts')).command,
+  report: async () => (await import('./report.ts')).command,
+  recalibrate: async () => (await import('./recalibrate.ts')).command,
   suggest: async () => (await import('./suggest.ts')).command,
   demo: async () => (await import('./demo.ts')).command,
   'seg-import': async () => (await import('./seg-import.ts')).command,
