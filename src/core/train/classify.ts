@@ -90,6 +90,7 @@ export function trainClassifier(
           id: i.id,
           group: i.patientId ? `p:${i.patientId}` : `i:${i.id}`,
           label: cls.get(i.label!)!,
+          stratum: i.source ?? undefined,
         })),
         opts.valFraction ?? 0.2,
         seed,
