@@ -2,10 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkShippedModels } from '../../core/api/model-check.ts';
+import { PathGrants } from '../../core/api/path-grants.ts';
 import { ApiService } from '../../core/api/service.ts';
 import { httpUrls } from '../../core/api/urls.ts';
 import { newToken } from '../../server/auth.ts';
 import { checkHost, startServer } from '../../server/server.ts';
+import { INCOMING_DIR } from '../../server/upload.ts';
 import { nodeWorkerSpawner } from '../../worker/spawn-node.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
 
@@ -26,10 +28,11 @@ function parsePort(v: string | boolean | undefined): number {
 
 export const command: Command = {
   name: 'serve',
-  usage: 'spcxr serve DIR [--port P] [--host 127.0.0.1] [--renderer DIR]',
+  usage: `spcxr serve DIR [--port P] [--host 127.0.0.1] [--renderer DIR] [--import-root FOLDER[${path.delimiter}FOLDER...]]`,
   summary:
     'Serve the full app for a browser on 127.0.0.1 only, for the project in DIR. Prints the URL with a ' +
-    'one-time random token on stdout; every request needs that token. Stops on Ctrl-C.',
+    'one-time random token on stdout; every request needs that token. The browser may import only files ' +
+    'it uploads, and files under the --import-root folders. Stops on Ctrl-C.',
   async run({ positionals, flags, io }) {
     if (positionals.length !== 1) throw new UsageError('expected exactly one project folder');
     const port = parsePort(flags.port);
@@ -54,8 +57,12 @@ export const command: Command = {
     for (const m of await checkShippedModels(modelsDir))
       if (!m.ok) io.err(`warning: model ${m.name}: ${m.detail}`);
     const env = !process.env.SPCXR_ENCODER && encoder ? { SPCXR_ENCODER: encoder.dir } : {};
+    const roots = typeof flags['import-root'] === 'string' ? flags['import-root'].split(path.delimiter) : [];
+    for (const r of roots) if (!existsSync(r)) throw new UsageError(`--import-root ${r}: no such folder`);
+    const pathGrants = new PathGrants([path.join(dir, INCOMING_DIR), ...roots]);
     const service = new ApiService({
       shell: 'serve',
+      pathGrants,
       urls: httpUrls,
       spawnWorker: nodeWorkerSpawner({ env }),
       lockedProject: dir,

@@ -1,3 +1,4 @@
+import { ClassNameError, lookAlike, normaliseClassName } from './class-name.ts';
 import type { Statements } from './db.ts';
 import { type ClassKind, type ClassRow, DEFAULT_MASK_CLASS, DEFAULT_TASK } from './types.ts';
 
@@ -16,11 +17,11 @@ export function addClass(
   task: string = kind === 'mask' ? MASK_TASK : DEFAULT_TASK,
   color: string | null = null,
 ): ClassRow {
-  const clean = name.trim();
-  if (!clean) throw new Error('class name is empty');
+  const clean = normaliseClassName(name);
   if (clean.toLowerCase() === 'unknown') throw new Error("'unknown' is reserved: it means 'no label'");
   const found = findClass(st, clean, kind, task);
   if (found) return found;
+  refuseLookAlike(st, clean, kind, task);
   const pos = st
     .get('SELECT coalesce(max(position) + 1, 0) AS p FROM classes WHERE kind = ? AND task = ?')
     .get(kind, task) as { p: number };
@@ -50,9 +51,25 @@ export function requireClass(st: Statements, name: string, kind: ClassKind, task
   throw new Error(`unknown ${kind} class '${name}' in task '${task}' (known: ${names.join(', ') || 'none'})`);
 }
 
+/** A new name that differs from an existing class only in case, width or invisible characters. */
+function refuseLookAlike(st: Statements, name: string, kind: ClassKind, task: string, selfId?: number): void {
+  const others = listClasses(st, kind, task).filter((c) => c.id !== selfId);
+  const twin = lookAlike(
+    name,
+    others.map((c) => c.name),
+  );
+  if (twin !== undefined)
+    throw new ClassNameError(
+      `class '${name}' looks like the existing class '${twin}' (differs only in case, width or invisible characters); use '${twin}' or rename one of them`,
+    );
+}
+
 export function renameClass(st: Statements, id: number, name: string): void {
-  const clean = name.trim();
-  if (!clean) throw new Error('class name is empty');
+  const clean = normaliseClassName(name);
+  const row = st.get('SELECT kind, task FROM classes WHERE id = ?').get(id) as
+    | { kind: ClassKind; task: string }
+    | undefined;
+  if (row) refuseLookAlike(st, clean, row.kind, row.task, id);
   const info = st.get('UPDATE classes SET name = ? WHERE id = ?').run(clean, id);
   if (info.changes === 0) throw new Error(`no class with id ${id}`);
 }
