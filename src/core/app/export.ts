@@ -8,6 +8,7 @@ import { assertSafeExportPath, writeExportFile } from '../export/safe-path.ts';
 import { decodeMaskPng, encodeGrayPng } from '../imaging/index.ts';
 import { csvRow } from '../import/csv.ts';
 import type { ProjectStore } from '../store/types.ts';
+import { exportInterop } from './export-interop.ts';
 
 const CSV_COLUMNS = [
   'id',
@@ -122,14 +123,16 @@ export async function exportMasks(
   return { dir: path.resolve(out), masks: index.length - 1, failed };
 }
 
-export type ExportFormat = 'csv' | 'masks' | 'model';
+export type ExportFormat = 'csv' | 'masks' | 'model' | 'seg';
 
 export interface ExportRequest {
   format: ExportFormat;
-  /** CSV: a file, or a folder that gets labels.csv; masks and model: a folder. */
+  /** CSV: a file, or a folder that gets labels.csv; masks, model, seg: a folder. */
   out: string;
   /** Model bundles: which model. */
   modelId?: number;
+  /** DICOM PS3.15 basic profile: pseudonyms, shifted dates, remapped UIDs, neutral file names. */
+  deidentify?: boolean;
 }
 
 export interface ExportOutcome {
@@ -142,6 +145,10 @@ export interface ExportOutcome {
   count: number;
   /** Masks that could not be written, each naming the output file. */
   failed: Array<{ file: string; reason: string }>;
+  /** Non-fatal problems (a DICOM source no longer readable, so its imported fields were used). */
+  warnings?: string[];
+  /** With `deidentify`: how many patients, UIDs and files were replaced (never the originals). */
+  deid?: { patients: number; uids: number; files: number };
 }
 
 export async function exportProject(
@@ -152,6 +159,7 @@ export async function exportProject(
   ctl.signal?.throwIfAborted();
   // Every format, present and future, is checked here before anything is created.
   assertSafeExportPath(store.dir, req.out);
+  if (req.format === 'seg') return exportInterop(store, req, ctl);
   if (req.format === 'csv') {
     const r = exportCsv(store, req.out);
     return { format: 'csv', path: r.file, files: 1, count: r.rows, failed: [] };

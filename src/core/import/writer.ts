@@ -121,7 +121,7 @@ export class BatchWriter {
   private ensureClass(p: Pending, label: string): boolean {
     if (this.store.listClasses('image').some((c) => c.name === label)) return true;
     try {
-      this.store.addClass(label, 'image');
+      this.store.addClass(label, 'image', undefined, null, this.author);
     } catch (e) {
       const where = p.item.origin ?? p.item.file;
       this.result.failed.push({ file: where, reason: `label not set: ${(e as Error).message}` });
