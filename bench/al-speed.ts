@@ -7,7 +7,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { fitLogReg, predictLogReg, standardizer } from '../src/core/active/linear.ts';
+import { fitLogReg, predictLogReg, standardizer } from '../src/core/train/logreg.ts';
 import { loadSimDataset, simFeatures } from '../src/core/active/sim-data.ts';
 import { suggest } from '../src/core/active/suggest.ts';
 import type { ClassProbs, Pool, StrategyName } from '../src/core/active/types.ts';

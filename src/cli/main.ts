@@ -13,6 +13,7 @@ const BOOLEAN_FLAGS = new Set([
   'verbose',
   'unlabelled',
   'augment',
+  'all',
   'stem',
   'plain-grid',
   'serve',

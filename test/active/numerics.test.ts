@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allocate } from '../../src/core/active/coldstart.ts';
-import { auc, cholSolve, fitLogReg, predictLogReg, standardizer } from '../../src/core/active/linear.ts';
+import { auc, cholSolve, fitLogReg, predictLogReg, standardizer } from '../../src/core/train/logreg.ts';
 import { maskStats } from '../../src/core/active/uncertainty.ts';
 import { rng } from '../../src/core/active/vectors.ts';
 

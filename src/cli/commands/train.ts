@@ -9,7 +9,7 @@ export const command: Command = {
   name: 'train',
   usage:
     'spcxr train DIR --task classify|segment [--head linear|attentive|blocks:k] [--label-task NAME] [--mask-class NAME] ' +
-    '[--epochs N] [--seed N] [--augment] [--plain-grid [--stem]] [--encoder DIR] [--ep cpu|webgpu|…] [--json]',
+    '[--epochs N] [--seed N] [--augment] [--all] [--plain-grid [--stem]] [--encoder DIR] [--ep cpu|webgpu|…] [--json]',
   summary:
     "Train a head on the project's labels (classify) or masks (segment) over the frozen encoder; computes missing " +
     'features first. Prints validation metrics (patient-grouped split) and the new model id.',
@@ -39,6 +39,7 @@ export const command: Command = {
                 head: head as ClassifierHead,
                 task: flags['label-task'] === undefined ? undefined : str(flags['label-task'], 'label-task'),
                 augment: flags.augment === true,
+                all: flags.all === true,
               },
               ctl,
             )
@@ -56,7 +57,9 @@ export const command: Command = {
             );
       io.err(`encoder on ${r.provider.provider} (${r.provider.device}); heads on TF.js ${r.backend}`);
       io.out(
-        `model ${r.modelId} (${r.head}): trained on ${r.trainImages} images, validated on ${r.valImages}`,
+        r.valImages
+          ? `model ${r.modelId} (${r.head}): trained on ${r.trainImages} images, validated on ${r.valImages}`
+          : `model ${r.modelId} (${r.head}): trained on all ${r.trainImages} labelled images`,
       );
       for (const l of metricLines(r.metrics)) io.out(l);
       return { json: { ok: true, ...r }, exitCode: EXIT_OK };

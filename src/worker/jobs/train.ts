@@ -20,7 +20,7 @@ export const runTrainJob: JobRunner = async (ctx) => {
   };
   const r =
     p.task === 'classify'
-      ? await trainClassifier(ctx.store, { ...common, head: p.head, augment: p.augment }, ctl)
+      ? await trainClassifier(ctx.store, { ...common, head: p.head, augment: p.augment, all: p.all }, ctl)
       : await trainSegmenter(ctx.store, { ...common, maskClass: p.maskClass }, ctl);
   if (p.task === 'classify') {
     // The engine's patient-grouped validation split, recomputed with its own function, seed and
