@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { crossValidate } from '../src/core/train/cv-linear.ts';
 import { design, fitExact, linearLogits } from '../src/core/train/exact-linear.ts';
 import { auc } from '../src/core/train/metrics.ts';
-import { mulberry32, shuffle } from '../src/core/train/rng.ts';
+import { mulberry32, shuffle } from '../src/core/util/rng.ts';
 import { type HeadsData, headsData } from './heads-data.ts';
 
 export function keptOut(patient: string): boolean {

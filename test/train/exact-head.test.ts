@@ -4,7 +4,7 @@ import { aucInterval, buildEstimate } from '../../src/core/train/estimate.ts';
 import { Estimate } from '../../src/core/train/estimate-contract.ts';
 import { design, fitExact, linearLogits } from '../../src/core/train/exact-linear.ts';
 import { groupedFolds } from '../../src/core/train/folds.ts';
-import { mulberry32 } from '../../src/core/train/rng.ts';
+import { mulberry32 } from '../../src/core/util/rng.ts';
 
 /** n points in d dims; class 1 shifted by `gap` along the first `k` axes; standardised-ish. */
 function blobs(n: number, d: number, gap: number, seed: number) {

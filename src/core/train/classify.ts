@@ -1,4 +1,7 @@
 import path from 'node:path';
+import { operatingPoint, targetFrom } from '../eval/operating.ts';
+import { trainingChecks } from '../eval/training-checks.ts';
+import { TRAINED_ON_KEY } from '../eval/training-set.ts';
 import { ensureFeatures, readFeatures } from '../model/features.ts';
 import type { FeatureArray, RunControl, ViewId } from '../model/types.ts';
 import { DEFAULT_TASK, type ImageListItem, type ProjectStore } from '../store/types.ts';
@@ -103,6 +106,10 @@ export function trainClassifier(
       const { model, metrics, history, trainImages, valImages, valImageIds, outOfFold } = fitted;
       try {
         const t2 = performance.now();
+        // Shortcut checks travel with the model, so every shell shows them beside its figures.
+        const checks = trainingChecks(project, imgs, encoder.id);
+        metrics.warnings = checks.warnings;
+        metrics.confounding = checks;
         ctl.signal?.throwIfAborted();
         const timings = {
           featuresMs: Math.round(feat.ms),
@@ -122,6 +129,8 @@ export function trainClassifier(
             ...(cfg as unknown as Record<string, unknown>),
             trainImages,
             valImages,
+            // Every image this model saw (fit or validation): overlap and drift checks read it.
+            [TRAINED_ON_KEY]: imgs.map((i) => i.id),
             valImageIds,
             ...(outOfFold ? { outOfFold } : {}),
           },
@@ -168,6 +177,19 @@ export function trainClassifier(
   });
 }
 
+/** The two-class threshold: the user's target sensitivity/specificity, else Youden's J. */
+export function thresholdChooser(opts: TrainClassifierOptions) {
+  const target = targetFrom(opts);
+  return (probs: number[][], y: number[], pos: number): number =>
+    target
+      ? operatingPoint(
+          probs.map((p) => p[pos]),
+          y.map((v) => v === pos),
+          target,
+        ).threshold
+      : chooseThreshold(probs, y, pos);
+}
+
 interface Fitted {
   model: Head;
   metrics: ClassifierMetrics;
@@ -200,6 +222,7 @@ async function fitLinearHead(
       seed: Number(cfg.hyper.seed),
       valFraction: opts.valFraction ?? 0.2,
       all: !!opts.all,
+      threshold: thresholdChooser(opts),
     },
     ctl,
   );
@@ -275,7 +298,8 @@ async function fitEpochHead(
     const logits = await predictLogitsAsync(model, featureBatcher(valX), c);
     cfg.temperature = fitTemperature(logits, valY, c);
     const probs = valY.map((_, i) => softmaxRow(logits, i * c, c, cfg.temperature));
-    if (cfg.positive !== null && valY.length) cfg.threshold = chooseThreshold(probs, valY, cfg.positive);
+    if (cfg.positive !== null && valY.length)
+      cfg.threshold = thresholdChooser(opts)(probs, valY, cfg.positive);
     const metrics = classifierReport(
       probs,
       valY,

@@ -25,6 +25,8 @@ export interface LinearTrainInput {
   valFraction: number;
   /** Fit the final model on every label, also when the estimate comes from a holdout split. */
   all: boolean;
+  /** Picks the two-class threshold from calibrated probabilities (Youden's J by default). */
+  threshold?: (probs: number[][], y: number[], positive: number) => number;
 }
 
 export interface LinearTrainResult {
@@ -85,6 +87,7 @@ export async function trainLinear(inp: LinearTrainInput, ctl: RunControl = {}): 
   const calibrated = (logits: Float64Array, t: number) =>
     Array.from({ length: logits.length / c }, (_, i) => softmaxRow(logits, i * c, c, t));
   const all = inp.items.map((_, i) => i);
+  const choose = inp.threshold ?? chooseThreshold;
 
   if (n < CV_LIMIT && kMin >= 2) {
     const folds = Math.min(5, kMin);
@@ -98,7 +101,7 @@ export async function trainLinear(inp: LinearTrainInput, ctl: RunControl = {}): 
     const yRep = Array.from({ length: repeats * n }, (_, i) => y[i % n]);
     const temperature = fitTemperature(pooled, yRep, c);
     const threshold =
-      inp.positive === null ? null : chooseThreshold(calibrated(pooled, temperature), yRep, inp.positive);
+      inp.positive === null ? null : choose(calibrated(pooled, temperature), yRep, inp.positive);
     const oofProbs = calibrated(cv.oof[0], temperature);
     const metrics = classifierReport(oofProbs, y, inp.classes, inp.sources, threshold, inp.seed);
     const pc = perClass(all);
@@ -159,7 +162,7 @@ export async function trainLinear(inp: LinearTrainInput, ctl: RunControl = {}): 
   chosen ??= fitExact(x, withAux(train), labels, c, lambda);
   const temperature = fitTemperature(valLogits, yVal, c);
   const probs = calibrated(valLogits, temperature);
-  const threshold = inp.positive !== null && val.length ? chooseThreshold(probs, yVal, inp.positive) : null;
+  const threshold = inp.positive !== null && val.length ? choose(probs, yVal, inp.positive) : null;
   const metrics = classifierReport(
     probs,
     yVal,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { suggestForProject } from '../../core/active/project.ts';
-import { AL_SCORES_KEY } from '../../core/api/handlers/images.ts';
-import { type StoredSuggestions, SUGGESTIONS_KEY } from '../../core/api/handlers/suggest.ts';
+import { type SuggestionQueue, state } from '../../core/app/state.ts';
 import { predict } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
 import { engineControl, WithProvider } from './engine-options.ts';
@@ -38,7 +37,7 @@ export const runSuggestJob: JobRunner = async (ctx) => {
       dice = typeof seg.metrics.dice === 'number' ? seg.metrics.dice : null;
     }
   }
-  const queue: StoredSuggestions = {
+  const queue: SuggestionQueue = {
     task: p.task,
     segmentModelId,
     items: r.suggestions.map((s) => ({
@@ -50,8 +49,8 @@ export const runSuggestJob: JobRunner = async (ctx) => {
       maskConfidence: segmentModelId !== null ? dice : null,
     })),
   };
-  store.setSetting(SUGGESTIONS_KEY, queue);
-  store.setSetting(AL_SCORES_KEY, Object.fromEntries(queue.items.map((i) => [i.imageId, i.score])));
+  state.suggestions.set(store, queue);
+  state.alScores.set(store, Object.fromEntries(queue.items.map((i) => [i.imageId, i.score])));
   return {
     count: queue.items.length,
     used: r.used,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { state } from '../../app/state.ts';
 import { DEFAULT_TASK, type ImageListItem } from '../../store/types.ts';
 import type { ApiHandlers, ImageSummary, LabelStatus } from '../contract.ts';
 import { decodedImage } from '../media.ts';
@@ -6,9 +7,6 @@ import type { ServiceContext } from '../service.ts';
 import type { ProjectSession } from '../session.ts';
 
 type H = Pick<ApiHandlers, 'images.list' | 'images.get'>;
-
-/** Active-learning scores of the last suggestion pass, written by the worker's suggest job. */
-export const AL_SCORES_KEY = 'api.alScores';
 
 /** needs-review wins over everything; a model prediction on an unlabelled image is 'suggested'. */
 export function statusOf(s: ProjectSession, img: ImageListItem, predicted: Set<number>): LabelStatus {
@@ -28,7 +26,7 @@ export function imageHandlers(ctx: ServiceContext): H {
     const active = s.activeModelId();
     const preds = new Map(active ? s.store.getPredictions(active).map((p) => [p.imageId, p]) : []);
     const sources = new Map(s.store.getLabels(DEFAULT_TASK).map((l) => [l.imageId, l.source]));
-    const scores = s.store.getSetting<Record<string, number>>(AL_SCORES_KEY) ?? {};
+    const scores = state.alScores.get(s.store) ?? {};
     const predicted = new Set(preds.keys());
     return items.map((img): ImageSummary & { confidence: number | null } => ({
       id: img.id,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { state } from '../../app/state.ts';
 import { createProject, openProject } from '../../store/index.ts';
 import { DEFAULT_TASK } from '../../store/types.ts';
 import { ApiError, type ApiHandlers, type ProjectInfo } from '../contract.ts';
@@ -7,9 +8,6 @@ import { ProjectSession } from '../session.ts';
 import { statusOf } from './images.ts';
 
 type H = Pick<ApiHandlers, 'project.open' | 'project.create' | 'project.info' | 'project.close'>;
-
-/** Encoder in use as last recorded by the worker's feature job (null before the first run). */
-export const ENCODER_KEY = 'api.encoder';
 
 export function projectInfo(s: ProjectSession): ProjectInfo {
   const { store } = s;
@@ -26,7 +24,7 @@ export function projectInfo(s: ProjectSession): ProjectInfo {
     if (st === 'suggested') tally.suggested++;
     if (st === 'needs-review') tally.needsReview++;
   }
-  const encoder = store.getSetting<ProjectInfo['encoder']>(ENCODER_KEY) ?? null;
+  const encoder = state.encoder.get(store);
   return {
     path: store.dir,
     name: store.info.name,
