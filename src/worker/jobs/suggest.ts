@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { suggestForProject } from '../../core/active/project.ts';
-import { AL_SCORES_KEY } from '../../core/api/handlers/images.ts';
 import { type StoredSuggestions, SUGGESTIONS_KEY } from '../../core/api/handlers/suggest.ts';
 import { predict } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
@@ -51,7 +50,7 @@ export const runSuggestJob: JobRunner = async (ctx) => {
     })),
   };
   store.setSetting(SUGGESTIONS_KEY, queue);
-  store.setSetting(AL_SCORES_KEY, Object.fromEntries(queue.items.map((i) => [i.imageId, i.score])));
+  store.setAlScores(queue.items.map((i) => ({ imageId: i.imageId, score: i.score })));
   return {
     count: queue.items.length,
     used: r.used,
