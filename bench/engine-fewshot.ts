@@ -13,8 +13,8 @@ import type { ClassifierMetrics } from '../src/core/train/index.ts';
 import { loadClassifier, openModel, trainClassifier } from '../src/core/train/index.ts';
 import { auc, aucCI } from '../src/core/train/metrics.ts';
 import { classifierReport } from '../src/core/train/report.ts';
-import { mulberry32, shuffle } from '../src/core/train/rng.ts';
 import { groupedSplit } from '../src/core/train/split.ts';
+import { mulberry32, shuffle } from '../src/core/util/rng.ts';
 import { arg, benchFeatures, benchProject, sharedItems } from './engine-project.ts';
 
 const encoderDir = arg('encoder');

@@ -1,3 +1,4 @@
+import '../core/offline.ts';
 import { parseArgs } from './args.ts';
 import { commands } from './commands/index.ts';
 import { createIO } from './io.ts';
@@ -17,6 +18,8 @@ const BOOLEAN_FLAGS = new Set([
   'plain-grid',
   'serve',
   'no-train',
+  'deidentify',
+  'yes',
 ]);
 
 function usage(): string {

@@ -2,6 +2,7 @@
  * Electron main process: wires the hardened window, the custom protocols, the contract IPC
  * and the ML worker (utilityProcess) around one ApiService. Everything else lives in core.
  */
+import '../core/offline.ts';
 import path from 'node:path';
 import {
   app,

@@ -1,6 +1,7 @@
 /** The ML worker as an Electron utilityProcess: same entry and protocol as the Node child. */
 import type { UtilityProcess } from 'electron';
-import type { WorkerProcess, WorkerSpawner } from '../worker/protocol.ts';
+import type { WorkerProcess, WorkerSpawner } from '../core/api/worker-protocol.ts';
+import { OFFLINE_ENV } from '../core/offline.ts';
 
 type Fork = (modulePath: string, args: string[], options: Record<string, unknown>) => UtilityProcess;
 
@@ -9,7 +10,7 @@ export function utilityWorkerSpawner(fork: Fork, entry: string, env: NodeJS.Proc
     const child = fork(entry, [], {
       serviceName: 'SPCXR ML worker',
       stdio: 'inherit',
-      env: { ...env, SPCXR_WORKER: '1' },
+      env: { ...env, ...OFFLINE_ENV, SPCXR_WORKER: '1' },
     });
     const proc: WorkerProcess = {
       get pid() {

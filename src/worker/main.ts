@@ -6,10 +6,11 @@
  * The same file runs as a Node child (`process.send`) and as an Electron utilityProcess
  * (`process.parentPort`).
  */
+import '../core/offline.ts';
+import { HostToWorker, type RunMessage, type WorkerToHost } from '../core/api/worker-protocol.ts';
 import { openProject } from '../core/store/index.ts';
 import type { ProjectStore } from '../core/store/types.ts';
 import { runners } from './jobs/index.ts';
-import { HostToWorker, type RunMessage, type WorkerToHost } from './protocol.ts';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;

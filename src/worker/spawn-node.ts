@@ -1,7 +1,8 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { WorkerProcess, WorkerSpawner } from './protocol.ts';
+import type { WorkerProcess, WorkerSpawner } from '../core/api/worker-protocol.ts';
+import { OFFLINE_ENV } from '../core/offline.ts';
 
 export interface NodeWorkerOptions {
   /** Worker entry; default: the TypeScript source run through tsx, or the bundle beside it. */
@@ -26,7 +27,7 @@ export function nodeWorkerSpawner(opts: NodeWorkerOptions = {}): WorkerSpawner {
     if (opts.maxOldSpaceMb) execArgv.push(`--max-old-space-size=${opts.maxOldSpaceMb}`);
     const child = fork(entry, [], {
       execArgv,
-      env: { ...process.env, ...opts.env, SPCXR_WORKER: '1' },
+      env: { ...process.env, ...opts.env, ...OFFLINE_ENV, SPCXR_WORKER: '1' },
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

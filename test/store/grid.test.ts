@@ -226,7 +226,15 @@ describe('grid columns and counters', () => {
     rmSync(path.join(dir, 'p'), { recursive: true, force: true });
     mkdirSync(path.dirname(file), { recursive: true });
     const db = new Database(file);
-    migrate(db, MIGRATIONS.slice(0, 1), file);
+    // The schema just before the grid columns: what the current release writes.
+    migrate(
+      db,
+      MIGRATIONS.slice(
+        0,
+        MIGRATIONS.findIndex((m) => m.includes('image_counts')),
+      ),
+      file,
+    );
     const t = now();
     db.exec(`INSERT INTO project VALUES (1, 'old', '${t}');
       INSERT INTO classes (id, name, kind, task, position) VALUES (1, 'normal', 'image', 'default', 0),

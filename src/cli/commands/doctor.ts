@@ -1,3 +1,4 @@
+import '../../core/offline.ts';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -8,6 +8,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   init: async () => (await import('./init.ts')).command,
   import: async () => (await import('./import.ts')).command,
   ls: async () => (await import('./ls.ts')).command,
+  classes: async () => (await import('./classes.ts')).command,
   export: async () => (await import('./export.ts')).command,
   doctor: async () => (await import('./doctor.ts')).command,
   serve: async () => (await import('./serve.ts')).command,
@@ -17,4 +18,5 @@ export const commands: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./eval.ts')).command,
   suggest: async () => (await import('./suggest.ts')).command,
   demo: async () => (await import('./demo.ts')).command,
+  'seg-import': async () => (await import('./seg-import.ts')).command,
 };

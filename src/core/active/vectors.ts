@@ -1,6 +1,6 @@
 /** Small numeric helpers shared by the strategies; plain loops over Float32Array for speed. */
 
-import { mulberry32 } from '../train/rng.ts';
+import { mulberry32 } from '../util/rng.ts';
 
 /** Deterministic PRNG so that every strategy and simulation is reproducible. */
 export const rng = mulberry32;

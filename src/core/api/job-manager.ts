@@ -5,13 +5,13 @@
  * transactions left it: everything committed before the crash stays.
  */
 import { randomUUID } from 'node:crypto';
+import type { ApiEvents, EventName, JobInfo, JobKind } from './contract.ts';
 import {
   type HostToWorker,
   type WorkerProcess,
   type WorkerSpawner,
   WorkerToHost,
-} from '../../worker/protocol.ts';
-import type { ApiEvents, EventName, JobInfo, JobKind } from './contract.ts';
+} from './worker-protocol.ts';
 
 type Emit = <E extends EventName>(event: E, payload: ApiEvents[E]) => void;
 

@@ -5,7 +5,6 @@
  * job manager; everything quick (labels, masks, history, queries) runs here on the store.
  */
 import path from 'node:path';
-import type { WorkerSpawner } from '../../worker/protocol.ts';
 import {
   ApiError,
   type ApiEvents,
@@ -17,6 +16,7 @@ import {
   type Unsubscribe,
 } from './contract.ts';
 import { appHandlers } from './handlers/app.ts';
+import { classHandlers } from './handlers/classes.ts';
 import { editHandlers } from './handlers/edits.ts';
 import { imageHandlers } from './handlers/images.ts';
 import { jobHandlers } from './handlers/jobs.ts';
@@ -28,6 +28,7 @@ import { stopRetrain } from './retrain.ts';
 import { eventSchemas, requestSchemas } from './schemas.ts';
 import type { ProjectSession } from './session.ts';
 import type { UrlScheme } from './urls.ts';
+import type { WorkerSpawner } from './worker-protocol.ts';
 
 export interface RecentStore {
   list(): Array<{ path: string; name: string; openedAt: string }>;
@@ -105,6 +106,7 @@ export class ApiService {
     this.handlers = {
       ...appHandlers(this.ctx),
       ...projectHandlers(this.ctx),
+      ...classHandlers(this.ctx),
       ...imageHandlers(this.ctx),
       ...editHandlers(this.ctx),
       ...jobHandlers(this.ctx),

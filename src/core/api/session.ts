@@ -4,6 +4,7 @@
  * image does not re-decode the PNG every time).
  */
 import os from 'node:os';
+import { state } from '../app/state.ts';
 import { decodeMaskPng, encodeGrayPng } from '../imaging/index.ts';
 import type { ProjectStore } from '../store/types.ts';
 import type { Settings } from './contract.ts';
@@ -11,7 +12,6 @@ import { ApiError } from './contract.ts';
 import { CommandHistory } from './history.ts';
 import { Settings as SettingsSchema } from './schemas/app.ts';
 
-const SETTINGS_KEY = 'api.settings';
 const ACTIVE_MODEL_KEY = 'api.activeModelId';
 
 export interface MaskMap {
@@ -42,18 +42,18 @@ export class ProjectSession {
   }
 
   settings(): Settings {
-    const stored = SettingsSchema.partial().safeParse(this.store.getSetting(SETTINGS_KEY) ?? {});
+    const stored = state.settings.get(this.store) ?? {};
     return {
       executionProvider: 'auto',
       retrainEvery: 10,
       author: os.userInfo().username || 'user',
-      ...(stored.success ? stored.data : {}),
+      ...stored,
     };
   }
 
   saveSettings(patch: Partial<Settings>): Settings {
     const next = SettingsSchema.parse({ ...this.settings(), ...patch });
-    this.store.setSetting(SETTINGS_KEY, next);
+    state.settings.set(this.store, next);
     return next;
   }
 

@@ -1,3 +1,4 @@
+import '../offline.ts';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { EncoderLoadError, readCard, verifyFiles } from './card.ts';

@@ -1,3 +1,4 @@
+import '../offline.ts';
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { listSupportedBackends } from 'onnxruntime-node';

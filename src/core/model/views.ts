@@ -1,4 +1,4 @@
-import { mulberry32 } from '../train/rng.ts';
+import { mulberry32 } from '../util/rng.ts';
 import type { ViewId } from './types.ts';
 
 /**

@@ -144,6 +144,21 @@ export const MIGRATIONS: string[] = [
     last_skipped_at TEXT
   );
   `,
+  // Class management: a removed or merged class is hidden, never deleted (label and mask events
+  // keep pointing at it), and every change of the schema is an event that can be undone.
+  `
+  ALTER TABLE classes ADD COLUMN removed_at TEXT;
+  CREATE TABLE class_events (
+    id INTEGER PRIMARY KEY,
+    op TEXT NOT NULL CHECK (op IN ('add', 'rename', 'merge', 'remove', 'undo')),
+    class_id INTEGER NOT NULL REFERENCES classes(id),
+    target_id INTEGER REFERENCES classes(id),
+    detail TEXT NOT NULL DEFAULT '{}',
+    author TEXT NOT NULL,
+    at TEXT NOT NULL,
+    undone_by INTEGER REFERENCES class_events(id)
+  );
+  `,
   // Grid state as real columns, so that the image list filters, sorts and pages in SQL on
   // indexes instead of reading every row, and counters that triggers keep in the same
   // transaction as the write that changes them (a label write no longer counts the project).

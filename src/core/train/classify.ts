@@ -176,6 +176,8 @@ export function trainClassifier(
             ...(cfg as unknown as Record<string, unknown>),
             trainImages: split.train.length,
             valImages: split.val.length,
+            // The model view's curves are drawn on exactly these images.
+            valImageIds: split.val,
           },
           metrics: metrics as unknown as Record<string, unknown>,
           history,

@@ -1,7 +1,7 @@
 import type { RunControl } from '../model/types.ts';
+import { mulberry32, shuffle } from '../util/rng.ts';
 import { tf } from './backend.ts';
 import type { Head } from './heads.ts';
-import { mulberry32, shuffle } from './rng.ts';
 
 /** Builds the input tensor of a head for a list of sample indices. */
 export interface Batcher {

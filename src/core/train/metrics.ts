@@ -2,7 +2,7 @@
  * Classification metrics on probability scores. Everything is plain arithmetic on arrays so it
  * can be checked by hand in tests; bootstrap resampling uses a seeded PRNG (reproducible CIs).
  */
-import { mulberry32 } from './rng.ts';
+import { mulberry32 } from '../util/rng.ts';
 
 /** ROC AUC by the Mann–Whitney statistic (ties count one half). NaN without both classes. */
 export function auc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {

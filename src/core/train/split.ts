@@ -1,4 +1,4 @@
-import { mulberry32, shuffle } from './rng.ts';
+import { mulberry32, shuffle } from '../util/rng.ts';
 
 export interface SplitItem {
   id: number;

@@ -9,9 +9,11 @@
  * time: a second call rejects with TrainingBusyError.
  */
 import type { ProviderInfo, RunControl } from '../model/types.ts';
+import type { Estimate } from './estimate-contract.ts';
 import type { MaskMetrics } from './seg-metrics.ts';
 
 export type { RunControl } from '../model/types.ts';
+export { Estimate, EstimateMethod } from './estimate-contract.ts';
 
 /** linear: probe on CLS ‖ mean patch; attentive: learned-query attention probe over `final`
  * tokens; blocks:k: fine-tunes the last k transformer blocks from cached block-(L−k) tokens. */
@@ -66,6 +68,8 @@ export interface ClassifierMetrics {
     { n: number; auc: number; aucCI: [number, number]; sensitivity: number; specificity: number; f1: number }
   >;
   perSource: Record<string, { n: number; accuracy: number; auc?: number; aucCI?: [number, number] }>;
+  /** Expected performance on new patients of these sources (./estimate-contract.ts). */
+  estimate?: Estimate;
 }
 
 export interface TrainResult {

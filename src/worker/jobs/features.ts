@@ -1,4 +1,4 @@
-import { ENCODER_KEY } from '../../core/api/handlers/project.ts';
+import { state } from '../../core/app/state.ts';
 import { ensureFeatures } from '../../core/model/features.ts';
 import { getEncoder, projectInputLoader } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
@@ -9,7 +9,7 @@ export const runFeaturesJob: JobRunner = async (ctx) => {
   const { store } = ctx;
   const { provider } = WithProvider.parse(ctx.params ?? {});
   const encoder = await getEncoder(store, { provider });
-  store.setSetting(ENCODER_KEY, {
+  state.encoder.set(store, {
     name: encoder.card.name,
     checksumOk: true, // Encoder.load verified encoder.onnx against model.json
     executionProvider: encoder.provider.provider,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { suggestForProject } from '../../core/active/project.ts';
-import { type StoredSuggestions, SUGGESTIONS_KEY } from '../../core/api/handlers/suggest.ts';
+import { type SuggestionQueue, state } from '../../core/app/state.ts';
 import { predict } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
 import { engineControl, WithProvider } from './engine-options.ts';
@@ -37,7 +37,7 @@ export const runSuggestJob: JobRunner = async (ctx) => {
       dice = typeof seg.metrics.dice === 'number' ? seg.metrics.dice : null;
     }
   }
-  const queue: StoredSuggestions = {
+  const queue: SuggestionQueue = {
     task: p.task,
     segmentModelId,
     items: r.suggestions.map((s) => ({
@@ -49,7 +49,7 @@ export const runSuggestJob: JobRunner = async (ctx) => {
       maskConfidence: segmentModelId !== null ? dice : null,
     })),
   };
-  store.setSetting(SUGGESTIONS_KEY, queue);
+  state.suggestions.set(store, queue);
   store.setAlScores(queue.items.map((i) => ({ imageId: i.imageId, score: i.score })));
   return {
     count: queue.items.length,

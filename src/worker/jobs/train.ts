@@ -1,8 +1,5 @@
-import { MODEL_VAL_KEY } from '../../core/api/model-report.ts';
 import { TrainParams } from '../../core/api/schemas/jobs.ts';
-import { DEFAULT_TASK } from '../../core/store/types.ts';
-import { labelledImages, predict, trainClassifier, trainSegmenter } from '../../core/train/index.ts';
-import { groupedSplit } from '../../core/train/split.ts';
+import { predict, trainClassifier, trainSegmenter } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
 import { engineControl, WithProvider } from './engine-options.ts';
 
@@ -23,20 +20,6 @@ export const runTrainJob: JobRunner = async (ctx) => {
       ? await trainClassifier(ctx.store, { ...common, head: p.head, augment: p.augment }, ctl)
       : await trainSegmenter(ctx.store, { ...common, maskClass: p.maskClass }, ctl);
   if (p.task === 'classify') {
-    // The engine's patient-grouped validation split, recomputed with its own function, seed and
-    // fraction over the same labelled images: the model view's curves use exactly these images.
-    const classes = r.classes;
-    const imgs = labelledImages(ctx.store, DEFAULT_TASK).filter((i) => classes.includes(i.label!));
-    const split = groupedSplit(
-      imgs.map((i) => ({
-        id: i.id,
-        group: i.patientId ? `p:${i.patientId}` : `i:${i.id}`,
-        label: classes.indexOf(i.label!),
-      })),
-      p.valFraction ?? 0.2,
-      p.seed ?? 0,
-    );
-    ctx.store.setSetting(MODEL_VAL_KEY(r.modelId), split.val);
     // Score every image so the grid can show predictions, 'suggested' status and confidence.
     await predict(ctx.store, { modelId: r.modelId, provider: p.provider }, ctl);
   }

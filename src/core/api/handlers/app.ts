@@ -1,8 +1,9 @@
+import '../../offline.ts';
 import os from 'node:os';
+import { state } from '../../app/state.ts';
 import type { ApiHandlers } from '../contract.ts';
 import { checkShippedModels } from '../model-check.ts';
 import type { ServiceContext } from '../service.ts';
-import { ENCODER_KEY } from './project.ts';
 
 type H = Pick<
   ApiHandlers,
@@ -59,7 +60,7 @@ export function appHandlers(ctx: ServiceContext): H {
       } catch (e) {
         checks.push({ name: 'onnxruntime', ok: false, detail: (e as Error).message });
       }
-      const enc = s?.store.getSetting<{ device?: string; executionProvider?: string }>(ENCODER_KEY);
+      const enc = s ? state.encoder.get(s.store) : null;
       return {
         checks,
         executionProviders,

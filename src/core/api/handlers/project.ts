@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { state } from '../../app/state.ts';
 import { createProject, openProject } from '../../store/index.ts';
 import { DEFAULT_TASK } from '../../store/types.ts';
 import { ApiError, type ApiHandlers, type ProjectInfo } from '../contract.ts';
@@ -6,9 +7,6 @@ import type { ServiceContext } from '../service.ts';
 import { ProjectSession } from '../session.ts';
 
 type H = Pick<ApiHandlers, 'project.open' | 'project.create' | 'project.info' | 'project.close'>;
-
-/** Encoder in use as last recorded by the worker's feature job (null before the first run). */
-export const ENCODER_KEY = 'api.encoder';
 
 /** Counts come from counters the store keeps in each write's transaction: O(1) in the project size. */
 export function projectInfo(s: ProjectSession): ProjectInfo {
@@ -20,7 +18,7 @@ export function projectInfo(s: ProjectSession): ProjectInfo {
   for (const cl of classes)
     if (cl.kind === 'image' && cl.task === DEFAULT_TASK) perClass[cl.name] = c.byClassId[cl.id] ?? 0;
   const labelled = Object.values(c.byClassId).reduce((a, b) => a + b, 0);
-  const encoder = store.getSetting<ProjectInfo['encoder']>(ENCODER_KEY) ?? null;
+  const encoder = state.encoder.get(store);
   return {
     path: store.dir,
     name: store.info.name,

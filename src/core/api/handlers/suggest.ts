@@ -3,6 +3,7 @@
  * the project, so it survives restarts), and turns accept/reject/skip into labels and
  * bookkeeping. When the queue runs dry it starts a new suggest job instead of blocking.
  */
+import { type SuggestionQueue, state } from '../../app/state.ts';
 import { DEFAULT_MASK_CLASS } from '../../store/types.ts';
 import { ApiError, type ApiHandlers, type Suggestion } from '../contract.ts';
 import type { ServiceContext } from '../service.ts';
@@ -11,22 +12,14 @@ import { labelCommand } from './edits.ts';
 
 type H = Pick<ApiHandlers, 'suggest.next' | 'suggest.accept' | 'suggest.reject' | 'suggest.skip'>;
 
-/** The queue written by the worker: suggestions in order, with the model that pre-filled them. */
-export const SUGGESTIONS_KEY = 'api.suggestions';
-export interface StoredSuggestions {
-  task: 'classify' | 'segment';
-  segmentModelId: number | null;
-  items: Array<Omit<Suggestion, 'mask'> & { maskConfidence: number | null }>;
-}
-
-function queue(s: ProjectSession): StoredSuggestions | null {
-  return s.store.getSetting<StoredSuggestions>(SUGGESTIONS_KEY) ?? null;
+function queue(s: ProjectSession): SuggestionQueue | null {
+  return state.suggestions.get(s.store);
 }
 
 function dropFromQueue(s: ProjectSession, imageId: number): void {
   const q = queue(s);
   if (!q) return;
-  s.store.setSetting(SUGGESTIONS_KEY, { ...q, items: q.items.filter((i) => i.imageId !== imageId) });
+  state.suggestions.set(s.store, { ...q, items: q.items.filter((i) => i.imageId !== imageId) });
 }
 
 function running(ctx: ServiceContext, kind: string): string | null {

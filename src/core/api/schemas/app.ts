@@ -1,18 +1,14 @@
 import { z } from 'zod';
-import { ExecutionProvider } from './project.ts';
+import { UserSettings } from '../../app/state.ts';
 
-export const Settings = z.object({
-  executionProvider: ExecutionProvider,
-  /** Retrain in the background after this many new labels (0 = never). */
-  retrainEvery: z.number().int().min(0).max(10_000),
-  /** Name stored with every label and mask edit. */
-  author: z.string().min(1).max(100),
-});
-export type Settings = z.infer<typeof Settings>;
+export const Settings = UserSettings;
+export type Settings = UserSettings;
 export const SettingsPatch = Settings.partial().strict();
 
 export const ExportParams = z.strictObject({
-  format: z.enum(['csv', 'masks', 'model']),
+  format: z.enum(['csv', 'masks', 'model', 'seg']),
+  /** seg: apply the DICOM PS3.15 basic de-identification profile. */
+  deidentify: z.boolean().optional(),
   /** Output path; default: `<project>/exports/<time>-<format>`. */
   out: z.string().optional(),
   /** For 'model': which model (default: the active one). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EncoderState, ExecutionProviderName } from '../../app/state.ts';
 
 export const ClassDef = z.object({
   name: z.string(),
@@ -9,18 +10,10 @@ export const ClassDef = z.object({
 });
 export type ClassDef = z.infer<typeof ClassDef>;
 
-export const ExecutionProvider = z.enum(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml']);
+export const ExecutionProvider = ExecutionProviderName;
 export type ExecutionProvider = z.infer<typeof ExecutionProvider>;
 
-export const EncoderInfo = z.object({
-  name: z.string(),
-  /** false when the shipped files do not match model.json's sha256 (see doctor). */
-  checksumOk: z.boolean(),
-  /** Provider actually in use ('cpu', 'webgpu', ...), not the requested one. */
-  executionProvider: z.string(),
-  /** Human-readable device, e.g. the GPU adapter name, when known. */
-  device: z.string().optional(),
-});
+export const EncoderInfo = EncoderState;
 
 export const ProjectCounts = z.object({
   images: z.number().int(),
@@ -49,8 +42,8 @@ export type ProjectInfo = z.infer<typeof ProjectInfo>;
 export const ProjectOpenParams = z.strictObject({ path: z.string().min(1) });
 export const ProjectCreateParams = z.strictObject({
   path: z.string().min(1),
-  /** Image label classes, e.g. ['normal', 'pneumonia']. */
-  classes: z.array(z.string().min(1).max(64)).min(1).max(255),
+  /** Image label classes, e.g. ['normal', 'pneumonia']; may be empty (added later). */
+  classes: z.array(z.string().min(1).max(64)).max(255).default([]),
   name: z.string().max(200).optional(),
   /** Mask classes; default ['lung']. */
   maskClasses: z.array(z.string().min(1).max(64)).max(32).optional(),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { SuggestionStrategy } from '../../app/state.ts';
 import { ImageId } from './common.ts';
 
-export const Strategy = z.enum(['hybrid', 'uncertainty', 'diversity', 'random', 'coldstart']);
+export const Strategy = SuggestionStrategy;
 
 export const SuggestNextParams = z.strictObject({
   task: z.enum(['classify', 'segment']).default('classify'),

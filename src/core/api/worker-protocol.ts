@@ -4,7 +4,7 @@
  * validated on both sides: a worker that sends garbage is treated like a crashed one.
  */
 import { z } from 'zod';
-import { JobKind, JobProgress } from '../core/api/schemas/jobs.ts';
+import { JobKind, JobProgress } from './schemas/jobs.ts';
 
 export const RunMessage = z.object({
   type: z.literal('run'),
