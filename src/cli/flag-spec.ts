@@ -54,7 +54,7 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
       'target-specificity',
       ...ENGINE,
     ],
-    boolean: ['augment', 'plain-grid', 'stem'],
+    boolean: ['augment', 'all', 'plain-grid', 'stem'],
   },
   predict: { value: ['model', ...ENGINE], boolean: [] },
   eval: {
