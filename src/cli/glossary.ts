@@ -11,9 +11,16 @@ export function metricGlossary(m: ClassifierMetrics | SegmentMetrics): string[] 
       '  Dice / IoU  overlap of the predicted and the drawn mask (1 = identical, 0 = none)',
       '  HD95        how far, in pixels, the predicted outline strays from the drawn one (95th percentile)',
     ];
+  const cv = m.estimate?.method === 'grouped-cv';
   const lines = [
     'what these mean:',
-    '  accuracy    share of validation images whose most likely class is the labelled one',
+    ...(cv
+      ? [
+          '  CV, out-of-fold  cross-validation: the labels are split into folds by patient and each image is',
+          '              scored by a model trained without it, so every label is used once as a test',
+        ]
+      : []),
+    '  accuracy    share of held-out images whose most likely class is the labelled one',
     '  ECE         calibration error: average gap between a predicted % and how often it comes true (0 = honest)',
   ];
   if (m.binary) {

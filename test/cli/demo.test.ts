@@ -21,7 +21,7 @@ describe('spcxr demo (the README main job)', () => {
     };
     expect(j.ok).toBe(true);
     expect(j.import).toMatchObject({ added: 40, labelsSet: 32 });
-    expect(j.train.trainImages + j.train.valImages).toBe(32);
+    expect(j.train.trainImages).toBe(32);
     expect(j.predict.scored).toBe(40);
     expect(j.suggest.suggestions).toHaveLength(5);
     for (const s of j.suggest.suggestions) expect(s.reason.length).toBeGreaterThan(10);
@@ -34,7 +34,7 @@ describe('spcxr demo (the README main job)', () => {
     const again = cli('demo', dir);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('imported 0 new, 40 already present');
-    for (const term of ['ECE ', 'AUC ', '95% CI ', 'F1 ']) expect(again.stdout).toContain(`\n  ${term}`);
+    for (const term of ['CV, out-of-fold ', 'ECE ', 'AUC ', '95% CI ', 'F1 ']) expect(again.stdout).toContain(`\n  ${term}`);
     expect(again.stdout.match(/smoke check/g)).toHaveLength(1);
     expect(again.stdout).not.toMatch(/cluster of 1 image/);
     expect(again.stderr).not.toMatch(/ 0\/0\n/);
