@@ -36,11 +36,11 @@ function frame(
   const leg = legend
     .map(
       ([color, name], i) =>
-        `<rect x="${M.l}" y="${H + i * 16 - 9}" width="12" height="10" fill="${color}"/>` +
-        `<text x="${M.l + 16}" y="${H + i * 16}">${esc(name)}</text>`,
+        `<rect x="${M.l}" y="${H + 6 + i * 16 - 9}" width="12" height="10" fill="${color}"/>` +
+        `<text x="${M.l + 16}" y="${H + 6 + i * 16}">${esc(name)}</text>`,
     )
     .join('');
-  const h = H + legend.length * 16;
+  const h = H + 8 + legend.length * 16;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-label="${esc(title)}" font-family="sans-serif" font-size="11" fill="#222">` +
     `<text x="${W / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold">${esc(title)}</text>` +
