@@ -274,6 +274,14 @@ export const MIGRATIONS: string[] = [
       WHERE NEW.status = 'active' AND NEW.label_class_id IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;
   END;
   `,
+  // Score and confidence orders as all-ascending, never-null keys, so that keyset paging is one
+  // row-value comparison the index can seek to (a NULL key or a mixed direction cannot).
+  `
+  DROP INDEX images_grid_score;
+  DROP INDEX images_grid_confidence;
+  CREATE INDEX images_grid_score ON images(status, label_class_id IS NOT NULL, al_score IS NULL, ifnull(-al_score, 0), id);
+  CREATE INDEX images_grid_confidence ON images(status, confidence IS NULL, ifnull(confidence, 0), id);
+  `,
 ];
 
 /** Feature-cache database (DIR/cache/features.sqlite): one table, its own versioning. */

@@ -146,6 +146,8 @@ export class Project implements ProjectStore {
 
   putFeatures = (entries: FeatureEntry[]) => this.features.put(entries);
   getFeatures = (keys: FeatureKey[]) => this.features.get(keys);
+  readFeatureMatrix: ProjectStore['readFeatureMatrix'] = (encoderId, layer, view, ids, decode) =>
+    this.features.readMatrix(encoderId, layer, view, ids, decode);
   imagesWithFeatures = (encoderId: string, layers: string[], view?: number) =>
     this.features.imagesWith(encoderId, layers, view);
   invalidateFeatures = (keepEncoderId?: string) => this.features.invalidate(keepEncoderId);

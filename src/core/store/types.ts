@@ -501,6 +501,14 @@ export interface ProjectStore {
   /** Returns the entries that exist, in no particular order; missing keys are simply absent. */
   getFeatures(keys: FeatureKey[]): FeatureEntry[];
   /** Image ids that have every listed layer cached for this encoder and view. */
+  /** One layer of many images as a row-major matrix in one streaming pass (see features.ts). */
+  readFeatureMatrix(
+    encoderId: string,
+    layer: string,
+    view: number,
+    imageIds: number[],
+    decode: (dtype: FeatureDtype, bytes: Uint8Array) => Float32Array,
+  ): { dim: number; data: Float32Array; missing: number[] };
   imagesWithFeatures(encoderId: string, layers: string[], view?: number): Set<number>;
   /** Drops cached features of every encoder except `keepEncoderId` (or all when omitted). */
   invalidateFeatures(keepEncoderId?: string): number;
