@@ -6,6 +6,9 @@
  */
 
 import path from 'node:path';
+import { UnsafeExportPathError } from '../export/safe-path.ts';
+import { ImageDecodeError } from '../imaging/types.ts';
+import { ClassNameError } from '../store/class-name.ts';
 import {
   ApiError,
   type ApiEvents,
@@ -189,6 +192,13 @@ export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   const err = e instanceof Error ? e : new Error(String(e));
   if (err.name === 'ProjectError') return new ApiError('bad_request', err.message);
+  // Bad client input found below the API layer is the client's error, never a 500.
+  if (err instanceof UnsafeExportPathError) return new ApiError('forbidden', err.message);
+  if (/already exists|looks like the existing/i.test(err.message))
+    return new ApiError('conflict', err.message);
+  if (err instanceof ClassNameError || err instanceof ImageDecodeError)
+    return new ApiError('bad_request', err.message);
+  if (/is reserved|is empty/i.test(err.message)) return new ApiError('bad_request', err.message);
   if (/^no (image|model|class)|not found|does not exist/i.test(err.message))
     return new ApiError('not_found', err.message);
   if (/unknown class|not in the schema|invalid|must /i.test(err.message))
