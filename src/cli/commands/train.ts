@@ -1,5 +1,6 @@
+import { trainAndScore } from '../../core/app/train.ts';
 import { openProject } from '../../core/store/index.ts';
-import { type ClassifierHead, trainClassifier, trainSegmenter } from '../../core/train/index.ts';
+import type { ClassifierHead } from '../../core/train/index.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
 import { engineFlags, metricLines, num, progressTo, str } from './engine-args.ts';
 
@@ -21,43 +22,36 @@ export const command: Command = {
       throw new UsageError(`--task ${task}: use classify or segment`);
     const head = flags.head === undefined ? 'linear' : str(flags.head, 'head');
     if (!HEADS.includes(head)) throw new UsageError(`--head ${head}: use ${HEADS.join(', ')}`);
-    const common = {
-      ...engineFlags(flags),
-      epochs: num(flags.epochs, 'epochs', true),
-      seed: num(flags.seed, 'seed', true),
-      lr: num(flags.lr, 'lr'),
-    };
     const store = openProject(dir);
     try {
-      const ctl = { onProgress: progressTo(io) };
-      const r =
-        task === 'classify'
-          ? await trainClassifier(
-              store,
-              {
-                ...common,
-                head: head as ClassifierHead,
-                task: flags['label-task'] === undefined ? undefined : str(flags['label-task'], 'label-task'),
-                augment: flags.augment === true,
-              },
-              ctl,
-            )
-          : await trainSegmenter(
-              store,
-              {
-                ...common,
-                maskClass:
-                  flags['mask-class'] === undefined ? undefined : str(flags['mask-class'], 'mask-class'),
-                // --plain-grid: the first decoder (G×G tokens, 4× fewer encoder passes, lower Dice)
-                dense: flags['plain-grid'] !== true,
-                stem: flags.stem === true,
-              },
-              ctl,
-            );
-      io.err(`encoder on ${r.provider.provider} (${r.provider.device}); heads on TF.js ${r.backend}`);
-      io.out(
-        `model ${r.modelId} (${r.head}): trained on ${r.trainImages} images, validated on ${r.valImages}`,
+      const { encoderDir, provider } = engineFlags(flags);
+      const r = await trainAndScore(
+        store,
+        {
+          task,
+          head: head as ClassifierHead,
+          provider,
+          epochs: num(flags.epochs, 'epochs', true),
+          seed: num(flags.seed, 'seed', true),
+          learningRate: num(flags.lr, 'lr'),
+          augment: flags.augment === true,
+          maskClass: flags['mask-class'] === undefined ? undefined : str(flags['mask-class'], 'mask-class'),
+          engine: {
+            encoderDir,
+            task: flags['label-task'] === undefined ? undefined : str(flags['label-task'], 'label-task'),
+            // --plain-grid: the first decoder (G×G tokens, 4× fewer encoder passes, lower Dice)
+            dense: flags['plain-grid'] !== true,
+            stem: flags.stem === true,
+          },
+          score: false,
+        },
+        { onProgress: progressTo(io) },
       );
+      io.err(`encoder on ${r.provider}; heads on TF.js ${r.backend}`);
+      io.out(
+        `model ${r.modelId} "${r.name}": trained on ${r.trainImages} images, validated on ${r.valImages}`,
+      );
+      io.out(r.promoted ? `active ${task} model (${r.promotion})` : r.promotion);
       for (const l of metricLines(r.metrics)) io.out(l);
       return { json: { ok: true, ...r }, exitCode: EXIT_OK };
     } finally {

@@ -1,3 +1,4 @@
+import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Statements } from './db.ts';
 import { type ClassKind, type ClassRow, DEFAULT_MASK_CLASS, DEFAULT_TASK } from './types.ts';
 
@@ -17,8 +18,9 @@ export function addClass(
   color: string | null = null,
 ): ClassRow {
   const clean = name.trim();
-  if (!clean) throw new Error('class name is empty');
-  if (clean.toLowerCase() === 'unknown') throw new Error("'unknown' is reserved: it means 'no label'");
+  if (!clean) throw new InvalidInputError('class name is empty');
+  if (clean.toLowerCase() === 'unknown')
+    throw new InvalidInputError("'unknown' is reserved: it means 'no label'");
   const found = findClass(st, clean, kind, task);
   if (found) return found;
   const pos = st
@@ -47,14 +49,16 @@ export function requireClass(st: Statements, name: string, kind: ClassKind, task
   const c = findClass(st, name, kind, task);
   if (c) return c;
   const names = listClasses(st, kind, task).map((r) => r.name);
-  throw new Error(`unknown ${kind} class '${name}' in task '${task}' (known: ${names.join(', ') || 'none'})`);
+  throw new InvalidInputError(
+    `unknown ${kind} class '${name}' in task '${task}' (known: ${names.join(', ') || 'none'})`,
+  );
 }
 
 export function renameClass(st: Statements, id: number, name: string): void {
   const clean = name.trim();
-  if (!clean) throw new Error('class name is empty');
+  if (!clean) throw new InvalidInputError('class name is empty');
   const info = st.get('UPDATE classes SET name = ? WHERE id = ?').run(clean, id);
-  if (info.changes === 0) throw new Error(`no class with id ${id}`);
+  if (info.changes === 0) throw new NotFoundError(`no class with id ${id}`);
 }
 
 export function seedClasses(st: Statements, classes: string[], maskClasses: string[]): void {

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../errors.ts';
 import type { Statements } from './db.ts';
 import { now, parseJson } from './db.ts';
 import {
@@ -26,6 +27,7 @@ interface ImageDbRow {
   source: string | null;
   split: ImageRow['split'];
   status: ImageRow['status'];
+  needs_review: number;
   added_at: string;
   label?: string | null;
   has_mask?: number;
@@ -48,6 +50,7 @@ export function toImage(r: ImageDbRow): ImageRow {
     source: r.source,
     split: r.split,
     status: r.status,
+    needsReview: r.needs_review === 1,
     addedAt: r.added_at,
   };
 }
@@ -171,12 +174,13 @@ const PATCH_COLUMNS = {
   split: 'split',
   status: 'status',
   meta: 'meta',
+  needsReview: 'needs_review',
 };
 
 export function updateImage(
   st: Statements,
   id: number,
-  patch: Partial<Pick<ImageRow, 'patientId' | 'source' | 'split' | 'status' | 'meta'>>,
+  patch: Partial<Pick<ImageRow, 'patientId' | 'source' | 'split' | 'status' | 'meta' | 'needsReview'>>,
 ): void {
   const sets: string[] = [];
   const params: unknown[] = [];
@@ -184,11 +188,11 @@ export function updateImage(
     const v = patch[k as keyof typeof patch];
     if (v === undefined) continue;
     sets.push(`${col} = ?`);
-    params.push(k === 'meta' ? JSON.stringify(v) : v);
+    params.push(k === 'meta' ? JSON.stringify(v) : k === 'needsReview' ? (v ? 1 : 0) : v);
   }
   if (!sets.length) return;
   const info = st.db.prepare(`UPDATE images SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
-  if (info.changes === 0) throw new Error(`no image with id ${id}`);
+  if (info.changes === 0) throw new NotFoundError(`no image with id ${id}`);
 }
 
 /** Deletes image rows (children cascade); returns what went, for file and cache cleanup. */

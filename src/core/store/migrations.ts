@@ -144,6 +144,29 @@ export const MIGRATIONS: string[] = [
     last_skipped_at TEXT
   );
   `,
+  // Typed project state (was untyped settings and JSON keys): the review flag becomes a column,
+  // each task gets its own active model (0.2.0 shared one between classifier and segmenter),
+  // models can be archived, and a classifier's recorded validation ids move into its config.
+  `
+  ALTER TABLE images ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0 CHECK (needs_review IN (0, 1));
+  UPDATE images SET needs_review = 1 WHERE json_extract(meta, '$.needsReview') = 1;
+  UPDATE images SET meta = json_remove(meta, '$.needsReview') WHERE json_type(meta, '$.needsReview') IS NOT NULL;
+
+  CREATE TABLE active_models (
+    kind TEXT PRIMARY KEY CHECK (kind IN ('classify', 'segment')),
+    model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE
+  );
+  INSERT INTO active_models (kind, model_id)
+    SELECT m.kind, m.id FROM settings s JOIN models m ON m.id = CAST(s.value AS INTEGER)
+    WHERE s.key = 'api.activeModelId';
+  DELETE FROM settings WHERE key = 'api.activeModelId';
+
+  ALTER TABLE models ADD COLUMN archived_at TEXT;
+
+  UPDATE models SET config = json_set(config, '$.valImageIds', json(s.value))
+    FROM settings s WHERE s.key = 'api.modelVal.' || models.id AND json_valid(s.value);
+  DELETE FROM settings WHERE key LIKE 'api.modelVal.%';
+  `,
 ];
 
 /** Feature-cache database (DIR/cache/features.sqlite): one table, its own versioning. */

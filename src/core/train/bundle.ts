@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { InvalidInputError } from '../errors.ts';
 import type { ProjectStore } from '../store/types.ts';
 import { encoderForModel, openModel } from './predict.ts';
 import type { EngineOptions } from './types.ts';
@@ -35,7 +36,7 @@ export async function exportBundle(
   const { row, weights } = openModel(project, modelId);
   const encoder = await encoderForModel(project, row, o);
   if (existsSync(outDir) && readdirSync(outDir).length)
-    throw new Error(`${outDir}: output folder is not empty`);
+    throw new InvalidInputError(`${outDir}: output folder is not empty`);
   mkdirSync(outDir, { recursive: true });
   for (const f of ['encoder.onnx', 'weights.safetensors', 'model.json']) {
     const src = path.join(encoder.dir, f);

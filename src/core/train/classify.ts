@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { InvalidInputError } from '../errors.ts';
 import { ensureFeatures, readFeatures } from '../model/features.ts';
 import type { FeatureArray, RunControl, ViewId } from '../model/types.ts';
 import { DEFAULT_TASK, type ImageListItem, type ProjectStore } from '../store/types.ts';
@@ -57,7 +58,7 @@ export function trainClassifier(
     const counts = classes.map((c) => imgs.filter((i) => i.label === c).length);
     const present = classes.filter((_, k) => counts[k] > 0);
     if (present.length < 2 || imgs.length < 4) {
-      throw new Error(
+      throw new InvalidInputError(
         `task '${task}': need labelled images of at least 2 classes (have ${classes.map((c, k) => `${c}: ${counts[k]}`).join(', ') || 'no classes'})`,
       );
     }

@@ -8,6 +8,7 @@
  * total}). Calls yield to the event loop regularly. Only one training runs per project at a
  * time: a second call rejects with TrainingBusyError.
  */
+import { ConflictError } from '../errors.ts';
 import type { ProviderInfo, RunControl } from '../model/types.ts';
 import type { Estimate } from './estimate-contract.ts';
 import type { MaskMetrics } from './seg-metrics.ts';
@@ -155,7 +156,7 @@ export interface EvalReport {
   metrics: ClassifierMetrics | SegmentMetrics;
 }
 
-export class TrainingBusyError extends Error {
+export class TrainingBusyError extends ConflictError {
   constructor(dir: string) {
     super(`project ${dir}: a training run is already in progress`);
     this.name = 'TrainingBusyError';

@@ -9,8 +9,8 @@ import type { ProjectSession } from '../session.ts';
 type H = Pick<ApiHandlers, 'images.list' | 'images.get'>;
 
 /** needs-review wins over everything; a model prediction on an unlabelled image is 'suggested'. */
-export function statusOf(s: ProjectSession, img: ImageListItem, predicted: Set<number>): LabelStatus {
-  if (s.needsReview(img.meta)) return 'needs-review';
+export function statusOf(img: ImageListItem, predicted: Set<number>): LabelStatus {
+  if (img.needsReview) return 'needs-review';
   if (img.label !== null) return 'labelled';
   return predicted.has(img.id) ? 'suggested' : 'unlabelled';
 }
@@ -37,7 +37,7 @@ export function imageHandlers(ctx: ServiceContext): H {
       split: img.split,
       label: img.label,
       labelSource: img.label !== null ? (sources.get(img.id) ?? null) : null,
-      status: statusOf(s, img, predicted),
+      status: statusOf(img, predicted),
       hasMask: img.hasMask,
       score: scores[img.id] ?? null,
       thumbnailUrl: ctx.opts.urls.thumbnail(img.id),

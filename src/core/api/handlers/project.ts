@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { activeModels } from '../../app/models.ts';
 import { state } from '../../app/state.ts';
 import { createProject, openProject } from '../../store/index.ts';
 import { DEFAULT_TASK } from '../../store/types.ts';
@@ -18,7 +19,7 @@ export function projectInfo(s: ProjectSession): ProjectInfo {
   const tally = { labelled: 0, unlabelled: 0, suggested: 0, needsReview: 0 };
   const predicted = active ? new Set(store.getPredictions(active).map((p) => p.imageId)) : new Set<number>();
   for (const img of store.listImages({ status: 'active' }).items) {
-    const st = statusOf(s, img, predicted);
+    const st = statusOf(img, predicted);
     if (img.label !== null) tally.labelled++;
     else tally.unlabelled++;
     if (st === 'suggested') tally.suggested++;
@@ -38,6 +39,7 @@ export function projectInfo(s: ProjectSession): ProjectInfo {
     },
     encoder,
     activeModelId: active,
+    activeModels: activeModels(store),
   };
 }
 
