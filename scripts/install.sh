@@ -14,6 +14,13 @@ need=()
 dpkg -s libopenblas0-openmp >/dev/null 2>&1 || need+=(libopenblas0-openmp)
 command -v chromium >/dev/null || need+=(chromium)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# Clinic interop: the tests validate DICOM SEG with independent tools (dciodvfy, dcmdump,
+# pydicom) and talk to a real PACS (Orthanc, with its DICOMweb plugin), started on loopback.
+command -v dciodvfy >/dev/null || need+=(dicom3tools)
+command -v dcmdump >/dev/null || need+=(dcmtk)
+/usr/bin/python3 -c 'import pydicom' 2>/dev/null || need+=(python3-pydicom)
+command -v Orthanc >/dev/null || [ -x /usr/sbin/Orthanc ] || need+=(orthanc)
+[ -e /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || need+=(orthanc-dicomweb)
 # The offline test traces every connect() of a full run to prove nothing leaves the machine.
 command -v strace >/dev/null || need+=(strace)
 if [ ${#need[@]} -gt 0 ]; then

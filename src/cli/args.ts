@@ -1,8 +1,13 @@
-/** Minimal, strict argv parser: `--key value`, `--key=value`, bare `--flag`, positionals. */
-export function parseArgs(
-  argv: string[],
-  booleanFlags: ReadonlySet<string>,
-): { positionals: string[]; flags: Record<string, string | boolean> } {
+import { type FlagSpec, GLOBAL_BOOLEAN, knownFlags, suggest } from './flag-spec.ts';
+import { UsageError } from './types.ts';
+
+export interface ParsedArgs {
+  positionals: string[];
+  flags: Record<string, string | boolean>;
+}
+
+/** Minimal argv parser: `--key value`, `--key=value`, bare `--flag`, positionals. */
+export function parseArgs(argv: string[], booleanFlags: ReadonlySet<string>): ParsedArgs {
   const positionals: string[] = [];
   const flags: Record<string, string | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -27,4 +32,22 @@ export function parseArgs(
     } else positionals.push(a);
   }
   return { positionals, flags };
+}
+
+/**
+ * Parses a command's argv against its flag spec. An unknown flag (or a value given to a flag
+ * that takes none) is a UsageError naming the closest known flag.
+ */
+export function parseCommandArgs(argv: string[], spec: FlagSpec): ParsedArgs {
+  const booleans = new Set<string>([...spec.boolean, ...GLOBAL_BOOLEAN]);
+  const parsed = parseArgs(argv, booleans);
+  const known = knownFlags(spec);
+  for (const [key, v] of Object.entries(parsed.flags)) {
+    if (!known.includes(key)) {
+      const near = suggest(key, known);
+      throw new UsageError(`unknown option --${key}${near ? ` (did you mean --${near}?)` : ''}`);
+    }
+    if (booleans.has(key) && v !== true) throw new UsageError(`--${key} takes no value`);
+  }
+  return parsed;
 }

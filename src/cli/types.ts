@@ -27,6 +27,8 @@ export interface CommandResult {
   /** The machine-readable result printed by --json. */
   json: Record<string, unknown>;
   exitCode: number;
+  /** True when the command already wrote its one JSON object (a long-running server does). */
+  printed?: boolean;
 }
 
 export interface Command {

@@ -27,8 +27,10 @@ import {
   applyLut,
   autoWindow,
   buildLut,
+  defaultWindow,
   dragWindow,
   fullRange,
+  modalityRange,
   type RawImage,
   rawFromPng,
   type Window,
@@ -40,7 +42,10 @@ const INSIDE = 255;
 
 export class EditorController {
   detail = $state<ImageDetail | null>(null);
-  tool = $state(initialTool('brush'));
+  /** Opens in the view tool: a click to focus must never paint a mask (mask editing is a mode). */
+  tool = $state(initialTool('pan'));
+  /** Last mask tool, restored when mask editing is switched on again. */
+  private lastMaskTool: ToolName = 'brush';
   size = $state(8);
   opacity = $state(0.5);
   outline = $state(false);
@@ -121,7 +126,7 @@ export class EditorController {
       this.gray = null;
       this.rawState = 'none';
       this.presets = detail.windows;
-      this.window = null;
+      this.window = defaultWindow(detail);
       this.stage.setImage(img, detail.width, detail.height);
       if (!painted) this.fit();
       this.setMap(maskToMap(m.mask, detail.width, detail.height));
@@ -183,8 +188,18 @@ export class EditorController {
   }
 
   selectTool(tool: ToolName): void {
+    if (tool !== 'pan') this.lastMaskTool = tool;
     this.handle({ type: 'select', tool });
     this.syncCursor();
+  }
+
+  get maskMode(): boolean {
+    return this.tool.tool !== 'pan';
+  }
+
+  /** Mask editing on (the last mask tool) or off (the view tool). */
+  setMaskMode(on: boolean): void {
+    this.selectTool(on ? this.lastMaskTool : 'pan');
   }
 
   syncCursor(): void {
@@ -302,9 +317,10 @@ export class EditorController {
         this.setView(pan(this.view, e.dx, e.dy));
         return;
       case 'window': {
-        const range = this.raw ? fullRange(this.raw).width : 256;
-        const base = this.window ?? (this.raw ? autoWindow(this.raw) : { center: 128, width: 256 });
-        void this.setWindow(dragWindow(base, e.dx, e.dy, range));
+        const d = this.detail;
+        if (!d) return;
+        const base = this.window ?? defaultWindow(d);
+        void this.setWindow(dragWindow(base, e.dx, e.dy, modalityRange(d).width));
         return;
       }
       case 'preview':

@@ -235,5 +235,28 @@ export function contractSuite(name: string, setup: () => Harness) {
       await rejects(client.invoke('settings.set', { retrainEvery: -1 }), 'bad_request');
       expect(await client.invoke('models.list')).toEqual([]);
     });
+
+    it('manages classes with confirmation and undo', async () => {
+      const { client } = h();
+      const free = (await client.invoke('images.list', { label: null, limit: 1 })).items[0].id;
+      await client.invoke('classes.apply', { op: { op: 'add', name: 'viral' } });
+      await client.invoke('labels.set', { imageIds: [free], label: 'viral' });
+      const viral = (await client.invoke('classes.list')).classes.find((c) => c.name === 'viral')!;
+      expect(viral.count).toBe(1);
+      const op = { op: 'remove' as const, id: viral.id };
+      expect(await client.invoke('classes.impact', op)).toEqual({ labels: 1, masks: 0 });
+      const e = await rejects(client.invoke('classes.apply', { op }), 'conflict');
+      expect(e.details).toEqual({ impact: { labels: 1, masks: 0 } });
+      const r = await client.invoke('classes.apply', { op, confirm: { labels: 1, masks: 0 } });
+      expect(r.event).toMatchObject({ op: 'remove', className: 'viral', labels: 1 });
+      expect((await client.invoke('images.get', { id: free })).label).toBeNull();
+      expect(await client.invoke('classes.undo')).toMatchObject({ restored: 1, kept: 0 });
+      expect((await client.invoke('images.get', { id: free })).label).toBe('viral');
+      await client.invoke('labels.clear', { imageIds: [free] });
+      await client.invoke('classes.undo'); // the add: the class is unused again
+      const after = await client.invoke('classes.list');
+      expect(after.classes.some((c) => c.name === 'viral')).toBe(false);
+      expect(after.history.slice(0, 4).map((x) => x.op)).toEqual(['undo', 'undo', 'remove', 'add']);
+    });
   });
 }

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRendererBuilt, launch, repoRoot, type Served, serve, shot, watchErrors } from './harness.ts';
 
 const dicomDir = path.resolve(repoRoot, '../shared/data/dicom/share');
-const FILES = ['CR-MONO1-10-chest', 'CT_small_signed16_nowindow.dcm'];
+const FILES = ['CR-MONO1-10-chest', 'CT_small_signed16_nowindow.dcm', 'cxr_RG1_15bit_explicitLE.dcm'];
 
 let served: Served;
 let page: Page;
@@ -106,6 +106,34 @@ describe('DICOM window/level in the browser', () => {
     expect(options.join('|')).toMatch(/auto/);
     await expect.poll(() => centreGrey(page)).not.toBe(before);
     await shot(page, 'dicom-ct-signed-windowed');
+    expect(errors.splice(0)).toEqual([]);
+  });
+
+  it('15-bit radiograph: the first drag starts from the file window (C 15000 / W 30000), not an 8-bit default', async () => {
+    await openByName(FILES[2]);
+    await expect.poll(() => page.getByTestId('wl-readout').textContent()).toMatch(/C 15000 · W 30000/);
+    await expect.poll(() => page.getByTestId('mode-readout').textContent()).toMatch(/View/);
+    const before = await centreGrey(page);
+    const b = (await page.getByTestId('canvas').boundingBox())!;
+    // A left click in the view tool paints nothing (no mask is created by focusing the image).
+    await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+    expect(Number(await page.getByTestId('mask-area').getAttribute('data-area'))).toBe(0);
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await page.mouse.down({ button: 'right' });
+    await page.mouse.move(b.x + b.width / 2 + 10, b.y + b.height / 2 + 10, { steps: 4 });
+    await page.mouse.up({ button: 'right' });
+    const text = (await page.getByTestId('wl-readout').textContent()) ?? '';
+    const [, c, w] = /C (-?\d+) · W (\d+)/.exec(text)!.map(Number);
+    // A 10-pixel drag moves a 30000-wide window by a few hundred, never to 8-bit values.
+    expect(Math.abs(c - 15000)).toBeLessThan(2000);
+    expect(Math.abs(w - 30000)).toBeLessThan(2000);
+    await expect.poll(() => page.getByText('loading pixels…').count(), { timeout: 30_000 }).toBe(0);
+    await page.waitForTimeout(300);
+    const after = await centreGrey(page);
+    console.log(`15-bit centre grey before ${before.toFixed(1)}, after a small drag ${after.toFixed(1)}`);
+    expect(Math.abs(after - before)).toBeLessThan(40);
+    expect(after).toBeGreaterThan(20);
+    await shot(page, 'dicom-15bit-after-first-drag');
     expect(errors.splice(0)).toEqual([]);
   });
 });

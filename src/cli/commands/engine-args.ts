@@ -58,3 +58,28 @@ export function metricLines(m: ClassifierMetrics | SegmentMetrics): string[] {
     );
   return lines;
 }
+
+/** Warnings for stderr-free human output: one paragraph each, prefixed so they stand out. */
+export function warningLines(warnings: Array<{ message: string }> | undefined): string[] {
+  return (warnings ?? []).map((w) => `WARNING: ${w.message}`);
+}
+
+/** --target-sensitivity / --target-specificity as numbers in (0, 1). */
+export function targetFlags(flags: Record<string, string | boolean>): {
+  targetSensitivity?: number;
+  targetSpecificity?: number;
+} {
+  const out: { targetSensitivity?: number; targetSpecificity?: number } = {};
+  for (const [flag, key] of [
+    ['target-sensitivity', 'targetSensitivity'],
+    ['target-specificity', 'targetSpecificity'],
+  ] as const) {
+    const v = num(flags[flag], flag);
+    if (v === undefined) continue;
+    if (!(v > 0 && v < 1)) throw new UsageError(`--${flag} ${v}: give a value between 0 and 1, e.g. 0.9`);
+    out[key] = v;
+  }
+  if (out.targetSensitivity !== undefined && out.targetSpecificity !== undefined)
+    throw new UsageError('give --target-sensitivity or --target-specificity, not both');
+  return out;
+}

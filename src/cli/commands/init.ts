@@ -26,7 +26,9 @@ export const command: Command = {
       const classes = store.listClasses('image').map((c) => c.name);
       const maskClasses = store.listClasses('mask').map((c) => c.name);
       io.out(`created project ${store.dir}`);
-      io.out(`  image classes: ${classes.join(', ') || '(none yet: imports and the UI add them)'}`);
+      io.out(
+        `  image classes: ${classes.join(', ') || "(none yet: add them with 'spcxr classes DIR add NAME', in the app, or by importing a manifest)"}`,
+      );
       io.out(`  mask classes:  ${maskClasses.join(', ')}`);
       return {
         json: { ok: true, dir: store.dir, name: store.info.name, classes, maskClasses },

@@ -1,23 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { checkShippedModels } from '../../core/api/model-check.ts';
-import { ApiService } from '../../core/api/service.ts';
-import { httpUrls } from '../../core/api/urls.ts';
-import { newToken } from '../../server/auth.ts';
-import { checkHost, startServer } from '../../server/server.ts';
-import { nodeWorkerSpawner } from '../../worker/spawn-node.ts';
+import { checkHost } from '../../server/server.ts';
+import { startProjectServer, untilSignal } from '../project-server.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
 
-/** The app folder (with package.json): src/cli/commands/ from source, dist/cli/ in a bundle. */
-function appRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-}
-
-function parsePort(v: string | boolean | undefined): number {
-  if (v === undefined) return 4312;
+export function parsePort(v: string | boolean | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
   const n = Number(v);
   if (typeof v !== 'string' || !Number.isInteger(n) || n < 0 || n > 65535)
     throw new UsageError(`--port must be an integer 0..65535 (0 = any free port), got '${v}'`);
@@ -26,56 +13,35 @@ function parsePort(v: string | boolean | undefined): number {
 
 export const command: Command = {
   name: 'serve',
-  usage: 'spcxr serve DIR [--port P] [--host 127.0.0.1] [--renderer DIR]',
+  usage: 'spcxr serve DIR [--port P] [--host 127.0.0.1] [--renderer DIR] [--json]',
   summary:
     'Serve the full app for a browser on 127.0.0.1 only, for the project in DIR. Prints the URL with a ' +
-    'one-time random token on stdout; every request needs that token. Stops on Ctrl-C.',
-  async run({ positionals, flags, io }) {
+    'one-time random token on stdout (with --json: one object {ok, url, port}); every request needs ' +
+    'that token. Stops on Ctrl-C, SIGTERM or SIGHUP.',
+  async run({ positionals, flags, io, json }) {
     if (positionals.length !== 1) throw new UsageError('expected exactly one project folder');
-    const port = parsePort(flags.port);
+    const port = parsePort(flags.port, 4312);
     let host: string;
     try {
       host = checkHost(typeof flags.host === 'string' ? flags.host : undefined);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const dir = path.resolve(positionals[0]);
-    const repoRoot = appRoot();
-    const rendererDir = path.resolve(
-      typeof flags.renderer === 'string' ? flags.renderer : path.join(repoRoot, 'dist/renderer'),
+    const server = await startProjectServer({
+      dir: path.resolve(positionals[0]),
+      port,
+      host,
+      rendererDir: typeof flags.renderer === 'string' ? flags.renderer : undefined,
+      io,
+    });
+    // The one line with the token, on stdout so scripts and the e2e harness can read it. With
+    // --json it is the command's one JSON object, written now because the server runs on.
+    process.stdout.write(
+      json ? `${JSON.stringify({ ok: true, url: server.url, port: server.port })}\n` : `${server.url}\n`,
     );
-    const version = (
-      JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }
-    ).version;
-    const modelsDir = path.join(repoRoot, 'resources/models');
-    // Verified once here; the worker is pointed at the first good encoder (a bundled worker
-    // cannot find resources/ relative to itself).
-    const encoder = (await checkShippedModels(modelsDir)).find((m) => m.ok);
-    for (const m of await checkShippedModels(modelsDir))
-      if (!m.ok) io.err(`warning: model ${m.name}: ${m.detail}`);
-    const env = !process.env.SPCXR_ENCODER && encoder ? { SPCXR_ENCODER: encoder.dir } : {};
-    const service = new ApiService({
-      shell: 'serve',
-      urls: httpUrls,
-      spawnWorker: nodeWorkerSpawner({ env }),
-      lockedProject: dir,
-      modelsDir,
-      version,
-    });
-    await service.invoke('project.open', { path: dir });
-    const token = newToken();
-    const server = await startServer({ service, token, rendererDir, port, host });
-    // The one line with the token: stdout, so scripts and the e2e harness can read it.
-    process.stdout.write(`${server.url}\n`);
-    io.err(`serving ${dir} at http://${host}:${server.port}/ (renderer: ${rendererDir})`);
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-    io.err('stopping');
+    const signal = await untilSignal();
+    io.err(`stopping (${signal})`);
     await server.close();
-    service.close();
-    return { json: { ok: true, port: server.port }, exitCode: EXIT_OK };
+    return { json: { ok: true, port: server.port }, exitCode: EXIT_OK, printed: json };
   },
 };

@@ -4,10 +4,12 @@
  * `spcxr-image://media/...` protocol. The only path-based kind (`file/`) resolves inside the
  * project's exports folder and refuses anything else, symlinks included.
  */
+
 import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encode as encodePng } from 'fast-png';
+import { EXPORTS_DIR } from '../export/safe-path.ts';
 import { decodeFile, encodeGrayPng, renderDisplay } from '../imaging/index.ts';
 import type { DecodedImage, DisplayOptions } from '../imaging/types.ts';
 import type { ProjectSession } from './session.ts';
@@ -37,7 +39,7 @@ export function decodedImage(s: ProjectSession, id: number): Promise<DecodedImag
 }
 
 /** Folder under the project whose files may be fetched by path. */
-export const EXPORTS_DIR = 'exports';
+export { EXPORTS_DIR };
 
 const notFound = (why: string): MediaResponse => ({ status: 404, mime: 'text/plain', body: why });
 const forbidden = (why: string): MediaResponse => ({ status: 403, mime: 'text/plain', body: why });

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import * as A from './schemas/app.ts';
+import * as K from './schemas/classes.ts';
 import * as C from './schemas/common.ts';
 import * as E from './schemas/edits.ts';
 import { eventSchemas } from './schemas/events.ts';
@@ -24,6 +25,10 @@ export const requestSchemas = {
   'project.info': { params: C.Empty, result: P.ProjectInfo },
   'project.close': { params: C.Empty, result: C.Ok },
   'import.start': { params: J.ImportParams, result: J.JobStarted },
+  'classes.list': { params: C.Empty, result: K.ClassList },
+  'classes.impact': { params: K.ClassOp, result: K.ClassImpact },
+  'classes.apply': { params: K.ClassApplyParams, result: K.ClassApplyResult },
+  'classes.undo': { params: C.Empty, result: K.ClassUndoResult },
   'images.list': { params: I.ImageQuery, result: I.ImagePage },
   'images.get': { params: I.ImageIdParams, result: I.ImageDetail },
   'labels.set': { params: E.SetLabelParams, result: E.LabelChangeResult },

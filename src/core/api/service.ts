@@ -17,6 +17,7 @@ import {
   type Unsubscribe,
 } from './contract.ts';
 import { appHandlers } from './handlers/app.ts';
+import { classHandlers } from './handlers/classes.ts';
 import { editHandlers } from './handlers/edits.ts';
 import { imageHandlers } from './handlers/images.ts';
 import { jobHandlers } from './handlers/jobs.ts';
@@ -106,6 +107,7 @@ export class ApiService {
     this.handlers = {
       ...appHandlers(this.ctx),
       ...projectHandlers(this.ctx),
+      ...classHandlers(this.ctx),
       ...imageHandlers(this.ctx),
       ...editHandlers(this.ctx),
       ...jobHandlers(this.ctx),

@@ -2,11 +2,13 @@
  * Export use case: labels as CSV, masks as binary PNGs, or a model bundle. The CLI command and
  * the worker's export job both call `exportProject` and read its typed result.
  */
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { assertSafeExportPath, writeExportFile } from '../export/safe-path.ts';
 import { decodeMaskPng, encodeGrayPng } from '../imaging/index.ts';
 import { csvRow } from '../import/csv.ts';
 import type { ProjectStore } from '../store/types.ts';
+import { exportInterop } from './export-interop.ts';
 
 const CSV_COLUMNS = [
   'id',
@@ -30,16 +32,16 @@ const CSV_COLUMNS = [
   'sop_uid',
 ];
 
-/** Writes to a temp file and renames, so a killed export never leaves a half file behind. */
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
+/** Creates an export folder after checking it is not (or not inside) the project's own files. */
+function mkdirSafe(store: ProjectStore, dir: string): void {
+  assertSafeExportPath(store.dir, dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
 }
 
 export function exportCsv(store: ProjectStore, out: string): { file: string; rows: number } {
   const file = existsSync(out) && statSync(out).isDirectory() ? path.join(out, 'labels.csv') : out;
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  mkdirSafe(store, path.dirname(path.resolve(file)));
+  assertSafeExportPath(store.dir, file);
   const masks = new Map<number, string[]>();
   for (const m of store.listMasks()) masks.set(m.imageId, [...(masks.get(m.imageId) ?? []), m.maskClass]);
   const labels = new Map(store.getLabels().map((l) => [l.imageId, l]));
@@ -72,8 +74,7 @@ export function exportCsv(store: ProjectStore, out: string): { file: string; row
       ]),
     );
   }
-  writeAtomic(file, `${lines.join('\n')}\n`);
-  return { file: path.resolve(file), rows: items.length };
+  return { file: writeExportFile(store.dir, file, `${lines.join('\n')}\n`), rows: items.length };
 }
 
 /** One binary PNG (0/255) per image and mask class, at the image's original size. */
@@ -82,7 +83,7 @@ export async function exportMasks(
   out: string,
   onProgress: (d: number, t: number) => void,
 ) {
-  mkdirSync(out, { recursive: true });
+  mkdirSafe(store, out);
   const all = store.listMasks();
   const failed: Array<{ file: string; reason: string }> = [];
   const index = [
@@ -97,8 +98,8 @@ export async function exportMasks(
       const row = store.getMask(m.imageId, m.maskClass)!;
       const bin = await decodeMaskPng(row.png, `mask of image ${img.id}`);
       for (let k = 0; k < bin.data.length; k++) bin.data[k] = bin.data[k] ? 255 : 0;
-      mkdirSync(path.join(out, m.maskClass), { recursive: true });
-      writeAtomic(path.join(out, rel), await encodeGrayPng(bin.data, bin.width, bin.height));
+      mkdirSafe(store, path.join(out, m.maskClass));
+      writeExportFile(store.dir, path.join(out, rel), await encodeGrayPng(bin.data, bin.width, bin.height));
       const sop = (img.meta as { sopInstanceUid?: string }).sopInstanceUid ?? '';
       index.push(
         csvRow([
@@ -118,18 +119,20 @@ export async function exportMasks(
     }
     onProgress(++done, all.length);
   }
-  writeAtomic(path.join(out, 'masks.csv'), `${index.join('\n')}\n`);
+  writeExportFile(store.dir, path.join(out, 'masks.csv'), `${index.join('\n')}\n`);
   return { dir: path.resolve(out), masks: index.length - 1, failed };
 }
 
-export type ExportFormat = 'csv' | 'masks' | 'model';
+export type ExportFormat = 'csv' | 'masks' | 'model' | 'seg';
 
 export interface ExportRequest {
   format: ExportFormat;
-  /** CSV: a file, or a folder that gets labels.csv; masks and model: a folder. */
+  /** CSV: a file, or a folder that gets labels.csv; masks, model, seg: a folder. */
   out: string;
   /** Model bundles: which model. */
   modelId?: number;
+  /** DICOM PS3.15 basic profile: pseudonyms, shifted dates, remapped UIDs, neutral file names. */
+  deidentify?: boolean;
 }
 
 export interface ExportOutcome {
@@ -142,6 +145,10 @@ export interface ExportOutcome {
   count: number;
   /** Masks that could not be written, each naming the output file. */
   failed: Array<{ file: string; reason: string }>;
+  /** Non-fatal problems (a DICOM source no longer readable, so its imported fields were used). */
+  warnings?: string[];
+  /** With `deidentify`: how many patients, UIDs and files were replaced (never the originals). */
+  deid?: { patients: number; uids: number; files: number };
 }
 
 export async function exportProject(
@@ -150,6 +157,9 @@ export async function exportProject(
   ctl: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<ExportOutcome> {
   ctl.signal?.throwIfAborted();
+  // Every format, present and future, is checked here before anything is created.
+  assertSafeExportPath(store.dir, req.out);
+  if (req.format === 'seg') return exportInterop(store, req, ctl);
   if (req.format === 'csv') {
     const r = exportCsv(store, req.out);
     return { format: 'csv', path: r.file, files: 1, count: r.rows, failed: [] };

@@ -27,7 +27,7 @@ export interface TrainRequest extends Pick<EngineOptions, 'provider'> {
   seed?: number;
   name?: string;
   /** Engine options only the CLI exposes (label task, encoder folder, decoder variant). */
-  engine?: Pick<TrainClassifierOptions, 'task' | 'encoderDir'> &
+  engine?: Pick<TrainClassifierOptions, 'task' | 'encoderDir' | 'targetSensitivity' | 'targetSpecificity'> &
     Pick<TrainSegmenterOptions, 'dense' | 'stem'>;
   /** Score every image with a new classifier (default true; the CLI's one-off runs skip it). */
   score?: boolean;
@@ -74,7 +74,14 @@ export async function trainAndScore(
     req.task === 'classify'
       ? await trainClassifier(
           store,
-          { ...common, head: req.head, augment: req.augment, task: req.engine?.task },
+          {
+            ...common,
+            head: req.head,
+            augment: req.augment,
+            task: req.engine?.task,
+            targetSensitivity: req.engine?.targetSensitivity,
+            targetSpecificity: req.engine?.targetSpecificity,
+          },
           ctl,
         )
       : await trainSegmenter(

@@ -49,11 +49,27 @@ export function parseCsv(text: string): Array<{ line: number; cells: string[] }>
   return rows;
 }
 
-/** One CSV line; fields with commas, quotes or newlines are quoted. */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A text cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR, and their
+ * full-width forms: OWASP CSV injection) gets a leading `'`, which spreadsheets show as text.
+ * Plain numbers pass unchanged, so `-0.5` stays a number.
+ */
+export function neutraliseFormula(s: string): string {
+  return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
+}
+
+/**
+ * One CSV line; fields with commas, quotes or newlines are quoted, formula-like text is
+ * neutralised. Every CSV the app writes goes through here: labels, patient ids and file
+ * names come from untrusted manifests and DICOM headers.
+ */
 export function csvRow(cells: Array<string | number>): string {
   return cells
     .map((c) => {
-      const s = String(c);
+      const s = typeof c === 'number' ? String(c) : neutraliseFormula(c);
       return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
     })
     .join(',');

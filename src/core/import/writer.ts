@@ -135,7 +135,7 @@ export class BatchWriter {
     if (label !== undefined) {
       const known = this.store.listClasses('image').some((c) => c.name === label);
       if (!known) {
-        this.store.addClass(label, 'image');
+        this.store.addClass(label, 'image', undefined, null, this.author);
         this.result.classesAdded.push(label);
       }
       const cur = this.store.getLabel(id);

@@ -1,12 +1,23 @@
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Statements } from './db.ts';
+import { now } from './db.ts';
 import { type ClassKind, type ClassRow, DEFAULT_MASK_CLASS, DEFAULT_TASK } from './types.ts';
 
 /** Mask classes live in one task of their own: a mask class is not an image label. */
 export const MASK_TASK = 'mask';
 
+/** Removed and merged classes stay as rows (events point at them) but are hidden from every lookup. */
+const LIVE = 'SELECT id, name, kind, task, color, position FROM classes WHERE removed_at IS NULL';
+
+/** The name a hidden class had (hiding appends `#removed-<id>` to free the name for reuse). */
+export function shownName(name: string): string;
+export function shownName(name: string | null): string | null;
+export function shownName(name: string | null): string | null {
+  return name === null ? null : name.replace(/#removed-\d+$/, '');
+}
+
 export function listClasses(st: Statements, kind?: ClassKind, task?: string): ClassRow[] {
-  const rows = st.get('SELECT * FROM classes ORDER BY kind, task, position, id').all() as ClassRow[];
+  const rows = st.get(`${LIVE} ORDER BY kind, task, position, id`).all() as ClassRow[];
   return rows.filter((r) => (!kind || r.kind === kind) && (!task || r.task === task));
 }
 
@@ -16,6 +27,7 @@ export function addClass(
   kind: ClassKind = 'image',
   task: string = kind === 'mask' ? MASK_TASK : DEFAULT_TASK,
   color: string | null = null,
+  author = 'system',
 ): ClassRow {
   const clean = name.trim();
   if (!clean) throw new InvalidInputError('class name is empty');
@@ -33,12 +45,19 @@ export function addClass(
     color,
     pos.p,
   );
-  return findClass(st, clean, kind, task)!;
+  const row = findClass(st, clean, kind, task)!;
+  st.get('INSERT INTO class_events (op, class_id, author, at) VALUES (?, ?, ?, ?)').run(
+    'add',
+    row.id,
+    author,
+    now(),
+  );
+  return row;
 }
 
 export function findClass(st: Statements, name: string, kind: ClassKind, task: string): ClassRow | null {
   return (
-    (st.get('SELECT * FROM classes WHERE kind = ? AND task = ? AND name = ?').get(kind, task, name) as
+    (st.get(`${LIVE} AND kind = ? AND task = ? AND name = ?`).get(kind, task, name) as
       | ClassRow
       | undefined) ?? null
   );
@@ -54,11 +73,22 @@ export function requireClass(st: Statements, name: string, kind: ClassKind, task
   );
 }
 
+export function getClass(st: Statements, id: number): ClassRow | null {
+  return (st.get(`${LIVE} AND id = ?`).get(id) as ClassRow | undefined) ?? null;
+}
+
+/** Renames in place (labels follow, as they point at the id); the caller records the event. */
 export function renameClass(st: Statements, id: number, name: string): void {
   const clean = name.trim();
   if (!clean) throw new InvalidInputError('class name is empty');
-  const info = st.get('UPDATE classes SET name = ? WHERE id = ?').run(clean, id);
-  if (info.changes === 0) throw new NotFoundError(`no class with id ${id}`);
+  if (clean.toLowerCase() === 'unknown')
+    throw new InvalidInputError("'unknown' is reserved: it means 'no label'");
+  const cur = getClass(st, id);
+  if (!cur) throw new NotFoundError(`no class with id ${id}`);
+  const clash = findClass(st, clean, cur.kind, cur.task);
+  if (clash && clash.id !== id)
+    throw new InvalidInputError(`a ${cur.kind} class named '${clean}' already exists`);
+  st.get('UPDATE classes SET name = ? WHERE id = ?').run(clean, id);
 }
 
 export function seedClasses(st: Statements, classes: string[], maskClasses: string[]): void {

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../errors.ts';
-import { requireClass } from './classes.ts';
+import { requireClass, shownName } from './classes.ts';
 import type { Statements } from './db.ts';
 import { now } from './db.ts';
 import {
@@ -77,5 +77,9 @@ export function getLabelHistory(st: Statements, imageId: number, task = DEFAULT_
        FROM label_events e LEFT JOIN classes c ON c.id = e.class_id LEFT JOIN classes p ON p.id = e.prev_class_id
        WHERE e.image_id = ? AND e.task = ? ORDER BY e.id`,
     )
-    .all(imageId, task) as LabelEvent[];
+    .all(imageId, task)
+    .map((e) => {
+      const ev = e as LabelEvent;
+      return { ...ev, label: shownName(ev.label), previous: shownName(ev.previous) };
+    });
 }

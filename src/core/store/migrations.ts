@@ -144,6 +144,21 @@ export const MIGRATIONS: string[] = [
     last_skipped_at TEXT
   );
   `,
+  // Class management: a removed or merged class is hidden, never deleted (label and mask events
+  // keep pointing at it), and every change of the schema is an event that can be undone.
+  `
+  ALTER TABLE classes ADD COLUMN removed_at TEXT;
+  CREATE TABLE class_events (
+    id INTEGER PRIMARY KEY,
+    op TEXT NOT NULL CHECK (op IN ('add', 'rename', 'merge', 'remove', 'undo')),
+    class_id INTEGER NOT NULL REFERENCES classes(id),
+    target_id INTEGER REFERENCES classes(id),
+    detail TEXT NOT NULL DEFAULT '{}',
+    author TEXT NOT NULL,
+    at TEXT NOT NULL,
+    undone_by INTEGER REFERENCES class_events(id)
+  );
+  `,
   // Typed project state (was untyped settings and JSON keys): the review flag becomes a column,
   // each task gets its own active model (0.2.0 shared one between classifier and segmenter),
   // models can be archived, and a classifier's recorded validation ids move into its config.

@@ -2,6 +2,9 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import * as al from './al.ts';
+import * as classOps from './class-ops.ts';
+import type { ClassImpact, ClassOp } from './class-types.ts';
+import { ClassConfirmError } from './class-types.ts';
 import * as classes from './classes.ts';
 import { counts } from './counts.ts';
 import { Statements } from './db.ts';
@@ -87,9 +90,21 @@ export class Project implements ProjectStore {
   setThumbnail: ProjectStore['setThumbnail'] = (id, t) => this.tx(() => images.setThumbnail(this.st, id, t));
 
   listClasses = (kind?: ClassKind, task?: string) => classes.listClasses(this.st, kind, task);
-  addClass = (name: string, kind?: ClassKind, task?: string, color?: string | null) =>
-    this.tx(() => classes.addClass(this.st, name, kind, task, color));
+  addClass = (name: string, kind?: ClassKind, task?: string, color?: string | null, author?: string) =>
+    this.tx(() => classes.addClass(this.st, name, kind, task, color, author));
   renameClass = (id: number, name: string) => this.tx(() => classes.renameClass(this.st, id, name));
+  classImpact = (op: ClassOp) => this.read(() => classOps.classImpact(this.st, op));
+  applyClassOp = (op: ClassOp, author: string, confirm?: ClassImpact) =>
+    this.tx(() => {
+      // Checked inside the write transaction, so the user confirms exactly what happens.
+      const impact = classOps.classImpact(this.st, op);
+      const touched = impact.labels + impact.masks > 0;
+      if (touched && (confirm?.labels !== impact.labels || confirm?.masks !== impact.masks))
+        throw new ClassConfirmError(impact);
+      return classOps.applyClassOp(this.st, op, author);
+    });
+  undoClassOp = (author: string) => this.tx(() => classOps.undoClassOp(this.st, author));
+  listClassEvents = (limit?: number) => classOps.listClassEvents(this.st, limit);
 
   setLabel: ProjectStore['setLabel'] = (w) => this.tx(() => labels.setLabel(this.st, w));
   clearLabel = (imageId: number, author: string, task?: string, source?: AnnotationSource) =>

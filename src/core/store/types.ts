@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors.ts';
+import type { ClassEvent, ClassImpact, ClassOp, ClassOpResult } from './class-types.ts';
 /**
  * Project store contract. A project is a folder:
  *
@@ -62,6 +63,9 @@ export interface OpenProjectOptions {
   skipIntegrityCheck?: boolean;
   readonly?: boolean;
 }
+
+export type { ClassEvent, ClassImpact, ClassOp, ClassOpResult } from './class-types.ts';
+export { ClassConfirmError } from './class-types.ts';
 
 export interface ClassRow {
   id: number;
@@ -409,8 +413,19 @@ export interface ProjectStore {
   // label schema
   listClasses(kind?: ClassKind, task?: string): ClassRow[];
   /** Adds the class if absent; returns it either way. */
-  addClass(name: string, kind?: ClassKind, task?: string, color?: string | null): ClassRow;
+  addClass(name: string, kind?: ClassKind, task?: string, color?: string | null, author?: string): ClassRow;
   renameClass(id: number, name: string): void;
+  /** What a class operation would change (labels moved or cleared, masks cleared). */
+  classImpact(op: ClassOp): ClassImpact;
+  /**
+   * Applies a class operation with its event. When it changes labels or masks, `confirm` must
+   * equal the impact, else `ClassConfirmError` (nothing changes).
+   */
+  applyClassOp(op: ClassOp, author: string, confirm?: ClassImpact): ClassOpResult;
+  /** Undoes the newest class operation not undone yet. */
+  undoClassOp(author: string): { undone: ClassEvent; restored: number; kept: number };
+  /** Class events, newest first. */
+  listClassEvents(limit?: number): ClassEvent[];
 
   // labels (current + append-only history, both written in one transaction)
   setLabel(w: LabelWrite): LabelRow;

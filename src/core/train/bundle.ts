@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidInputError } from '../errors.ts';
+import { assertSafeExportPath } from '../export/safe-path.ts';
 import type { ProjectStore } from '../store/types.ts';
 import { encoderForModel, openModel } from './predict.ts';
 import type { EngineOptions } from './types.ts';
@@ -35,6 +36,7 @@ export async function exportBundle(
 ): Promise<BundleCard> {
   const { row, weights } = openModel(project, modelId);
   const encoder = await encoderForModel(project, row, o);
+  assertSafeExportPath(project.dir, outDir);
   if (existsSync(outDir) && readdirSync(outDir).length)
     throw new InvalidInputError(`${outDir}: output folder is not empty`);
   mkdirSync(outDir, { recursive: true });

@@ -19,6 +19,8 @@ export interface ClassifierConfig {
   /** Two-class tasks: index of the positive class and its decision threshold (Youden on val). */
   positive: number | null;
   threshold: number | null;
+  /** Added to the logits after temperature scaling (site recalibration's intercept). */
+  logitBias?: number[];
   encoder: { id: string; name: string; depth: number; numHeads: number; lnEps: number; mlpRatio: number };
   hyper: Record<string, number | boolean>;
 }
@@ -121,6 +123,8 @@ export function loadClassifier(cfg: ClassifierConfig, weights: Uint8Array): Load
     score(feats) {
       const c = cfg.classes.length;
       const logits = predictLogits(head, featureBatcher(feats), c);
+      const bias = cfg.logitBias;
+      if (bias) for (let i = 0; i < logits.length; i++) logits[i] += bias[i % c] * cfg.temperature;
       return feats.map((_, i) => softmaxRow(logits, i * c, c, cfg.temperature));
     },
     dispose() {

@@ -1,5 +1,8 @@
 import path from 'node:path';
 import { InvalidInputError } from '../errors.ts';
+import { operatingPoint, targetFrom } from '../eval/operating.ts';
+import { trainingChecks } from '../eval/training-checks.ts';
+import { TRAINED_ON_KEY } from '../eval/training-set.ts';
 import { ensureFeatures, readFeatures } from '../model/features.ts';
 import type { FeatureArray, RunControl, ViewId } from '../model/types.ts';
 import { DEFAULT_TASK, type ImageListItem, type ProjectStore } from '../store/types.ts';
@@ -151,7 +154,16 @@ export function trainClassifier(
         const logits = await predictLogitsAsync(model, featureBatcher(valX), c);
         cfg.temperature = fitTemperature(logits, valY, c);
         const probs = valY.map((_, i) => softmaxRow(logits, i * c, c, cfg.temperature));
-        if (cfg.positive !== null && valY.length) cfg.threshold = chooseThreshold(probs, valY, cfg.positive);
+        if (cfg.positive !== null && valY.length) {
+          const target = targetFrom(opts);
+          cfg.threshold = target
+            ? operatingPoint(
+                probs.map((p) => p[cfg.positive!]),
+                valY.map((y) => y === cfg.positive),
+                target,
+              ).threshold
+            : chooseThreshold(probs, valY, cfg.positive);
+        }
         const metrics = classifierReport(
           probs,
           valY,
@@ -160,6 +172,10 @@ export function trainClassifier(
           cfg.threshold,
           seed,
         );
+        // Shortcut checks travel with the model, so every shell shows them beside its figures.
+        const checks = trainingChecks(project, imgs, encoder.id);
+        metrics.warnings = checks.warnings;
+        metrics.confounding = checks;
         ctl.signal?.throwIfAborted();
         const timings = {
           featuresMs: Math.round(feat.ms),
@@ -177,6 +193,8 @@ export function trainClassifier(
             ...(cfg as unknown as Record<string, unknown>),
             trainImages: split.train.length,
             valImages: split.val.length,
+            // Every image this model saw (fit or validation): overlap and drift checks read it.
+            [TRAINED_ON_KEY]: imgs.map((i) => i.id),
             // The model view's curves are drawn on exactly these images.
             valImageIds: split.val,
           },

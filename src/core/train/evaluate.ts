@@ -1,9 +1,13 @@
 import path from 'node:path';
+import { evalChecks } from '../eval/eval-checks.ts';
+import { evalFeatures } from '../eval/feature-cache.ts';
+import { stack } from '../eval/folds.ts';
+import { modelContext } from '../eval/model-checks.ts';
+import { targetFrom } from '../eval/operating.ts';
+import type { CvEstimate, EvalImage } from '../eval/types.ts';
 import { decodeMaskPng } from '../imaging/index.ts';
 import { readManifest } from '../import/manifest.ts';
 import type { ImportItem } from '../import/types.ts';
-import { computeFeatures } from '../model/features.ts';
-import { modelInputFromFile } from '../model/input.ts';
 import type { RunControl } from '../model/types.ts';
 import type { ProjectStore } from '../store/types.ts';
 import { initTf } from './backend.ts';
@@ -47,38 +51,53 @@ export async function evaluateManifest(
       return true;
     });
     if (!items.length) throw new Error(`${opts.manifest}: no rows with a label among ${classes.join(', ')}`);
-    const probs: number[][] = [];
-    const truth: number[] = [];
-    const sources: string[] = [];
+    const layers = [...new Set([m.config.layer, 'pooled' as const])];
+    const ctx = await modelContext(project, encoder, row, ctl);
+    const feats = await evalFeatures(
+      project.dir,
+      encoder,
+      items.map((i) => i.file),
+      layers,
+      ctl,
+    );
+    failed.push(...feats.failed);
+    const keep = items.map((_, i) => i).filter((i) => feats.sha256[i] !== undefined);
+    const images: EvalImage[] = [];
     try {
-      for (let i = 0; i < items.length; i += batch) {
-        ctl.signal?.throwIfAborted();
-        const part = items.slice(i, i + batch);
-        const ok: Array<{ item: ImportItem; x: Float32Array }> = [];
-        for (const item of part) {
-          try {
-            ok.push({ item, x: (await modelInputFromFile(item.file, encoder.card)).data });
-          } catch (e) {
-            failed.push({ file: item.file, reason: (e as Error).message });
-          }
-        }
-        if (ok.length) {
-          const f = await computeFeatures(
-            encoder,
-            ok.map((o) => o.x),
-            [m.config.layer],
-          );
-          probs.push(...m.score(f[m.config.layer]));
-          for (const o of ok) {
-            truth.push(classes.indexOf(o.item.label!));
-            sources.push(source(o.item));
-          }
-        }
-        ctl.onProgress?.({ phase: 'eval', done: Math.min(items.length, i + batch), total: items.length });
+      const CHUNK = 1000;
+      for (let s = 0; s < keep.length; s += CHUNK) {
+        const part = keep.slice(s, s + CHUNK);
+        const probs = m.score(part.map((i) => feats.feats[m.config.layer][i]!));
+        part.forEach((i, j) => {
+          images.push({
+            file: items[i].file,
+            sha256: feats.sha256[i]!,
+            label: items[i].label!,
+            source: source(items[i]),
+            patientId: items[i].patientId,
+            probs: probs[j],
+          });
+        });
       }
     } finally {
       m.dispose();
     }
+    const probs = images.map((i) => i.probs);
+    const truth = images.map((i) => classes.indexOf(i.label));
+    const sources = images.map((i) => i.source);
+    const pooled = keep.length
+      ? {
+          x: stack(
+            keep.map((i) => feats.feats.pooled[i]!.data),
+            feats.feats.pooled[keep[0]]!.data.length,
+          ),
+          dim: feats.feats.pooled[keep[0]]!.data.length,
+        }
+      : undefined;
+    const checks = evalChecks(ctx, images, pooled, classes, {
+      target: targetFrom(opts),
+      features: { computed: feats.computed, cached: feats.cached },
+    });
     const metrics = classifierReport(probs, truth, classes, sources, m.config.threshold);
     return {
       modelId: row.id,
@@ -87,6 +106,10 @@ export async function evaluateManifest(
       n: truth.length,
       failed,
       metrics,
+      warnings: checks.warnings,
+      checks,
+      estimate: (row.metrics as { estimate?: CvEstimate }).estimate,
+      ...(opts.keepImages ? { images } : {}),
     };
   }
   const s = loadSegmenter(row.config as unknown as SegmenterConfig, weights);

@@ -9,6 +9,7 @@
  * time: a second call rejects with TrainingBusyError.
  */
 import { ConflictError } from '../errors.ts';
+import type { ConfoundingReport, EvalChecks, EvalImage, EvalWarning } from '../eval/types.ts';
 import type { ProviderInfo, RunControl } from '../model/types.ts';
 import type { Estimate } from './estimate-contract.ts';
 import type { MaskMetrics } from './seg-metrics.ts';
@@ -44,6 +45,9 @@ export interface TrainClassifierOptions extends EngineOptions {
   /** Also train on the horizontally flipped view (cached as view 1). Default false. */
   augment?: boolean;
   name?: string;
+  /** Two-class threshold: reach this validation sensitivity (or specificity) instead of Youden's J. */
+  targetSensitivity?: number;
+  targetSpecificity?: number;
 }
 
 export interface BinaryReport {
@@ -71,6 +75,9 @@ export interface ClassifierMetrics {
   perSource: Record<string, { n: number; accuracy: number; auc?: number; aucCI?: [number, number] }>;
   /** Expected performance on new patients of these sources (./estimate-contract.ts). */
   estimate?: Estimate;
+  /** Shortcut/confounding warnings on the training data (set by training). */
+  warnings?: EvalWarning[];
+  confounding?: ConfoundingReport;
 }
 
 export interface TrainResult {
@@ -145,6 +152,11 @@ export interface EvaluateOptions extends EngineOptions {
   /** CSV in the import-manifest form: file (relative to the CSV), label and/or mask, patient_id, source. */
   manifest: string;
   modelId?: number;
+  /** Also report the threshold that reaches this sensitivity (or specificity) on the set. */
+  targetSensitivity?: number;
+  targetSpecificity?: number;
+  /** Keep the per-image scores in the result (reports). */
+  keepImages?: boolean;
 }
 
 export interface EvalReport {
@@ -154,6 +166,12 @@ export interface EvalReport {
   n: number;
   failed: Array<{ file: string; reason: string }>;
   metrics: ClassifierMetrics | SegmentMetrics;
+  /** Plain-words warnings: shortcuts in the training data, shift, overlap, small n. */
+  warnings?: EvalWarning[];
+  checks?: EvalChecks;
+  /** The model's cross-validated estimate from training, when it has one. */
+  estimate?: Estimate;
+  images?: EvalImage[];
 }
 
 export class TrainingBusyError extends ConflictError {

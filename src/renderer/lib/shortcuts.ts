@@ -19,6 +19,7 @@ export type Action =
   | 'polygon'
   | 'lasso'
   | 'pan'
+  | 'maskMode'
   | 'sizeUp'
   | 'sizeDown'
   | 'outline'
@@ -66,12 +67,18 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['z'], action: 'oneToOne', help: 'Zoom 1:1', scope: 'editor' },
   { keys: ['i'], action: 'invert', help: 'Invert grey scale', scope: 'editor' },
   { keys: ['w'], action: 'preset', help: 'Next window preset', scope: 'editor' },
-  { keys: ['b'], action: 'brush', help: 'Brush', scope: 'editor' },
+  { keys: ['m'], action: 'maskMode', help: 'Edit mask on / off (off = view: drag pans)', scope: 'editor' },
+  { keys: ['b'], action: 'brush', help: 'Brush (switches mask editing on)', scope: 'editor' },
   { keys: ['e'], action: 'eraser', help: 'Eraser', scope: 'editor' },
   { keys: ['g'], action: 'fill', help: 'Fill', scope: 'editor' },
   { keys: ['p'], action: 'polygon', help: 'Polygon (Alt: subtract; Enter closes)', scope: 'editor' },
   { keys: ['l'], action: 'lasso', help: 'Lasso (Alt: subtract)', scope: 'editor' },
-  { keys: ['h'], action: 'pan', help: 'Pan (or hold Space, or middle drag)', scope: 'editor' },
+  {
+    keys: ['h'],
+    action: 'pan',
+    help: 'View / pan: mask editing off (or hold Space, or middle drag)',
+    scope: 'editor',
+  },
   { keys: [']'], action: 'sizeUp', help: 'Bigger brush', scope: 'editor' },
   { keys: ['['], action: 'sizeDown', help: 'Smaller brush (down to 1 pixel)', scope: 'editor' },
   { keys: ['o'], action: 'outline', help: 'Mask outline / filled', scope: 'editor' },

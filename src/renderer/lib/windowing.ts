@@ -118,3 +118,29 @@ export function rawFromPng(
     invert: meta.invert,
   };
 }
+
+interface DisplayMeta {
+  windows: Window[];
+  storedRange: [number, number];
+  rescaleSlope: number;
+  rescaleIntercept: number;
+}
+
+/** Full modality range of an image from its metadata (before the raw pixels arrive). */
+export function modalityRange(m: DisplayMeta): Window {
+  const a = m.storedRange[0] * m.rescaleSlope + m.rescaleIntercept;
+  const b = m.storedRange[1] * m.rescaleSlope + m.rescaleIntercept;
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  return { center: (lo + hi + 1) / 2, width: hi - lo + 1 };
+}
+
+/**
+ * The window the server's display rendering used: the file's first window, else min–max of the
+ * modality values (as the core's default VOI). A window/level drag must start here, not from an
+ * 8-bit default, or the first drag on a 12–16-bit image turns it black.
+ */
+export function defaultWindow(m: DisplayMeta): Window {
+  const w = m.windows[0];
+  return w ? { center: w.center, width: w.width } : modalityRange(m);
+}

@@ -10,7 +10,7 @@ export const runExportJob: JobRunner = async ({ store, params, progress, signal 
   const p = WorkerExportParams.parse(params);
   const r = await exportProject(
     store,
-    { format: p.format, out: p.out, modelId: p.modelId },
+    { format: p.format, out: p.out, modelId: p.modelId, deidentify: p.deidentify },
     { signal, onProgress: (done, total) => progress({ done, total, phase: 'export' }) },
   );
   if (r.failed.length)

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { assertSafeExportPath, UnsafeExportPathError } from '../../export/safe-path.ts';
 import { ApiError, type ApiHandlers } from '../contract.ts';
 import { EXPORTS_DIR } from '../media.ts';
 import type { ServiceContext } from '../service.ts';
@@ -47,7 +48,13 @@ export function jobHandlers(ctx: ServiceContext): H {
       const inside = rel && !rel.startsWith('..') && !path.isAbsolute(rel);
       if (ctx.opts.lockedProject && !inside)
         throw new ApiError('forbidden', `serve writes exports only under ${path.join(s.dir, EXPORTS_DIR)}`);
-      mkdirSync(path.dirname(out), { recursive: true });
+      try {
+        assertSafeExportPath(s.dir, out);
+      } catch (e) {
+        if (e instanceof UnsafeExportPathError) throw new ApiError('forbidden', e.message);
+        throw e;
+      }
+      mkdirSync(path.dirname(out), { recursive: true, mode: 0o700 });
       const url = inside ? ctx.opts.urls.file(rel.split(path.sep).join('/')) : null;
       return start('export', { ...p, out, url });
     },

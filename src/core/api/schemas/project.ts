@@ -45,8 +45,8 @@ export type ProjectInfo = z.infer<typeof ProjectInfo>;
 export const ProjectOpenParams = z.strictObject({ path: z.string().min(1) });
 export const ProjectCreateParams = z.strictObject({
   path: z.string().min(1),
-  /** Image label classes, e.g. ['normal', 'pneumonia']. */
-  classes: z.array(z.string().min(1).max(64)).min(1).max(255),
+  /** Image label classes, e.g. ['normal', 'pneumonia']; may be empty (added later). */
+  classes: z.array(z.string().min(1).max(64)).max(255).default([]),
   name: z.string().max(200).optional(),
   /** Mask classes; default ['lung']. */
   maskClasses: z.array(z.string().min(1).max(64)).max(32).optional(),

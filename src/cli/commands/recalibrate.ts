@@ -1,0 +1,54 @@
+import { targetFrom } from '../../core/eval/operating.ts';
+import { recalibrateModel } from '../../core/eval/recalibrate-model.ts';
+import { openProject } from '../../core/store/index.ts';
+import { type Command, EXIT_OK, EXIT_PARTIAL, UsageError } from '../types.ts';
+import { engineFlags, metricLines, num, progressTo, str, targetFlags, warningLines } from './engine-args.ts';
+
+export const command: Command = {
+  name: 'recalibrate',
+  usage:
+    'spcxr recalibrate DIR --manifest SITE.csv [--model ID] [--target-specificity X | --target-sensitivity X] ' +
+    '[--name NAME] [--encoder DIR] [--ep NAME] [--json]',
+  summary:
+    'Adapt a two-class model to a new site from a few labelled images of that site (manifest CSV): rescales and shifts ' +
+    'its log-odds (temperature and intercept) and re-chooses the threshold (default: specificity ≥ 0.8) on those labels. ' +
+    'Saves a new model; the head is unchanged.',
+  async run({ positionals, flags, io }) {
+    const [dir] = positionals;
+    if (!dir) throw new UsageError('missing project folder');
+    if (flags.manifest === undefined) throw new UsageError('--manifest SITE.csv is required');
+    const target = targetFrom(targetFlags(flags));
+    const store = openProject(dir);
+    try {
+      const r = await recalibrateModel(
+        store,
+        {
+          ...engineFlags(flags),
+          manifest: str(flags.manifest, 'manifest'),
+          modelId: num(flags.model, 'model', true),
+          target,
+          name: flags.name === undefined ? undefined : str(flags.name, 'name'),
+        },
+        { onProgress: progressTo(io) },
+      );
+      for (const f of r.failed) io.err(`failed: ${f.file}: ${f.reason}`);
+      const c = r.recalibration;
+      io.out(
+        `model ${r.modelId}: model ${r.fromModelId} recalibrated on ${c.n} site images ` +
+          `(${Object.entries(c.nPerClass)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ')}): slope ${c.a.toFixed(3)}, ` +
+          `intercept ${c.b.toFixed(3)}, threshold ${c.threshold.toFixed(3)}`,
+      );
+      io.out('on those same site labels (in-sample, optimistic):');
+      for (const l of metricLines(r.metrics)) io.out(l);
+      for (const l of warningLines(r.warnings)) io.out(l);
+      return {
+        json: { ok: r.failed.length === 0, ...r },
+        exitCode: r.failed.length ? EXIT_PARTIAL : EXIT_OK,
+      };
+    } finally {
+      store.close();
+    }
+  },
+};

@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { readManifest } from '../import/manifest.ts';
+import type { RunControl } from '../model/types.ts';
+import type { ProjectStore } from '../store/types.ts';
+import { initTf } from '../train/backend.ts';
+import { type ClassifierConfig, loadClassifier } from '../train/classifier.ts';
+import { encoderForModel, openModel } from '../train/predict.ts';
+import { classifierReport } from '../train/report.ts';
+import type { ClassifierMetrics, EngineOptions } from '../train/types.ts';
+import { evalFeatures } from './feature-cache.ts';
+import { describeTarget } from './operating.ts';
+import { recalibrate } from './recalibrate.ts';
+import { smallNWarning } from './small-n.ts';
+import type { EvalWarning, OperatingTarget, Recalibration } from './types.ts';
+
+export interface RecalibrateOptions extends EngineOptions {
+  /** Labelled images of the new site, in the import-manifest form. */
+  manifest: string;
+  modelId?: number;
+  /** Threshold rule on the site's labels (default: specificity ≥ 0.8). */
+  target?: OperatingTarget;
+  name?: string;
+}
+
+export interface RecalibrateResult {
+  modelId: number;
+  fromModelId: number;
+  recalibration: Recalibration;
+  /** On the same site labels the recalibration was fitted on (in-sample: optimistic). */
+  metrics: ClassifierMetrics;
+  failed: Array<{ file: string; reason: string }>;
+  warnings: EvalWarning[];
+}
+
+/** New (a, b) composed with an existing log-odds shift: temperature T/a, bias a·β + b on the positive class. */
+export function recalibratedConfig(cfg: ClassifierConfig, r: Recalibration): ClassifierConfig {
+  const pos = cfg.positive!;
+  const bias = (cfg.logitBias ?? cfg.classes.map(() => 0)).map((v, k) => r.a * v + (k === pos ? r.b : 0));
+  return { ...cfg, temperature: cfg.temperature / r.a, logitBias: bias, threshold: r.threshold };
+}
+
+/**
+ * Adapts a two-class model to a new site from a few labelled images of that site: the log-odds
+ * are rescaled and shifted (temperature and intercept) and the threshold is re-chosen for the
+ * target; the head's weights are unchanged. Saved as a new model that records its origin.
+ */
+export async function recalibrateModel(
+  project: ProjectStore,
+  opts: RecalibrateOptions,
+  ctl: RunControl = {},
+): Promise<RecalibrateResult> {
+  await initTf();
+  const { row, weights } = openModel(project, opts.modelId);
+  const cfg = row.config as unknown as ClassifierConfig & Record<string, unknown>;
+  if (row.kind !== 'classify' || cfg.positive === null || cfg.classes.length !== 2)
+    throw new Error(`model ${row.id}: recalibration needs a two-class classifier`);
+  const encoder = await encoderForModel(project, row, opts);
+  const manifest = readManifest(opts.manifest);
+  const failed = [...manifest.failed];
+  const items = manifest.items.filter((i) => {
+    if (i.label === undefined) return false;
+    if (!cfg.classes.includes(i.label)) {
+      failed.push({ file: i.file, reason: `label '${i.label}' is not a class of model ${row.id}` });
+      return false;
+    }
+    return true;
+  });
+  const feats = await evalFeatures(
+    project.dir,
+    encoder,
+    items.map((i) => i.file),
+    [cfg.layer],
+    ctl,
+  );
+  failed.push(...feats.failed);
+  const keep = items.map((_, i) => i).filter((i) => feats.feats[cfg.layer][i]);
+  const classes = new Set(keep.map((i) => items[i].label));
+  if (classes.size < 2)
+    throw new Error(
+      `${opts.manifest}: recalibration needs labelled images of both ${cfg.classes.join(' and ')}`,
+    );
+  const m = loadClassifier(cfg, weights);
+  let probs: number[][];
+  try {
+    probs = m.score(keep.map((i) => feats.feats[cfg.layer][i]!));
+  } finally {
+    m.dispose();
+  }
+  const pos = cfg.positive;
+  const positive = keep.map((i) => items[i].label === cfg.classes[pos]);
+  const target = opts.target ?? { specificity: 0.8 };
+  const rc = recalibrate(
+    probs.map((p) => p[pos]),
+    positive,
+    target,
+    { positive: cfg.classes[pos], negative: cfg.classes[1 - pos] },
+  );
+  const next = recalibratedConfig(cfg, rc);
+  const m2 = loadClassifier(next, weights);
+  let probs2: number[][];
+  try {
+    probs2 = m2.score(keep.map((i) => feats.feats[cfg.layer][i]!));
+  } finally {
+    m2.dispose();
+  }
+  const site = path.basename(path.dirname(path.resolve(opts.manifest)));
+  const metrics = classifierReport(
+    probs2,
+    keep.map((i) => cfg.classes.indexOf(items[i].label!)),
+    cfg.classes,
+    keep.map((i) => items[i].source ?? site),
+    next.threshold,
+  );
+  const warnings: EvalWarning[] = [];
+  const small = smallNWarning(rc.nPerClass, 'the site labels');
+  if (small) warnings.push(small);
+  if (rc.a <= 0.25)
+    warnings.push({
+      code: 'distribution-shift',
+      message:
+        `on this site the model's scores carry ${rc.a <= 0 ? 'no or reversed' : 'little'} information (fitted slope ${rc.a.toFixed(2)}): ` +
+        'recalibration can move the threshold but cannot restore the ranking; label local images and retrain.',
+      details: { a: rc.a },
+    });
+  const saved = project.saveModel({
+    name: opts.name ?? `${row.name} recalibrated to ${site}`,
+    kind: 'classify',
+    head: row.head,
+    encoderId: row.encoderId,
+    task: row.task,
+    config: {
+      ...(next as unknown as Record<string, unknown>),
+      recalibration: {
+        ...rc,
+        fromModelId: row.id,
+        manifest: path.resolve(opts.manifest),
+        target: describeTarget(target),
+      },
+    },
+    metrics: {
+      ...(metrics as unknown as Record<string, unknown>),
+      evaluatedOn: 'site labels used for recalibration',
+      warnings,
+    },
+    history: [],
+    weights,
+  });
+  return { modelId: saved.id, fromModelId: row.id, recalibration: rc, metrics, failed, warnings };
+}

@@ -1,0 +1,35 @@
+import { readFeatures } from '../model/features.ts';
+import type { ImageListItem, ProjectStore } from '../store/types.ts';
+import { confoundingChecks } from './confounding.ts';
+import { stack } from './folds.ts';
+import type { ConfoundingReport } from './types.ts';
+
+/**
+ * Shortcut checks on the images a training run uses. Label × source always; the source probe
+ * too when their pooled features are cached (always for the linear head; other heads read other
+ * layers, and the check must not add an encoder pass to every training run).
+ */
+export function trainingChecks(
+  project: ProjectStore,
+  images: Array<Pick<ImageListItem, 'id' | 'label' | 'source' | 'patientId'>>,
+  encoderId?: string,
+): ConfoundingReport {
+  const items = images.map((i) => ({ label: i.label ?? '', source: i.source, patientId: i.patientId }));
+  if (!encoderId || images.length < 10) return confoundingChecks(items);
+  const have = project.imagesWithFeatures(encoderId, ['pooled'], 0);
+  if (!images.every((i) => have.has(i.id))) return confoundingChecks(items);
+  const f = readFeatures(
+    project,
+    encoderId,
+    images.map((i) => i.id),
+    'pooled',
+  );
+  const dim = f[0].data.length;
+  return confoundingChecks(items, {
+    x: stack(
+      f.map((a) => a.data),
+      dim,
+    ),
+    dim,
+  });
+}
