@@ -12,7 +12,7 @@ export const command: Command = {
   name: 'train',
   usage:
     'spcxr train DIR --task classify|segment [--head linear|attentive|blocks:k] [--label-task NAME] [--mask-class NAME] ' +
-    '[--epochs N] [--seed N] [--augment] [--target-sensitivity X | --target-specificity X] [--plain-grid [--stem]] ' +
+    '[--epochs N] [--seed N] [--augment] [--all] [--target-sensitivity X | --target-specificity X] [--plain-grid [--stem]] ' +
     '[--encoder DIR] [--ep cpu|webgpu|…] [--json]',
   summary:
     "Train a head on the project's labels (classify) or masks (segment) over the frozen encoder; computes missing " +
@@ -47,6 +47,7 @@ export const command: Command = {
           seed: num(flags.seed, 'seed', true),
           learningRate: num(flags.lr, 'lr'),
           augment: flags.augment === true,
+          all: flags.all === true,
           maskClass: flags['mask-class'] === undefined ? undefined : str(flags['mask-class'], 'mask-class'),
           engine: {
             encoderDir,
@@ -62,7 +63,9 @@ export const command: Command = {
       );
       io.err(`encoder on ${r.provider}; heads on TF.js ${r.backend}`);
       io.out(
-        `model ${r.modelId} "${r.name}": trained on ${r.trainImages} images, validated on ${r.valImages}`,
+        r.valImages
+          ? `model ${r.modelId} "${r.name}": trained on ${r.trainImages} images, validated on ${r.valImages}`
+          : `model ${r.modelId} "${r.name}": trained on all ${r.trainImages} labelled images`,
       );
       io.out(r.promoted ? `active ${task} model (${r.promotion})` : r.promotion);
       for (const l of metricLines(r.metrics)) io.out(l);

@@ -62,9 +62,13 @@ export class ProjectSession {
   }
 
   setNeedsReview(imageId: number, flag: boolean): boolean {
-    if (this.image(imageId).needsReview === flag) return false;
-    this.store.updateImage(imageId, { needsReview: flag });
-    return true;
+    this.image(imageId);
+    return this.store.setNeedsReview(imageId, flag);
+  }
+
+  /** The grid shows the active model's predictions; switching costs one pass, once. */
+  syncGrid(): void {
+    this.store.setGridModel(this.activeModelId());
   }
 
   image(id: number) {

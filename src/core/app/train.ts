@@ -24,6 +24,8 @@ export interface TrainRequest extends Pick<EngineOptions, 'provider'> {
   batchSize?: number;
   valFraction?: number;
   augment?: boolean;
+  /** Fit the final classifier on every label, with the cross-validated or held-out estimate attached. */
+  all?: boolean;
   seed?: number;
   name?: string;
   /** Engine options only the CLI exposes (label task, encoder folder, decoder variant). */
@@ -78,6 +80,7 @@ export async function trainAndScore(
             ...common,
             head: req.head,
             augment: req.augment,
+            all: req.all,
             task: req.engine?.task,
             targetSensitivity: req.engine?.targetSensitivity,
             targetSpecificity: req.engine?.targetSpecificity,
