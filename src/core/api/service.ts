@@ -7,6 +7,8 @@
 
 import path from 'node:path';
 import { CoreError } from '../errors.ts';
+import { UnsafeExportPathError } from '../export/safe-path.ts';
+import { ImageDecodeError } from '../imaging/types.ts';
 import {
   ApiError,
   type ApiEvents,
@@ -189,5 +191,8 @@ function summarise(issues: Array<{ path: PropertyKey[]; message: string }>): str
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   if (e instanceof CoreError) return new ApiError(e.code, e.message);
+  // Two refusals that name a file keep their own classes (imaging and export paths).
+  if (e instanceof UnsafeExportPathError) return new ApiError('forbidden', e.message);
+  if (e instanceof ImageDecodeError) return new ApiError('bad_request', e.message);
   return ApiError.from(e);
 }

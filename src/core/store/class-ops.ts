@@ -5,7 +5,7 @@
  * through the ordinary label functions, so their history shows the change too.
  */
 
-import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { ClassEvent, ClassImpact, ClassOp, ClassOpResult } from './class-types.ts';
 import { addClass, findClass, getClass, MASK_TASK, renameClass, shownName } from './classes.ts';
 import type { Statements } from './db.ts';
@@ -101,7 +101,7 @@ export function applyClassOp(st: Statements, op: ClassOp, author: string): Class
     const kind = op.kind ?? 'image';
     const task = op.task ?? (kind === 'mask' ? MASK_TASK : DEFAULT_TASK);
     if (findClass(st, op.name.trim(), kind, task))
-      throw new InvalidInputError(`a ${kind} class named '${op.name.trim()}' already exists`);
+      throw new ConflictError(`a ${kind} class named '${op.name.trim()}' already exists`);
     const c = addClass(st, op.name, kind, task, null, author);
     return { class: c, affected: { labels: 0, masks: 0 }, event: lastEvent(st) };
   }

@@ -1,5 +1,5 @@
-import { InvalidInputError, NotFoundError } from '../errors.ts';
-import { ClassNameError, lookAlike, normaliseClassName } from './class-name.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
+import { lookAlike, normaliseClassName } from './class-name.ts';
 import type { Statements } from './db.ts';
 import { now } from './db.ts';
 import { type ClassKind, type ClassRow, DEFAULT_MASK_CLASS, DEFAULT_TASK } from './types.ts';
@@ -82,7 +82,7 @@ function refuseLookAlike(st: Statements, name: string, kind: ClassKind, task: st
     others.map((c) => c.name),
   );
   if (twin !== undefined)
-    throw new ClassNameError(
+    throw new ConflictError(
       `class '${name}' looks like the existing class '${twin}' (differs only in case, width or invisible characters); use '${twin}' or rename one of them`,
     );
 }
@@ -100,7 +100,7 @@ export function renameClass(st: Statements, id: number, name: string): void {
   if (!cur) throw new NotFoundError(`no class with id ${id}`);
   const clash = findClass(st, clean, cur.kind, cur.task);
   if (clash && clash.id !== id)
-    throw new InvalidInputError(`a ${cur.kind} class named '${clean}' already exists`);
+    throw new ConflictError(`a ${cur.kind} class named '${clean}' already exists`);
   refuseLookAlike(st, clean, cur.kind, cur.task, id);
   st.get('UPDATE classes SET name = ? WHERE id = ?').run(clean, id);
 }

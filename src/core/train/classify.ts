@@ -88,6 +88,7 @@ export function trainClassifier(
         id: i.id,
         group: i.patientId ? `p:${i.patientId}` : `i:${i.id}`,
         label: cls.get(i.label!)!,
+        stratum: i.source ?? undefined,
       }));
       const cfg: ClassifierConfig = {
         head,
