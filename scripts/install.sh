@@ -32,10 +32,17 @@ electron_wanted=1
 [ -z "${ELECTRON_SKIP_BINARY_DOWNLOAD:-}" ] || electron_wanted=0
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 echo "install.sh: npm packages (npm ci)"
-npm ci --no-audit --no-fund 2> >(explain_ebadengine)
-wait $! 2>/dev/null || true
+npm_log=$(mktemp)
+if ! npm ci --no-audit --no-fund 2>"$npm_log"; then
+  cat "$npm_log" >&2
+  rm -f "$npm_log"
+  exit 1
+fi
+explain_ebadengine <"$npm_log"
+rm -f "$npm_log"
 if [ "$electron_wanted" = 1 ] && [ ! -e node_modules/electron/path.txt ]; then
-  if timeout 120 node node_modules/electron/install.js >/dev/null 2>&1; then
+  if env -u ELECTRON_SKIP_BINARY_DOWNLOAD timeout 120 node node_modules/electron/install.js >/dev/null 2>&1 &&
+    [ -e node_modules/electron/path.txt ]; then
     echo "install.sh: Electron's binary installed: npm start opens the desktop app"
   else
     echo "install.sh: Electron's binary could not be downloaded (no access to github.com?): open the app with npx spcxr app DIR"

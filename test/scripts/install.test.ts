@@ -4,7 +4,8 @@
  * warnings into one line that says what they mean.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../api/fixture.ts';
@@ -44,6 +45,27 @@ describe('install.sh', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('@electron/rebuild@4.0.1, node-abi@4.14.0 want a newer Node');
     expect(lines[0]).toContain('npm run dist');
+  });
+
+  it('runs through to the end (npm stood in for, so node_modules stays as it is)', () => {
+    // Only `npm ci` is replaced: it would reinstall this checkout's node_modules. It prints what
+    // npm 11 prints on Node 20; Debian packages are checked for real (all present after install).
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'spcxr-npm-'));
+    try {
+      writeFileSync(path.join(bin, 'npm'), `#!/bin/sh\necho "npm $*"\ncat >&2 <<'X'\n${NPM_LOG}X\n`);
+      chmodSync(path.join(bin, 'npm'), 0o755);
+      const r = spawnSync('bash', [path.join(repoRoot, 'scripts/install.sh')], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+        timeout: 110_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('npm ci --no-audit --no-fund');
+      expect(r.stdout).toContain("npm's EBADENGINE warnings (@electron/rebuild@4.0.1, node-abi@4.14.0");
+      expect(r.stderr).not.toContain('EBADENGINE');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   const root = process.platform === 'linux' && process.getuid?.() === 0;
