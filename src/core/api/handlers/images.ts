@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { state } from '../../app/state.ts';
+import { oodFlags } from '../../eval/project-ood.ts';
 import { DEFAULT_TASK, type ImageListItem } from '../../store/types.ts';
 import type { ApiHandlers, ImageSummary, LabelStatus } from '../contract.ts';
 import { decodedImage } from '../media.ts';
@@ -28,6 +29,7 @@ export function imageHandlers(ctx: ServiceContext): H {
     const sources = new Map(s.store.getLabels(DEFAULT_TASK).map((l) => [l.imageId, l.source]));
     const scores = state.alScores.get(s.store) ?? {};
     const predicted = new Set(preds.keys());
+    const unlike = active ? oodFlags(s.store, active) : {};
     return items.map((img): ImageSummary & { confidence: number | null } => ({
       id: img.id,
       name: path.basename(img.originalPath),
@@ -42,6 +44,7 @@ export function imageHandlers(ctx: ServiceContext): H {
       score: scores[img.id] ?? null,
       thumbnailUrl: ctx.opts.urls.thumbnail(img.id),
       confidence: confidenceOf(preds.get(img.id)?.probs ?? null),
+      ...(img.id in unlike ? { unlikeTraining: true } : {}),
     }));
   };
 

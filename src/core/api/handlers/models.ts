@@ -1,4 +1,5 @@
 import { ApiError, type ApiHandlers, type ModelDetail, type ModelSummary } from '../contract.ts';
+import { modelHonesty } from '../model-honesty.ts';
 import { modelCurves } from '../model-report.ts';
 import type { ServiceContext } from '../service.ts';
 import type { ProjectSession } from '../session.ts';
@@ -60,6 +61,7 @@ export function modelHandlers(ctx: ServiceContext): H {
         params: r.config,
         epochs,
         ...modelCurves(s, r, base.classes, ctx.opts.urls),
+        honesty: modelHonesty(s, r, base.classes),
       };
       return detail;
     },
