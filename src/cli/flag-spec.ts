@@ -21,7 +21,7 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
   export: { value: ['format', 'out'], boolean: ['deidentify'] },
   'seg-import': { value: ['author'], boolean: [] },
   doctor: { value: ['models'], boolean: [] },
-  serve: { value: ['port', 'host', 'renderer'], boolean: [] },
+  serve: { value: ['port', 'host', 'renderer', 'import-root'], boolean: [] },
   app: { value: ['port', 'browser', 'renderer'], boolean: ['no-browser'] },
   'al-sim': {
     value: [
@@ -54,7 +54,7 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
       'target-specificity',
       ...ENGINE,
     ],
-    boolean: ['augment', 'plain-grid', 'stem'],
+    boolean: ['augment', 'all', 'plain-grid', 'stem'],
   },
   predict: { value: ['model', ...ENGINE], boolean: [] },
   eval: {

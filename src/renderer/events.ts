@@ -1,5 +1,6 @@
 /** Subscribes the app state to the API's events (jobs, counts, labels, models). */
 import { api } from './api.ts';
+import { labelsChanged } from './grid-data.ts';
 import { upsertEpoch } from './lib/curves.ts';
 import { app, refreshProject } from './state.svelte.ts';
 import { onJobDone, onJobFailed } from './suggest.ts';
@@ -46,9 +47,7 @@ export function subscribeEvents(): () => void {
     api.on('project.changed', (p) => {
       app.project = p;
     }),
-    api.on('labels.changed', () => {
-      app.labelsVersion++;
-    }),
+    api.on('labels.changed', (e) => labelsChanged(e.imageIds)),
     api.on('models.changed', () => {
       void refreshProject();
     }),

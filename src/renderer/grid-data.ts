@@ -65,3 +65,34 @@ export function ensureRange(start: number, end: number): void {
       .finally(() => loading.delete(p));
   }
 }
+
+/** Whether a label change can move images in or out of, or within, the current query. */
+function dependsOnLabels(f: Filters): boolean {
+  return f.label !== undefined || f.status !== undefined || f.sort === 'score';
+}
+
+/**
+ * One refresh per label change (the server's event; the local edit already updated the tile).
+ * A query that labels can reorder restarts; otherwise only the pages holding the changed
+ * images are fetched again, so the loaded rest of a 50k grid stays on screen.
+ */
+export function labelsChanged(imageIds: number[]): void {
+  if (dependsOnLabels(app.filters)) {
+    app.labelsVersion++;
+    return;
+  }
+  const want = new Set(imageIds);
+  const pages = new Set<number>();
+  app.order.forEach((id, i) => {
+    if (want.has(id)) pages.add(Math.floor(i / PAGE));
+  });
+  const gen = generation;
+  for (const p of pages)
+    void api
+      .invoke('images.list', { ...query(app.filters), offset: p * PAGE, limit: PAGE })
+      .then((page) => {
+        if (gen !== generation) return;
+        for (const it of page.items) if (want.has(it.id)) app.items[it.id] = it;
+      })
+      .catch((err) => app.fail(err, 'refresh the grid'));
+}

@@ -83,14 +83,13 @@ edits.hooks.label = (id, label) => {
       status: label === null ? 'unlabelled' : 'labelled',
       labelSource: label ? 'human' : null,
     };
-  app.labelsVersion++;
+  // No reload here: the server's labels.changed event refreshes what this edit moved.
 };
 
 edits.hooks.review = (id, flag) => {
   app.reviewOverrides[id] = flag;
   const it = app.items[id];
   if (it) app.items[id] = { ...it, status: flag ? 'needs-review' : it.label ? 'labelled' : 'unlabelled' };
-  app.labelsVersion++;
 };
 
 /** Whether an image is flagged for review, counting this session's edits. */

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kCenterGreedy } from '../../src/core/active/diversity.ts';
-import { fitLogReg, predictLogReg, standardizer } from '../../src/core/active/linear.ts';
 import { suggest } from '../../src/core/active/suggest.ts';
 import type { ClassProbs, Pool, ServeHistory } from '../../src/core/active/types.ts';
 import { classUncertainty } from '../../src/core/active/uncertainty.ts';
 import { centerNormalize, sqDist } from '../../src/core/active/vectors.ts';
+import { fitLogReg, predictLogReg, standardizer } from '../../src/core/train/logreg.ts';
 import { realEmbeddings } from './real-embeddings.ts';
 
 let pool: Pool;

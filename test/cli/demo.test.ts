@@ -21,7 +21,7 @@ describe('spcxr demo (the README main job)', () => {
     };
     expect(j.ok).toBe(true);
     expect(j.import).toMatchObject({ added: 40, labelsSet: 32 });
-    expect(j.train.trainImages + j.train.valImages).toBe(32);
+    expect(j.train.trainImages).toBe(32);
     expect(j.predict.scored).toBe(40);
     expect(j.suggest.suggestions).toHaveLength(5);
     for (const s of j.suggest.suggestions) expect(s.reason.length).toBeGreaterThan(10);

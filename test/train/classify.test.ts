@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => project?.close());
 
 describe('trainClassifier', () => {
-  it('linear probe: computes features once, saves a calibrated model with validation metrics', async () => {
+  it('linear probe: computes features once, fits every label, reports a cross-validated estimate', async () => {
     const phases = new Set<string>();
     const r = await trainClassifier(
       project,
@@ -30,10 +30,20 @@ describe('trainClassifier', () => {
       { onProgress: (p) => phases.add(p.phase) },
     );
     expect(phases).toEqual(new Set(['features', 'train']));
-    expect(r.trainImages + r.valImages).toBe(32);
-    expect(r.valImages).toBeGreaterThanOrEqual(4);
+    // Below 1,000 labels the final model fits every label; the metrics are out-of-fold.
+    expect(r.trainImages).toBe(32);
+    expect(r.valImages).toBe(0);
     const m = r.metrics as import('../../src/core/train/types.ts').ClassifierMetrics;
-    expect(m.n).toBe(r.valImages);
+    expect(m.n).toBe(32);
+    expect(m.estimate).toMatchObject({
+      method: 'grouped-cv',
+      folds: 5,
+      repeats: 5,
+      nPerClass: { normal: 16, pneumonia: 16 },
+      tooSmall: true,
+    });
+    expect(m.estimate!.ci![1] - m.estimate!.ci![0]).toBeGreaterThan(0.1);
+    expect(m.estimate!.note).toMatch(/Too few labels/);
     expect(m.binary?.positiveClass).toBe('pneumonia');
     expect(m.binary!.auc).toBeGreaterThanOrEqual(0);
     expect(m.binary!.aucCI[0]).toBeLessThanOrEqual(m.binary!.auc);

@@ -59,6 +59,9 @@ describe('spcxr train / predict / eval', () => {
     expect(t.json).toMatchObject({ ok: true, head: 'linear', classes: ['normal', 'pneumonia'] });
     expect(typeof t.json.modelId).toBe('number');
     expect(t.stderr).toMatch(/features 24\/24/);
+    // 24 labels: a cross-validated estimate that says plainly it is too small to mean much.
+    expect((t.json.metrics as { estimate: unknown }).estimate).toMatchObject({ method: 'grouped-cv', tooSmall: true });
+    expect(t.json.trainImages).toBe(24);
 
     const p = await spcxr('predict', project);
     expect(p.json).toMatchObject({ ok: true, modelId: t.json.modelId, kind: 'classify', scored: 24 });

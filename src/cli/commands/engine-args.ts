@@ -1,4 +1,5 @@
 import type { ProgressInfo } from '../../core/model/types.ts';
+import { describeEstimate } from '../../core/train/estimate.ts';
 import type { ClassifierMetrics, EngineOptions, SegmentMetrics } from '../../core/train/types.ts';
 import { type CliIO, UsageError } from '../types.ts';
 
@@ -42,7 +43,9 @@ export function metricLines(m: ClassifierMetrics | SegmentMetrics): string[] {
       lines.push(`  ${s}: n=${v.n} Dice ${f3(v.dice)} IoU ${f3(v.iou)} HD95 ${f3(v.hd95)}`);
     return lines;
   }
-  const lines = [`n=${m.n}  accuracy ${f3(m.accuracy)}  ECE ${f3(m.ece)}`];
+  const lines = m.estimate ? [describeEstimate(m.estimate)] : [];
+  const where = m.estimate?.method === 'grouped-cv' ? 'out-of-fold' : 'validation';
+  lines.push(`${where}: n=${m.n}  accuracy ${f3(m.accuracy)}  ECE ${f3(m.ece)}`);
   if (m.binary) {
     const b = m.binary;
     lines.push(

@@ -16,7 +16,7 @@ export const command: Command = {
   name: 'train',
   usage:
     'spcxr train DIR --task classify|segment [--head linear|attentive|blocks:k] [--label-task NAME] [--mask-class NAME] ' +
-    '[--epochs N] [--seed N] [--augment] [--target-sensitivity X | --target-specificity X] [--plain-grid [--stem]] ' +
+    '[--epochs N] [--seed N] [--augment] [--all] [--target-sensitivity X | --target-specificity X] [--plain-grid [--stem]] ' +
     '[--encoder DIR] [--ep cpu|webgpu|…] [--json]',
   summary:
     "Train a head on the project's labels (classify) or masks (segment) over the frozen encoder; computes missing " +
@@ -56,6 +56,7 @@ export const command: Command = {
                 head: head as ClassifierHead,
                 task: labelTask,
                 augment: flags.augment === true,
+                all: flags.all === true,
                 ...target,
               },
               ctl,
@@ -74,7 +75,9 @@ export const command: Command = {
             );
       io.err(`encoder on ${r.provider.provider} (${r.provider.device}); heads on TF.js ${r.backend}`);
       io.out(
-        `model ${r.modelId} (${r.head}): trained on ${r.trainImages} images, validated on ${r.valImages}`,
+        r.valImages
+          ? `model ${r.modelId} (${r.head}): trained on ${r.trainImages} images, validated on ${r.valImages}`
+          : `model ${r.modelId} (${r.head}): trained on all ${r.trainImages} labelled images`,
       );
       for (const l of metricLines(r.metrics)) io.out(l);
       const warnings = 'warnings' in r.metrics ? (r.metrics.warnings ?? []) : [];

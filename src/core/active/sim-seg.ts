@@ -1,4 +1,4 @@
-import { cholSolve } from './linear.ts';
+import { cholSolve } from '../train/logreg.ts';
 import type { SimFeatures, SimImage } from './sim-data.ts';
 import { patientSplit } from './sim-data.ts';
 import type { Curve, SimConfig, SimResult } from './sim-types.ts';

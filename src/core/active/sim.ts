@@ -1,4 +1,4 @@
-import { auc, fitLogReg, predictLogReg, standardizer } from './linear.ts';
+import { auc, fitLogReg, predictLogReg, standardizer } from '../train/logreg.ts';
 import type { SimFeatures, SimImage } from './sim-data.ts';
 import { patientSplit } from './sim-data.ts';
 import { simSegmentation } from './sim-seg.ts';

@@ -82,6 +82,8 @@ export function isEventName(name: string): name is EventName {
 export const SHELL_CHANNELS = {
   chooseFolder: 'spcxr-shell:choose-folder',
   chooseImages: 'spcxr-shell:choose-images',
+  /** Preload only: the path of a File the user dropped, granted for import (see PathGrants). */
+  grantDropped: 'spcxr-shell:grant-dropped',
   menu: 'spcxr-shell:menu',
 } as const;
 

@@ -108,14 +108,27 @@ export function modelCurves(s: ProjectSession, r: Row, classes: string[], urls: 
       evaluatedOn: 'validation split of this run',
     };
   }
-  const preds = new Map(
-    s.store
-      .getPredictions(r.id)
-      .filter((p) => p.probs)
-      .map((p) => [p.imageId, p.probs!]),
-  );
+  const cfgOf = r.config as { outOfFold?: { imageIds: number[]; probs: number[][] }; classes?: string[] };
+  const oof = cfgOf.outOfFold;
+  const oofClasses = cfgOf.classes ?? classes;
+  // A cross-validated model saw every label: its curves come from the out-of-fold predictions.
+  const preds = oof
+    ? new Map(
+        oof.imageIds.map((id, i) => [id, Object.fromEntries(oofClasses.map((c, k) => [c, oof.probs[i][k]]))]),
+      )
+    : new Map(
+        s.store
+          .getPredictions(r.id)
+          .filter((p) => p.probs)
+          .map((p) => [p.imageId, p.probs!]),
+      );
   const labels = new Map(s.store.getLabels().map((l) => [l.imageId, l.label]));
-  const { ids, note } = evaluationSet(s, r, new Set(preds.keys()));
+  const { ids, note } = oof
+    ? {
+        ids: oof.imageIds,
+        note: 'out-of-fold predictions of cross-validation (each image scored by a model that never saw its patient)',
+      }
+    : evaluationSet(s, r, new Set(preds.keys()));
   const cls = classes.length ? classes : [...new Set(ids.map((id) => labels.get(id)!))].sort();
   const rows = ids.filter((id) => cls.includes(labels.get(id) ?? ''));
   const truth = rows.map((id) => cls.indexOf(labels.get(id)!));

@@ -4,6 +4,7 @@
  * out, and errors become `ApiError`s with a code. Long jobs go to the ML worker through the
  * job manager; everything quick (labels, masks, history, queries) runs here on the store.
  */
+
 import path from 'node:path';
 import {
   ApiError,
@@ -24,6 +25,7 @@ import { modelHandlers } from './handlers/models.ts';
 import { projectHandlers, projectInfo } from './handlers/project.ts';
 import { suggestHandlers } from './handlers/suggest.ts';
 import { JobManager } from './job-manager.ts';
+import type { PathGrants } from './path-grants.ts';
 import { stopRetrain } from './retrain.ts';
 import { eventSchemas, requestSchemas } from './schemas.ts';
 import type { ProjectSession } from './session.ts';
@@ -41,6 +43,11 @@ export interface ServiceOptions {
   spawnWorker: WorkerSpawner;
   /** serve: the one project this process may open. */
   lockedProject?: string;
+  /**
+   * serve and Electron: the only places import may read from, and (besides the project's
+   * exports/ folder) export may write to. Absent (CLI, tests): any path.
+   */
+  pathGrants?: PathGrants;
   recent?: RecentStore;
   /** Folder holding shipped encoders (`<name>/model.json`). */
   modelsDir?: string;

@@ -13,7 +13,6 @@ import { CommandHistory } from './history.ts';
 import { Settings as SettingsSchema } from './schemas/app.ts';
 
 const ACTIVE_MODEL_KEY = 'api.activeModelId';
-const REVIEW_KEY = 'needsReview';
 
 export interface MaskMap {
   data: Uint8Array;
@@ -70,18 +69,14 @@ export class ProjectSession {
     this.store.setSetting(ACTIVE_MODEL_KEY, id);
   }
 
-  needsReview(meta: Record<string, unknown>): boolean {
-    return meta[REVIEW_KEY] === true;
+  setNeedsReview(imageId: number, flag: boolean): boolean {
+    this.image(imageId);
+    return this.store.setNeedsReview(imageId, flag);
   }
 
-  setNeedsReview(imageId: number, flag: boolean): boolean {
-    const img = this.image(imageId);
-    if (this.needsReview(img.meta) === flag) return false;
-    const meta = { ...img.meta };
-    if (flag) meta[REVIEW_KEY] = true;
-    else delete meta[REVIEW_KEY];
-    this.store.updateImage(imageId, { meta });
-    return true;
+  /** The grid shows the active model's predictions; switching costs one pass, once. */
+  syncGrid(): void {
+    this.store.setGridModel(this.activeModelId());
   }
 
   image(id: number) {

@@ -75,6 +75,6 @@ export const state = {
   settings: setting('api.settings', UserSettings.partial()),
   encoder: setting('api.encoder', EncoderState),
   suggestions: setting('api.suggestions', SuggestionQueue),
-  /** Active-learning score per image id of the last suggestion pass. */
-  alScores: setting('api.alScores', z.record(z.string(), z.number())),
+  // Active-learning scores live in the images.al_score column (store.setAlScores), so the grid
+  // can sort on them in SQL; migration 3 moved the old value there.
 } as const;

@@ -1,4 +1,4 @@
-import { standardizer } from '../active/linear.ts';
+import { standardizer } from '../train/logreg.ts';
 import { quantile } from '../train/metrics.ts';
 import { groupedFolds } from './folds.ts';
 import { binomialSf } from './stats.ts';

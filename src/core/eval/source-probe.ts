@@ -1,4 +1,4 @@
-import { auc, fitLogReg, predictLogReg, standardizer } from '../active/linear.ts';
+import { auc, fitLogReg, predictLogReg, standardizer } from '../train/logreg.ts';
 import { mulberry32 } from '../util/rng.ts';
 import { groupedFolds } from './folds.ts';
 import type { SourceProbeResult } from './types.ts';

@@ -117,6 +117,20 @@ export class BatchWriter {
     r.failed.length = s.failed;
   }
 
+  /** Creates a manifest's new class; a look-alike of an existing one is reported, not created. */
+  private ensureClass(p: Pending, label: string): boolean {
+    if (this.store.listClasses('image').some((c) => c.name === label)) return true;
+    try {
+      this.store.addClass(label, 'image', undefined, null, this.author);
+    } catch (e) {
+      const where = p.item.origin ?? p.item.file;
+      this.result.failed.push({ file: where, reason: `label not set: ${(e as Error).message}` });
+      return false;
+    }
+    this.result.classesAdded.push(label);
+    return true;
+  }
+
   private write(p: Pending): void {
     const src: AnnotationSource = 'import';
     let id: number;
@@ -132,12 +146,7 @@ export class BatchWriter {
       this.result.duplicates++;
     }
     const label = p.item.label;
-    if (label !== undefined) {
-      const known = this.store.listClasses('image').some((c) => c.name === label);
-      if (!known) {
-        this.store.addClass(label, 'image', undefined, null, this.author);
-        this.result.classesAdded.push(label);
-      }
+    if (label !== undefined && this.ensureClass(p, label)) {
       const cur = this.store.getLabel(id);
       if (!cur) {
         this.store.setLabel({ imageId: id, label, author: this.author, source: src });

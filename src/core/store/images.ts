@@ -1,8 +1,10 @@
 import type { Statements } from './db.ts';
 import { now, parseJson } from './db.ts';
+import { counter } from './grid.ts';
 import {
   type AddImageResult,
   DEFAULT_TASK,
+  type GridState,
   type ImageFilter,
   type ImageListItem,
   type ImageRow,
@@ -27,8 +29,13 @@ interface ImageDbRow {
   split: ImageRow['split'];
   status: ImageRow['status'];
   added_at: string;
+  needs_review: number;
   label?: string | null;
-  has_mask?: number;
+  label_source?: string | null;
+  mask_count?: number;
+  grid_state?: GridState;
+  confidence?: number | null;
+  al_score?: number | null;
 }
 
 export function toImage(r: ImageDbRow): ImageRow {
@@ -48,6 +55,7 @@ export function toImage(r: ImageDbRow): ImageRow {
     source: r.source,
     split: r.split,
     status: r.status,
+    needsReview: r.needs_review === 1,
     addedAt: r.added_at,
   };
 }
@@ -112,56 +120,163 @@ export function findImageBySha(st: Statements, sha256: string): ImageRow | null 
   return r ? toImage(r) : null;
 }
 
-const SORTS: Record<NonNullable<ListOptions['sort']>, string> = {
-  id: 'i.id',
-  added: 'i.added_at, i.id',
-  path: 'i.original_path',
-  label: 'c.name, i.id',
-  patient: 'i.patient_id, i.id',
-};
+/** Sort keys, each ascending by default; `flip` terms follow the requested order. */
+type Key = { expr: string; flip: boolean; desc?: boolean; nullable?: boolean };
 
-function where(f: ImageFilter): { sql: string; params: unknown[] } {
+function sortKeys(sort: NonNullable<ListOptions['sort']>, order: ListOptions['order']): Key[] {
+  const k = (expr: string, flip = true): Key => ({ expr, flip });
+  switch (sort) {
+    case 'score':
+      // Unlabelled first, then highest score: labelled images keep stale scores of older passes.
+      return [
+        k('i.label_class_id IS NOT NULL', false),
+        k('i.al_score IS NULL', false),
+        { expr: 'i.al_score', flip: false, desc: order !== 'asc', nullable: true },
+        k('i.id', false),
+      ];
+    case 'confidence':
+      return [
+        k('i.confidence IS NULL', false),
+        { expr: 'i.confidence', flip: false, desc: order === 'desc', nullable: true },
+        k('i.id', false),
+      ];
+    case 'added':
+      return [k('i.added_at'), k('i.id')];
+    case 'path':
+      return [k('i.original_path'), k('i.id')];
+    case 'name':
+      return [k('i.name COLLATE NOCASE'), k('i.id')];
+    case 'label':
+      return [k('c.name IS NOT NULL'), { ...k('c.name'), nullable: true }, k('i.id')];
+    case 'patient':
+      return [k('i.patient_id IS NOT NULL'), { ...k('i.patient_id'), nullable: true }, k('i.id')];
+    default:
+      return [k('i.id')];
+  }
+}
+
+const descOf = (key: Key, order: ListOptions['order']) => key.desc ?? (key.flip && order === 'desc');
+
+/** Rows after the cursor image in this order (keyset paging: no OFFSET walk). */
+function afterCursor(keys: Key[], order: ListOptions['order']): string {
+  const exprs = keys.map((k) => k.expr.replace(' COLLATE NOCASE', ''));
+  const collate = keys.map((k) => (k.expr.endsWith(' COLLATE NOCASE') ? ' COLLATE NOCASE' : ''));
+  const x = (e: string) => e.replaceAll('i.', 'x.').replaceAll('c.name', 'xc.name');
+  const src = 'FROM images x LEFT JOIN classes xc ON xc.id = x.label_class_id WHERE x.id = ?';
+  const cur = (i: number) => `(SELECT ${x(exprs[i])} ${src})`;
+  const dirs = keys.map((k) => descOf(k, order));
+  // A row value compares to NULL as NULL, so nullable keys take the spelled-out form.
+  if (dirs.every((d) => d === dirs[0]) && collate.every((c) => !c) && keys.every((k) => !k.nullable)) {
+    const lhs = `(${exprs.join(', ')})`;
+    const rhs = `(SELECT ${exprs.map(x).join(', ')} ${src})`;
+    return `${lhs} ${dirs[0] ? '<' : '>'} ${rhs}`;
+  }
+  const ors: string[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    // Parenthesised: `a IS NOT NULL > b` would parse as `a IS NOT (NULL > b)`.
+    const eq = exprs.slice(0, i).map((e, j) => `(${e})${collate[j]} IS ${cur(j)}`);
+    ors.push([...eq, `(${exprs[i]})${collate[i]} ${dirs[i] ? '<' : '>'} ${cur(i)}`].join(' AND '));
+  }
+  return `(${ors.map((o) => `(${o})`).join(' OR ')})`;
+}
+
+function where(f: ImageFilter, task: string): { sql: string; params: unknown[] } {
   const conds: string[] = [];
   const params: unknown[] = [];
   const add = (cond: string, ...p: unknown[]) => {
     conds.push(cond);
     params.push(...p);
   };
-  if (f.label === null || f.labelled === false) add('l.class_id IS NULL');
-  else if (f.label !== undefined) add('c.name = ?', f.label);
-  if (f.labelled === true) add('l.class_id IS NOT NULL');
+  const labelId = task === DEFAULT_TASK ? 'i.label_class_id' : 'l.class_id';
+  if (f.label === null || f.labelled === false) add(`${labelId} IS NULL`);
+  else if (f.label !== undefined)
+    add(
+      `${labelId} = (SELECT id FROM classes WHERE kind = 'image' AND task = ? AND name = ?)`,
+      task,
+      f.label,
+    );
+  if (f.labelled === true) add(`${labelId} IS NOT NULL`);
   if (f.status) add('i.status = ?', f.status);
+  if (f.state === 'unlabelled') add(`i.grid_state IN ('unlabelled', 'suggested')`);
+  else if (f.state) add('i.grid_state = ?', f.state);
   if (f.source !== undefined) add('i.source IS ?', f.source);
   if (f.split === null) add('i.split IS NULL');
   else if (f.split) add('i.split = ?', f.split);
   if (f.patientId !== undefined) add('i.patient_id = ?', f.patientId);
-  if (f.hasMask !== undefined)
-    add(`${f.hasMask ? '' : 'NOT '}EXISTS (SELECT 1 FROM masks m WHERE m.image_id = i.id)`);
+  if (f.hasMask !== undefined) add(f.hasMask ? 'i.mask_count > 0' : 'i.mask_count = 0');
+  if (f.search) add(`i.name LIKE ? ESCAPE '\\'`, `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (f.ids) add('i.id IN (SELECT value FROM json_each(?))', JSON.stringify(f.ids));
   return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
 
+/** The page total from the counters when the filter is one they keep, else null. */
+function countedTotal(st: Statements, f: ImageFilter, task: string): number | null {
+  const set = Object.entries(f).filter(([k, v]) => v !== undefined && k !== 'task');
+  const only = (...keys: string[]) => set.every(([k]) => keys.includes(k));
+  if (task !== DEFAULT_TASK) return null;
+  if (set.length === 0) return counter(st, 'status', 'active') + counter(st, 'status', 'excluded');
+  if (f.status !== 'active') return null;
+  if (only('status')) return counter(st, 'status', 'active');
+  if (only('status', 'state') && f.state)
+    return counter(st, 'state', f.state) + (f.state === 'unlabelled' ? counter(st, 'state', 'suggested') : 0);
+  if (only('status', 'label') && typeof f.label === 'string') {
+    const c = st
+      .get(`SELECT id FROM classes WHERE kind = 'image' AND task = ? AND name = ?`)
+      .get(task, f.label) as { id: number } | undefined;
+    return c ? counter(st, 'class', c.id) : 0;
+  }
+  return null;
+}
+
+/**
+ * Filters, sorts and pages in SQL on indexed columns; the ids of the page come from the index
+ * alone, then only those rows are read. The total comes from the counters where it can.
+ */
 export function listImages(st: Statements, opts: ListOptions = {}): Page<ImageListItem> {
   const task = opts.task ?? DEFAULT_TASK;
-  const from = `FROM images i
-    LEFT JOIN labels l ON l.image_id = i.id AND l.task = ?
-    LEFT JOIN classes c ON c.id = l.class_id`;
-  const w = where(opts);
-  const total = (
-    st.db.prepare(`SELECT count(*) AS n ${from} ${w.sql}`).get(task, ...w.params) as { n: number }
-  ).n;
-  const order = `${SORTS[opts.sort ?? 'id']} ${opts.order === 'desc' ? 'DESC' : 'ASC'}`;
-  const limit = opts.limit ?? -1;
-  const rows = st.db
-    .prepare(
-      `SELECT i.*, c.name AS label,
-         EXISTS (SELECT 1 FROM masks m WHERE m.image_id = i.id) AS has_mask
-       ${from} ${w.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+  const { sort: _s, order: _o, limit: _l, offset: _f, after: _a, ...filter } = opts;
+  const from =
+    task === DEFAULT_TASK
+      ? 'FROM images i LEFT JOIN classes c ON c.id = i.label_class_id'
+      : `FROM images i LEFT JOIN labels l ON l.image_id = i.id AND l.task = ?
+         LEFT JOIN classes c ON c.id = l.class_id`;
+  const taskParam = task === DEFAULT_TASK ? [] : [task];
+  const w = where(filter, task);
+  const total =
+    countedTotal(st, filter, task) ??
+    (st.get(`SELECT count(*) AS n ${from} ${w.sql}`).get(...taskParam, ...w.params) as { n: number }).n;
+  const keys = sortKeys(opts.sort ?? 'id', opts.order);
+  const orderBy = keys.map((k) => `${k.expr}${descOf(k, opts.order) ? ' DESC' : ''}`).join(', ');
+  let cond = w.sql;
+  const params = [...taskParam, ...w.params];
+  if (opts.after !== undefined) {
+    const c = afterCursor(keys, opts.order);
+    cond = cond ? `${cond} AND ${c}` : `WHERE ${c}`;
+    params.push(...Array.from({ length: (c.match(/x\.id = \?/g) ?? []).length }, () => opts.after));
+  }
+  const ids = st
+    .get(`SELECT i.id ${from} ${cond} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+    .all(...params, opts.limit ?? -1, opts.after !== undefined ? 0 : (opts.offset ?? 0)) as Array<{
+    id: number;
+  }>;
+  const rows = st
+    .get(
+      `SELECT i.*, c.name AS label ${from.replace('FROM images i', 'FROM json_each(?) j JOIN images i ON i.id = j.value')}
+       ORDER BY j.key`,
     )
-    .all(task, ...w.params, limit, opts.offset ?? 0) as ImageDbRow[];
+    .all(JSON.stringify(ids.map((r) => r.id)), ...taskParam) as ImageDbRow[];
+  return { total, items: rows.map(toListItem) };
+}
+
+function toListItem(r: ImageDbRow): ImageListItem {
   return {
-    total,
-    items: rows.map((r) => ({ ...toImage(r), label: r.label ?? null, hasMask: r.has_mask === 1 })),
+    ...toImage(r),
+    label: r.label ?? null,
+    hasMask: (r.mask_count ?? 0) > 0,
+    labelSource: (r.label_source ?? null) as ImageListItem['labelSource'],
+    gridState: r.grid_state ?? 'unlabelled',
+    confidence: r.confidence ?? null,
+    alScore: r.al_score ?? null,
   };
 }
 

@@ -46,7 +46,10 @@ export function createProject(dir: string, opts: CreateProjectOptions = {}): Pro
   return openProject(abs);
 }
 
-/** Opens DIR, applies pending migrations and runs the integrity check (throws ProjectError). */
+/**
+ * Opens DIR, applies pending migrations and runs the quick check (throws ProjectError). The
+ * check is bounded in the project's size; the full one is `store.integrityCheck()` (doctor).
+ */
 export function openProject(dir: string, opts: OpenProjectOptions = {}): ProjectStore {
   const abs = path.resolve(dir);
   if (!isProject(abs)) {
@@ -77,7 +80,7 @@ export function openProject(dir: string, opts: OpenProjectOptions = {}): Project
       schemaVersion,
     });
     if (!opts.skipIntegrityCheck) {
-      const report = project.integrityCheck();
+      const report = project.quickCheck();
       project.openReport = report;
       if (!report.ok) {
         project.close();

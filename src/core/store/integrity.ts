@@ -27,39 +27,11 @@ export function integrityCheck(st: Statements, dir: string): IntegrityReport {
   if (errors.length === 0) {
     const rows = st
       .get('SELECT id, original_path, stored_path, file_size FROM images')
-      .iterate() as Iterable<{
-      id: number;
-      original_path: string;
-      stored_path: string | null;
-      file_size: number;
-    }>;
+      .iterate() as Iterable<FileRow>;
     for (const r of rows) {
       checkedImages++;
       if (r.stored_path) stored.add(path.normalize(r.stored_path));
-      const file = r.stored_path ? path.join(dir, r.stored_path) : r.original_path;
-      let size = -1;
-      try {
-        size = statSync(file).size;
-      } catch {
-        // reported below
-      }
-      if (size === r.file_size) continue;
-      const why = size < 0 ? 'is missing' : `has ${size} bytes, expected ${r.file_size}`;
-      if (r.stored_path) {
-        errors.push({
-          kind: 'missing_file',
-          message: `managed copy ${file} ${why}`,
-          imageId: r.id,
-          path: file,
-        });
-      } else {
-        warnings.push({
-          kind: 'missing_reference',
-          message: `referenced image ${file} ${why}`,
-          imageId: r.id,
-          path: file,
-        });
-      }
+      checkFile(r, dir, errors, warnings);
     }
   }
   if (errors.length === 0) {
@@ -72,6 +44,97 @@ export function integrityCheck(st: Statements, dir: string): IntegrityReport {
     }
   }
   return { ok: errors.length === 0, errors, warnings, checkedImages, ms: Math.round(performance.now() - t0) };
+}
+
+/** Below this size the open check reads the whole database: a full quick_check costs little. */
+const WHOLE_DB_BYTES = 64 * 1024 * 1024;
+/** Tables every interaction reads; above the threshold only these are checked at open. */
+const HOT_TABLES = ['project', 'settings', 'classes', 'images', 'labels', 'image_counts', 'al_state'];
+/** Image files whose presence is checked at open, spread evenly over the ids. */
+const FILE_SAMPLE = 32;
+/** A WAL this large means checkpoints are not keeping up (a reader held open for long). */
+const WAL_WARN_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The check run at every open, bounded whatever the project's size: schema (migrate did that),
+ * `quick_check` of the hot tables (all of them while the database is small), the WAL's size and
+ * the presence of a sample of image files. The full check (`integrityCheck`, every file and
+ * every page) is `spcxr doctor`'s.
+ */
+export function quickCheck(st: Statements, dir: string, dbFile: string): IntegrityReport {
+  const t0 = performance.now();
+  const errors: IntegrityProblem[] = [];
+  const warnings: IntegrityProblem[] = [];
+  const size = fileSize(dbFile);
+  const targets = size < WHOLE_DB_BYTES ? [null] : HOT_TABLES;
+  for (const t of targets) {
+    const rows = st.db.pragma(t ? `quick_check(${t})` : 'quick_check') as Array<{ quick_check: string }>;
+    for (const r of rows) if (r.quick_check !== 'ok') errors.push({ kind: 'sqlite', message: r.quick_check });
+  }
+  const wal = fileSize(`${dbFile}-wal`);
+  if (wal > WAL_WARN_BYTES)
+    warnings.push({
+      kind: 'sqlite',
+      message: `write-ahead log is ${Math.round(wal / 2 ** 20)} MB; close other programs using the project so it can be checkpointed`,
+    });
+  let checkedImages = 0;
+  if (errors.length === 0) {
+    const { lo, hi } = st.get('SELECT min(id) AS lo, max(id) AS hi FROM images').get() as {
+      lo: number | null;
+      hi: number | null;
+    };
+    const sel = st.get(
+      'SELECT id, original_path, stored_path, file_size FROM images WHERE id >= ? ORDER BY id LIMIT 1',
+    );
+    const seen = new Set<number>();
+    for (let k = 0; lo !== null && hi !== null && k < FILE_SAMPLE; k++) {
+      const r = sel.get(Math.round(lo + ((hi - lo) * k) / Math.max(1, FILE_SAMPLE - 1))) as
+        | FileRow
+        | undefined;
+      if (!r || seen.has(r.id)) continue;
+      seen.add(r.id);
+      checkedImages++;
+      checkFile(r, dir, errors, warnings);
+    }
+  }
+  return { ok: errors.length === 0, errors, warnings, checkedImages, ms: Math.round(performance.now() - t0) };
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+interface FileRow {
+  id: number;
+  original_path: string;
+  stored_path: string | null;
+  file_size: number;
+}
+
+function checkFile(r: FileRow, dir: string, errors: IntegrityProblem[], warnings: IntegrityProblem[]): void {
+  const file = r.stored_path ? path.join(dir, r.stored_path) : r.original_path;
+  let size = -1;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // reported below
+  }
+  if (size === r.file_size) return;
+  const why = size < 0 ? 'is missing' : `has ${size} bytes, expected ${r.file_size}`;
+  if (r.stored_path) {
+    errors.push({ kind: 'missing_file', message: `managed copy ${file} ${why}`, imageId: r.id, path: file });
+  } else {
+    warnings.push({
+      kind: 'missing_reference',
+      message: `referenced image ${file} ${why}`,
+      imageId: r.id,
+      path: file,
+    });
+  }
 }
 
 /** Files under images/ that no row points at: copies and temp files of a killed import. */

@@ -159,6 +159,121 @@ export const MIGRATIONS: string[] = [
     undone_by INTEGER REFERENCES class_events(id)
   );
   `,
+  // Grid state as real columns, so that the image list filters, sorts and pages in SQL on
+  // indexes instead of reading every row, and counters that triggers keep in the same
+  // transaction as the write that changes them (a label write no longer counts the project).
+  // `label_class_id`/`label_source` mirror the default task's current label; `confidence` is the
+  // top probability of the grid model's prediction (settings key 'grid.modelId'); `al_score` is
+  // the last suggestion pass's score. The review flag moves out of `meta` into `needs_review`.
+  `
+  ALTER TABLE images ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE images ADD COLUMN label_class_id INTEGER;
+  ALTER TABLE images ADD COLUMN label_source TEXT;
+  ALTER TABLE images ADD COLUMN mask_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE images ADD COLUMN confidence REAL;
+  ALTER TABLE images ADD COLUMN al_score REAL;
+  ALTER TABLE images ADD COLUMN name TEXT GENERATED ALWAYS AS (
+    substr(replace(original_path, '\\', '/'),
+      length(rtrim(replace(original_path, '\\', '/'), replace(replace(original_path, '\\', '/'), '/', ''))) + 1)
+  ) VIRTUAL;
+  ALTER TABLE images ADD COLUMN grid_state TEXT GENERATED ALWAYS AS (
+    CASE WHEN needs_review THEN 'needs-review' WHEN label_class_id IS NOT NULL THEN 'labelled'
+      WHEN confidence IS NOT NULL THEN 'suggested' ELSE 'unlabelled' END
+  ) VIRTUAL;
+
+  UPDATE images SET needs_review = 1, meta = json_remove(meta, '$.needsReview')
+    WHERE json_valid(meta) AND json_extract(meta, '$.needsReview') = 1;
+  UPDATE images SET label_class_id = l.class_id, label_source = l.source
+    FROM labels l WHERE l.image_id = images.id AND l.task = 'default';
+  UPDATE images SET mask_count = (SELECT count(*) FROM masks m WHERE m.image_id = images.id);
+  UPDATE images SET al_score = (
+    SELECT json_extract(s.value, '$."' || images.id || '"') FROM settings s WHERE s.key = 'api.alScores'
+  );
+  DELETE FROM settings WHERE key = 'api.alScores';
+
+  -- Every grid sort starts with status (the grid lists active images); ids break ties.
+  CREATE INDEX images_grid_status ON images(status);
+  CREATE INDEX images_grid_id ON images(status, grid_state, id);
+  CREATE INDEX images_grid_label ON images(status, label_class_id, id);
+  CREATE INDEX images_grid_name ON images(status, name COLLATE NOCASE, id);
+  CREATE INDEX images_grid_score ON images(status, label_class_id IS NOT NULL, al_score IS NULL, al_score DESC, id);
+  CREATE INDEX images_grid_confidence ON images(status, confidence IS NULL, confidence, id);
+
+  CREATE TABLE image_counts (
+    dim TEXT NOT NULL,
+    val TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (dim, val)
+  ) WITHOUT ROWID;
+  INSERT INTO image_counts SELECT 'status', status, count(*) FROM images GROUP BY status;
+  INSERT INTO image_counts SELECT 'source', ifnull(source, '(none)'), count(*) FROM images GROUP BY 2;
+  INSERT INTO image_counts SELECT 'split', ifnull(split, '(none)'), count(*) FROM images GROUP BY 2;
+  INSERT INTO image_counts SELECT 'state', grid_state, count(*) FROM images WHERE status = 'active' GROUP BY 2;
+  INSERT INTO image_counts SELECT 'class', label_class_id, count(*) FROM images
+    WHERE status = 'active' AND label_class_id IS NOT NULL GROUP BY 2;
+  INSERT INTO image_counts SELECT 'mask', class_id, count(*) FROM masks GROUP BY 2;
+
+  CREATE TRIGGER labels_grid_insert AFTER INSERT ON labels WHEN NEW.task = 'default' BEGIN
+    UPDATE images SET label_class_id = NEW.class_id, label_source = NEW.source WHERE id = NEW.image_id;
+  END;
+  CREATE TRIGGER labels_grid_update AFTER UPDATE ON labels WHEN NEW.task = 'default' BEGIN
+    UPDATE images SET label_class_id = NEW.class_id, label_source = NEW.source WHERE id = NEW.image_id;
+  END;
+  CREATE TRIGGER labels_grid_delete AFTER DELETE ON labels WHEN OLD.task = 'default' BEGIN
+    UPDATE images SET label_class_id = NULL, label_source = NULL WHERE id = OLD.image_id;
+  END;
+
+  CREATE TRIGGER masks_grid_insert AFTER INSERT ON masks BEGIN
+    UPDATE images SET mask_count = mask_count + 1 WHERE id = NEW.image_id;
+    INSERT INTO image_counts VALUES ('mask', NEW.class_id, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER masks_grid_delete AFTER DELETE ON masks BEGIN
+    UPDATE images SET mask_count = mask_count - 1 WHERE id = OLD.image_id;
+    UPDATE image_counts SET n = n - 1 WHERE dim = 'mask' AND val = OLD.class_id;
+  END;
+
+  CREATE TRIGGER predictions_grid_insert AFTER INSERT ON predictions
+  WHEN NEW.model_id = (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'grid.modelId') BEGIN
+    UPDATE images SET confidence = (SELECT max(value) FROM json_each(NEW.probs)) WHERE id = NEW.image_id;
+  END;
+  CREATE TRIGGER predictions_grid_update AFTER UPDATE ON predictions
+  WHEN NEW.model_id = (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'grid.modelId') BEGIN
+    UPDATE images SET confidence = (SELECT max(value) FROM json_each(NEW.probs)) WHERE id = NEW.image_id;
+  END;
+  CREATE TRIGGER predictions_grid_delete AFTER DELETE ON predictions
+  WHEN OLD.model_id = (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'grid.modelId') BEGIN
+    UPDATE images SET confidence = NULL WHERE id = OLD.image_id;
+  END;
+
+  CREATE TRIGGER images_counts_insert AFTER INSERT ON images BEGIN
+    INSERT INTO image_counts VALUES ('status', NEW.status, 1), ('source', ifnull(NEW.source, '(none)'), 1),
+      ('split', ifnull(NEW.split, '(none)'), 1) ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO image_counts SELECT 'state', NEW.grid_state, 1 WHERE NEW.status = 'active'
+      ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO image_counts SELECT 'class', NEW.label_class_id, 1
+      WHERE NEW.status = 'active' AND NEW.label_class_id IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER images_counts_delete AFTER DELETE ON images BEGIN
+    UPDATE image_counts SET n = n - 1 WHERE (dim = 'status' AND val = OLD.status)
+      OR (dim = 'source' AND val = ifnull(OLD.source, '(none)')) OR (dim = 'split' AND val = ifnull(OLD.split, '(none)'))
+      OR (OLD.status = 'active' AND dim = 'state' AND val = OLD.grid_state)
+      OR (OLD.status = 'active' AND dim = 'class' AND val = OLD.label_class_id);
+  END;
+  CREATE TRIGGER images_counts_update AFTER UPDATE OF status, source, split, needs_review, label_class_id, confidence
+  ON images WHEN OLD.status IS NOT NEW.status OR OLD.source IS NOT NEW.source OR OLD.split IS NOT NEW.split
+    OR OLD.grid_state IS NOT NEW.grid_state OR OLD.label_class_id IS NOT NEW.label_class_id BEGIN
+    UPDATE image_counts SET n = n - 1 WHERE (dim = 'status' AND val = OLD.status)
+      OR (dim = 'source' AND val = ifnull(OLD.source, '(none)')) OR (dim = 'split' AND val = ifnull(OLD.split, '(none)'))
+      OR (OLD.status = 'active' AND dim = 'state' AND val = OLD.grid_state)
+      OR (OLD.status = 'active' AND dim = 'class' AND val = OLD.label_class_id);
+    INSERT INTO image_counts VALUES ('status', NEW.status, 1), ('source', ifnull(NEW.source, '(none)'), 1),
+      ('split', ifnull(NEW.split, '(none)'), 1) ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO image_counts SELECT 'state', NEW.grid_state, 1 WHERE NEW.status = 'active'
+      ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO image_counts SELECT 'class', NEW.label_class_id, 1
+      WHERE NEW.status = 'active' AND NEW.label_class_id IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+  `,
 ];
 
 /** Feature-cache database (DIR/cache/features.sqlite): one table, its own versioning. */

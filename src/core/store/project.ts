@@ -9,26 +9,28 @@ import * as classes from './classes.ts';
 import { counts } from './counts.ts';
 import { Statements } from './db.ts';
 import { FeatureCache } from './features.ts';
+import * as grid from './grid.ts';
 import * as images from './images.ts';
-import { integrityCheck } from './integrity.ts';
+import { integrityCheck, quickCheck } from './integrity.ts';
 import * as labels from './labels.ts';
 import * as masks from './masks.ts';
 import * as models from './models.ts';
-import type {
-  AnnotationSource,
-  ClassKind,
-  FeatureEntry,
-  FeatureKey,
-  ImageRow,
-  IntegrityReport,
-  ListOptions,
-  ModelKind,
-  NewImage,
-  NewModel,
-  PredictionWrite,
-  ProjectInfo,
-  ProjectStore,
-  RunWrite,
+import {
+  type AnnotationSource,
+  type ClassKind,
+  type FeatureEntry,
+  type FeatureKey,
+  type ImageRow,
+  type IntegrityReport,
+  type ListOptions,
+  type ModelKind,
+  type NewImage,
+  type NewModel,
+  PROJECT_DB,
+  type PredictionWrite,
+  type ProjectInfo,
+  type ProjectStore,
+  type RunWrite,
 } from './types.ts';
 
 /** better-sqlite3 implementation of the store contract. Every write is one transaction. */
@@ -109,6 +111,8 @@ export class Project implements ProjectStore {
   clearLabel = (imageId: number, author: string, task?: string, source?: AnnotationSource) =>
     this.tx(() => labels.clearLabel(this.st, imageId, author, task, source));
   getLabel = (imageId: number, task?: string) => labels.getLabel(this.st, imageId, task);
+  setNeedsReview = (imageId: number, flag: boolean) =>
+    this.tx(() => grid.setNeedsReview(this.st, imageId, flag));
   getLabels = (task?: string) => labels.getLabels(this.st, task);
   getLabelHistory = (imageId: number, task?: string) => labels.getLabelHistory(this.st, imageId, task);
 
@@ -135,6 +139,11 @@ export class Project implements ProjectStore {
   deletePredictions = (modelId: number) =>
     this.tx(() => void this.st.get('DELETE FROM predictions WHERE model_id = ?').run(modelId));
 
+  setGridModel = (modelId: number | null) => this.tx(() => grid.setGridModel(this.st, modelId));
+  setAlScores = (scores: Array<{ imageId: number; score: number }>) =>
+    this.tx(() => grid.setAlScores(this.st, scores));
+  gridCounts = () => grid.gridCounts(this.st);
+
   putFeatures = (entries: FeatureEntry[]) => this.features.put(entries);
   getFeatures = (keys: FeatureKey[]) => this.features.get(keys);
   imagesWithFeatures = (encoderId: string, layers: string[], view?: number) =>
@@ -160,6 +169,11 @@ export class Project implements ProjectStore {
   }
 
   counts = () => this.read(() => counts(this.st));
+
+  /** The bounded check run at open (see integrity.ts); `integrityCheck` is the full one. */
+  quickCheck(): IntegrityReport {
+    return this.read(() => quickCheck(this.st, this.dir, path.join(this.dir, PROJECT_DB)));
+  }
 
   integrityCheck(): IntegrityReport {
     const report = this.read(() => integrityCheck(this.st, this.dir));

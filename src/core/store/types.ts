@@ -95,13 +95,28 @@ export interface ImageRow {
   source: string | null;
   split: Split | null;
   status: ImageStatus;
+  /** Flagged for a second look (a column, so the grid can filter on it). */
+  needsReview: boolean;
   addedAt: string;
 }
+
+/**
+ * Where an image stands in the grid (default task): needs-review wins, then a label, then a
+ * prediction of the grid model ('suggested'), else unlabelled.
+ */
+export type GridState = 'unlabelled' | 'labelled' | 'suggested' | 'needs-review';
 
 /** An image with its current label in the requested task (null when unlabelled). */
 export interface ImageListItem extends ImageRow {
   label: string | null;
   hasMask: boolean;
+  /** Source of the default task's label (null when unlabelled). */
+  labelSource: AnnotationSource | null;
+  gridState: GridState;
+  /** Top probability of the grid model's prediction, null without one. */
+  confidence: number | null;
+  /** Active-learning score of the last suggestion pass. */
+  alScore: number | null;
 }
 
 export interface NewImage {
@@ -138,13 +153,38 @@ export interface ImageFilter {
   patientId?: string;
   hasMask?: boolean;
   ids?: number[];
+  /**
+   * Grid state (default task). 'unlabelled' selects every image without a label that is not
+   * flagged, predicted or not: a prediction does not label an image.
+   */
+  state?: GridState;
+  /** Case-insensitive substring of the file name. */
+  search?: string;
 }
 
 export interface ListOptions extends ImageFilter {
-  sort?: 'id' | 'added' | 'path' | 'label' | 'patient';
+  /**
+   * 'score': unlabelled images first, then highest active-learning score ('asc' flips the score
+   * only); 'confidence': least sure first by default. Both put images without a value last.
+   */
+  sort?: 'id' | 'added' | 'path' | 'name' | 'label' | 'patient' | 'score' | 'confidence';
   order?: 'asc' | 'desc';
   limit?: number;
   offset?: number;
+  /** Keyset paging: the last image id of the previous page (offset is then ignored). */
+  after?: number;
+}
+
+/** Project counts the UI shows, read from counters that triggers keep current (O(1)). */
+export interface GridCounts {
+  /** Active images. */
+  images: number;
+  byState: Record<GridState, number>;
+  /** Active images per class id of the default task. */
+  byClassId: Record<number, number>;
+  /** All images per source ('(none)' for no source). */
+  bySource: Record<string, number>;
+  masks: number;
 }
 
 export interface Page<T> {
@@ -418,6 +458,8 @@ export interface ProjectStore {
   setLabel(w: LabelWrite): LabelRow;
   clearLabel(imageId: number, author: string, task?: string, source?: AnnotationSource): void;
   getLabel(imageId: number, task?: string): LabelRow | null;
+  /** Flags or unflags an image for review; false when it already was in that state. */
+  setNeedsReview(imageId: number, flag: boolean): boolean;
   /** Current labels of a task for many images (training sets), by image id. */
   getLabels(task?: string): LabelRow[];
   getLabelHistory(imageId: number, task?: string): LabelEvent[];
@@ -444,6 +486,15 @@ export interface ProjectStore {
   putPredictions(modelId: number, preds: PredictionWrite[]): void;
   getPredictions(modelId: number, imageIds?: number[]): PredictionRow[];
   deletePredictions(modelId: number): void;
+  /**
+   * Makes `modelId`'s predictions the ones the grid shows (confidence, 'suggested'). A no-op
+   * when it already is; otherwise one pass over that model's predictions. Later prediction
+   * writes of the grid model update the grid in their own transaction.
+   */
+  setGridModel(modelId: number | null): void;
+  /** Replaces the active-learning scores of the last suggestion pass (others become null). */
+  setAlScores(scores: Array<{ imageId: number; score: number }>): void;
+  gridCounts(): GridCounts;
 
   // feature cache (separate database, see the file header)
   putFeatures(entries: FeatureEntry[]): void;
@@ -464,5 +515,8 @@ export interface ProjectStore {
   setSetting(key: string, value: unknown): void;
 
   counts(): ProjectCounts;
+  /** The bounded check run at open: quick_check of the hot tables, WAL size, a sample of files. */
+  quickCheck(): IntegrityReport;
+  /** The full check (doctor): every page, every foreign key, every file, orphan files. */
   integrityCheck(): IntegrityReport;
 }

@@ -14,22 +14,20 @@ import {
   featureBatcher,
   headLayer,
   serialiseHead,
-  standardise,
 } from './classifier.ts';
 import { exclusive, getEncoder, projectInputLoader } from './engine.ts';
-import { type FitOptions, fit, predictLogitsAsync } from './fit.ts';
+import { buildEstimate } from './estimate.ts';
+import { fit, predictLogitsAsync } from './fit.ts';
 import { disposeHead, type Head } from './heads.ts';
-import { fitLinear } from './linear-fit.ts';
+import { type LinearTrainResult, trainLinear } from './linear-train.ts';
 import { chooseThreshold, classifierReport, positiveIndex } from './report.ts';
-import { groupedSplit } from './split.ts';
-import type { ClassifierHead, TrainClassifierOptions, TrainResult } from './types.ts';
+import { groupedSplit, type SplitItem } from './split.ts';
+import type { ClassifierHead, ClassifierMetrics, TrainClassifierOptions, TrainResult } from './types.ts';
 
 const DEFAULTS: Record<
   string,
   { epochs: number; lr: number; batchSize: number; patience: number; weightDecay: number }
 > = {
-  // Full-batch for the probe: one step per epoch keeps a 1,000-image retrain interactive.
-  linear: { epochs: 120, lr: 2e-2, batchSize: 4096, patience: 10, weightDecay: 1e-3 },
   attentive: { epochs: 60, lr: 1e-3, batchSize: 64, patience: 10, weightDecay: 1e-4 },
   blocks: { epochs: 20, lr: 1e-4, batchSize: 32, patience: 5, weightDecay: 1e-4 },
 };
@@ -85,26 +83,11 @@ export function trainClassifier(
       );
       const t1 = performance.now();
       const cls = new Map(classes.map((c, k) => [c, k]));
-      const split = groupedSplit(
-        imgs.map((i) => ({
-          id: i.id,
-          group: i.patientId ? `p:${i.patientId}` : `i:${i.id}`,
-          label: cls.get(i.label!)!,
-        })),
-        opts.valFraction ?? 0.2,
-        seed,
-      );
-      const byId = new Map(imgs.map((i) => [i.id, i]));
-      const trainX: FeatureArray[] = [];
-      const trainY: number[] = [];
-      for (const v of views) {
-        trainX.push(...readFeatures(project, encoder.id, split.train, layer, v));
-        trainY.push(...split.train.map((id) => cls.get(byId.get(id)!.label!)!));
-      }
-      const valX = readFeatures(project, encoder.id, split.val, layer, 0);
-      const valY = split.val.map((id) => cls.get(byId.get(id)!.label!)!);
-      const kind = head.startsWith('blocks') ? 'blocks' : head;
-      const hp = { ...DEFAULTS[kind], ...pick(opts) };
+      const items: SplitItem[] = imgs.map((i) => ({
+        id: i.id,
+        group: i.patientId ? `p:${i.patientId}` : `i:${i.id}`,
+        label: cls.get(i.label!)!,
+      }));
       const cfg: ClassifierConfig = {
         head,
         classes,
@@ -114,63 +97,15 @@ export function trainClassifier(
         positive: positiveIndex(classes),
         threshold: null,
         encoder: encoderInfo(encoder),
-        hyper: { ...hp, seed, valFraction: opts.valFraction ?? 0.2, augment: !!opts.augment },
+        hyper: { seed, valFraction: opts.valFraction ?? 0.2, augment: !!opts.augment, all: !!opts.all },
       };
-      const norm = head === 'linear' ? standardise(trainX) : {};
-      const model = buildHead(cfg, seed, {
-        ...norm,
-        encoderWeights: path.join(encoder.dir, 'weights.safetensors'),
-      });
+      const fitted =
+        head === 'linear'
+          ? await fitLinearHead(project, encoder.id, imgs, items, cfg, opts, ctl)
+          : await fitEpochHead(project, encoder, imgs, items, cfg, opts, ctl);
+      const { model, metrics, history, trainImages, valImages, valImageIds, outOfFold } = fitted;
       try {
-        const n = trainY.length;
-        const classWeights = classes.map((_, k) => {
-          const c = trainY.filter((y) => y === k).length;
-          return c ? n / (classes.length * c) : 0;
-        });
-        const { history } =
-          head === 'linear'
-            ? await fitLinearHead(
-                model,
-                trainX,
-                trainY,
-                valX,
-                valY,
-                classes.length,
-                norm as Norm,
-                { ...hp, classWeights, seed },
-                ctl,
-              )
-            : await fit(
-                model,
-                { x: featureBatcher(trainX), y: Int32Array.from(trainY) },
-                { x: featureBatcher(valX), y: Int32Array.from(valY) },
-                classes.length,
-                { ...hp, classWeights, seed },
-                ctl,
-              );
         const t2 = performance.now();
-        const c = classes.length;
-        const logits = await predictLogitsAsync(model, featureBatcher(valX), c);
-        cfg.temperature = fitTemperature(logits, valY, c);
-        const probs = valY.map((_, i) => softmaxRow(logits, i * c, c, cfg.temperature));
-        if (cfg.positive !== null && valY.length) {
-          const target = targetFrom(opts);
-          cfg.threshold = target
-            ? operatingPoint(
-                probs.map((p) => p[cfg.positive!]),
-                valY.map((y) => y === cfg.positive),
-                target,
-              ).threshold
-            : chooseThreshold(probs, valY, cfg.positive);
-        }
-        const metrics = classifierReport(
-          probs,
-          valY,
-          classes,
-          split.val.map((id) => byId.get(id)!.source),
-          cfg.threshold,
-          seed,
-        );
         // Shortcut checks travel with the model, so every shell shows them beside its figures.
         const checks = trainingChecks(project, imgs, encoder.id);
         metrics.warnings = checks.warnings;
@@ -179,7 +114,7 @@ export function trainClassifier(
         const timings = {
           featuresMs: Math.round(feat.ms),
           trainMs: Math.round(t2 - t1),
-          evalMs: Math.round(performance.now() - t2),
+          evalMs: 0,
         };
         const saved = project.saveModel({
           name: opts.name ?? `${head} ${task} ${new Date().toISOString().slice(0, 16)}`,
@@ -188,14 +123,16 @@ export function trainClassifier(
           encoderId: encoder.id,
           task,
           // Split sizes travel with the model so that model lists can show them.
+          // The curves of the model view read the images the metrics came from: the validation
+          // split, or the out-of-fold predictions of cross-validation (the final model saw them all).
           config: {
             ...(cfg as unknown as Record<string, unknown>),
-            trainImages: split.train.length,
-            valImages: split.val.length,
+            trainImages,
+            valImages,
             // Every image this model saw (fit or validation): overlap and drift checks read it.
             [TRAINED_ON_KEY]: imgs.map((i) => i.id),
-            // The model view's curves are drawn on exactly these images.
-            valImageIds: split.val,
+            valImageIds,
+            ...(outOfFold ? { outOfFold } : {}),
           },
           metrics: metrics as unknown as Record<string, unknown>,
           history,
@@ -215,8 +152,8 @@ export function trainClassifier(
           runId: run.id,
           head,
           classes,
-          trainImages: split.train.length,
-          valImages: split.val.length,
+          trainImages,
+          valImages,
           metrics,
           history,
           timings,
@@ -240,34 +177,181 @@ export function trainClassifier(
   });
 }
 
-type Norm = { mean: Float32Array; std: Float32Array };
+/** The two-class threshold: the user's target sensitivity/specificity, else Youden's J. */
+export function thresholdChooser(opts: TrainClassifierOptions) {
+  const target = targetFrom(opts);
+  return (probs: number[][], y: number[], pos: number): number =>
+    target
+      ? operatingPoint(
+          probs.map((p) => p[pos]),
+          y.map((v) => v === pos),
+          target,
+        ).threshold
+      : chooseThreshold(probs, y, pos);
+}
 
-/** Fits the linear probe in plain JS (see linear-fit.ts) and loads the result into the TF.js head. */
+interface Fitted {
+  model: Head;
+  metrics: ClassifierMetrics;
+  history: TrainResult['history'];
+  trainImages: number;
+  valImages: number;
+  valImageIds: number[];
+  outOfFold?: { imageIds: number[]; probs: number[][] };
+}
+
+/** The exact linear head (linear-train.ts), loaded into the TF.js head that saves and scores it. */
 async function fitLinearHead(
-  model: Head,
-  trainX: FeatureArray[],
-  trainY: number[],
-  valX: FeatureArray[],
-  valY: number[],
-  classes: number,
-  norm: Norm,
-  o: FitOptions,
+  project: ProjectStore,
+  encoderId: string,
+  imgs: ImageListItem[],
+  items: SplitItem[],
+  cfg: ClassifierConfig,
+  opts: TrainClassifierOptions,
   ctl: RunControl,
-) {
-  const r = await fitLinear(
-    trainX.map((f) => f.data),
-    Int32Array.from(trainY),
-    valX.map((f) => f.data),
-    Int32Array.from(valY),
-    classes,
-    norm.mean,
-    norm.std,
-    o,
+): Promise<Fitted> {
+  const ids = imgs.map((i) => i.id);
+  const r: LinearTrainResult = await trainLinear(
+    {
+      x: readFeatures(project, encoderId, ids, cfg.layer, 0),
+      flipped: opts.augment ? readFeatures(project, encoderId, ids, cfg.layer, 1) : undefined,
+      items,
+      sources: imgs.map((i) => i.source),
+      classes: cfg.classes,
+      positive: cfg.positive,
+      seed: Number(cfg.hyper.seed),
+      valFraction: opts.valFraction ?? 0.2,
+      all: !!opts.all,
+      threshold: thresholdChooser(opts),
+    },
     ctl,
   );
-  model.vars['linear.weight'].assign(tf.tensor2d(r.weight, [norm.mean.length, classes]));
-  model.vars['linear.bias'].assign(tf.tensor1d(r.bias));
-  return { history: r.history };
+  cfg.temperature = r.temperature;
+  cfg.threshold = r.threshold;
+  Object.assign(cfg.hyper, { lambda: r.lambda, folds: r.folds, repeats: r.repeats });
+  const model = buildHead(cfg, 0, { mean: r.mean, std: r.std });
+  const c = cfg.classes.length;
+  model.vars['linear.weight'].assign(tf.tensor2d(Float32Array.from(r.model.weight), [r.mean.length, c]));
+  model.vars['linear.bias'].assign(tf.tensor1d(Float32Array.from(r.model.bias)));
+  return {
+    model,
+    metrics: r.metrics,
+    history: [],
+    trainImages: r.trainImages,
+    valImages: r.valImages,
+    valImageIds: r.valIds,
+    outOfFold: r.outOfFold,
+  };
+}
+
+/**
+ * Heads trained by epochs (attentive, blocks:k): early stopping, temperature and threshold on a
+ * patient-grouped validation split, whose AUC is the (holdout) estimate. With `all` the head is
+ * then refitted on every label for the epochs that were best on the split.
+ */
+async function fitEpochHead(
+  project: ProjectStore,
+  encoder: Awaited<ReturnType<typeof getEncoder>>,
+  imgs: ImageListItem[],
+  items: SplitItem[],
+  cfg: ClassifierConfig,
+  opts: TrainClassifierOptions,
+  ctl: RunControl,
+): Promise<Fitted> {
+  const seed = Number(cfg.hyper.seed);
+  const split = groupedSplit(items, opts.valFraction ?? 0.2, seed);
+  const byId = new Map(imgs.map((i) => [i.id, i]));
+  const label = new Map(items.map((it) => [it.id, it.label]));
+  const views: ViewId[] = opts.augment ? [0, 1] : [0];
+  const read = (ids: number[]) => {
+    const x: FeatureArray[] = [];
+    const y: number[] = [];
+    for (const v of views) {
+      x.push(...readFeatures(project, encoder.id, ids, cfg.layer, v));
+      y.push(...ids.map((id) => label.get(id)!));
+    }
+    return { x, y };
+  };
+  const train = read(split.train);
+  const valX = readFeatures(project, encoder.id, split.val, cfg.layer, 0);
+  const valY = split.val.map((id) => label.get(id)!);
+  const c = cfg.classes.length;
+  const kind = cfg.head.startsWith('blocks') ? 'blocks' : cfg.head;
+  const hp = { ...DEFAULTS[kind], ...pick(opts) };
+  Object.assign(cfg.hyper, hp);
+  const weights = (y: number[]) =>
+    cfg.classes.map((_, k) => {
+      const m = y.filter((v) => v === k).length;
+      return m ? y.length / (c * m) : 0;
+    });
+  const init = { encoderWeights: path.join(encoder.dir, 'weights.safetensors') };
+  let model = buildHead(cfg, seed, init);
+  try {
+    const { history, bestEpoch } = await fit(
+      model,
+      { x: featureBatcher(train.x), y: Int32Array.from(train.y) },
+      { x: featureBatcher(valX), y: Int32Array.from(valY) },
+      c,
+      { ...hp, classWeights: weights(train.y), seed },
+      ctl,
+    );
+    const logits = await predictLogitsAsync(model, featureBatcher(valX), c);
+    cfg.temperature = fitTemperature(logits, valY, c);
+    const probs = valY.map((_, i) => softmaxRow(logits, i * c, c, cfg.temperature));
+    if (cfg.positive !== null && valY.length)
+      cfg.threshold = thresholdChooser(opts)(probs, valY, cfg.positive);
+    const metrics = classifierReport(
+      probs,
+      valY,
+      cfg.classes,
+      split.val.map((id) => byId.get(id)!.source),
+      cfg.threshold,
+      seed,
+    );
+    const val = split.val.map((id) => items.findIndex((it) => it.id === id));
+    const a = cfg.positive !== null ? metrics.binary?.auc : undefined;
+    const aucs = [a ?? meanAuc(metrics)].filter((v) => Number.isFinite(v));
+    metrics.estimate = buildEstimate({
+      method: aucs.length ? 'holdout' : 'none',
+      folds: 1,
+      repeats: 1,
+      aucs,
+      classes: cfg.classes,
+      images: cfg.classes.map((_, k) => val.filter((i) => items[i].label === k).length),
+      patients: cfg.classes.map(
+        (_, k) => new Set(val.filter((i) => items[i].label === k).map((i) => items[i].group)).size,
+      ),
+      positive: cfg.positive,
+    });
+    const sizes = { valImages: split.val.length, valImageIds: split.val };
+    if (!opts.all) return { model, metrics, history, trainImages: split.train.length, ...sizes };
+    // Refit on every label for the epochs that were best on the split; the estimate stays.
+    disposeHead(model);
+    model = buildHead(cfg, seed, init);
+    const every = read(imgs.map((i) => i.id));
+    const epochs = Math.max(1, bestEpoch + 1);
+    cfg.hyper.epochs = epochs;
+    const empty = { x: featureBatcher([]), y: new Int32Array(0) };
+    await fit(
+      model,
+      { x: featureBatcher(every.x), y: Int32Array.from(every.y) },
+      empty,
+      c,
+      { ...hp, epochs, classWeights: weights(every.y), seed },
+      ctl,
+    );
+    return { model, metrics, history, trainImages: imgs.length, ...sizes };
+  } catch (e) {
+    disposeHead(model);
+    throw e;
+  }
+}
+
+function meanAuc(m: ClassifierMetrics): number {
+  const v = Object.values(m.perClass)
+    .map((p) => p.auc)
+    .filter((x) => Number.isFinite(x));
+  return v.length ? v.reduce((s, x) => s + x, 0) / v.length : Number.NaN;
 }
 
 function pick(

@@ -34,7 +34,10 @@ export interface TrainClassifierOptions extends EngineOptions {
   head?: ClassifierHead;
   /** Restrict training + validation to these images (label budgets, experiments). */
   imageIds?: number[];
-  /** Fraction of patients held out for early stopping, calibration and metrics (0.2). */
+  /**
+   * Fraction of patients held out for early stopping, calibration and metrics (0.2): attentive
+   * and blocks heads, and the linear head from 1,000 labels (below, repeated CV replaces it).
+   */
   valFraction?: number;
   seed?: number;
   epochs?: number;
@@ -44,6 +47,11 @@ export interface TrainClassifierOptions extends EngineOptions {
   weightDecay?: number;
   /** Also train on the horizontally flipped view (cached as view 1). Default false. */
   augment?: boolean;
+  /**
+   * Fit the final model on every label, the estimate coming from the split or CV. The linear
+   * head below 1,000 labels always does (its estimate is cross-validated).
+   */
+  all?: boolean;
   name?: string;
   /** Two-class threshold: reach this validation sensitivity (or specificity) instead of Youden's J. */
   targetSensitivity?: number;

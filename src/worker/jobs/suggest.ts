@@ -50,7 +50,7 @@ export const runSuggestJob: JobRunner = async (ctx) => {
     })),
   };
   state.suggestions.set(store, queue);
-  state.alScores.set(store, Object.fromEntries(queue.items.map((i) => [i.imageId, i.score])));
+  store.setAlScores(queue.items.map((i) => ({ imageId: i.imageId, score: i.score })));
   return {
     count: queue.items.length,
     used: r.used,

@@ -17,7 +17,7 @@ export const runTrainJob: JobRunner = async (ctx) => {
   };
   const r =
     p.task === 'classify'
-      ? await trainClassifier(ctx.store, { ...common, head: p.head, augment: p.augment }, ctl)
+      ? await trainClassifier(ctx.store, { ...common, head: p.head, augment: p.augment, all: p.all }, ctl)
       : await trainSegmenter(ctx.store, { ...common, maskClass: p.maskClass }, ctl);
   if (p.task === 'classify') {
     // Score every image so the grid can show predictions, 'suggested' status and confidence.

@@ -5,39 +5,36 @@ import { DEFAULT_TASK } from '../../store/types.ts';
 import { ApiError, type ApiHandlers, type ProjectInfo } from '../contract.ts';
 import type { ServiceContext } from '../service.ts';
 import { ProjectSession } from '../session.ts';
-import { statusOf } from './images.ts';
 
 type H = Pick<ApiHandlers, 'project.open' | 'project.create' | 'project.info' | 'project.close'>;
 
+/** Counts come from counters the store keeps in each write's transaction: O(1) in the project size. */
 export function projectInfo(s: ProjectSession): ProjectInfo {
   const { store } = s;
-  const counts = store.counts();
-  const active = s.activeModelId();
+  s.syncGrid();
+  const c = store.gridCounts();
+  const classes = store.listClasses();
   const perClass: Record<string, number> = {};
-  for (const c of counts.labels) if (c.task === DEFAULT_TASK && c.label !== null) perClass[c.label] = c.count;
-  const tally = { labelled: 0, unlabelled: 0, suggested: 0, needsReview: 0 };
-  const predicted = active ? new Set(store.getPredictions(active).map((p) => p.imageId)) : new Set<number>();
-  for (const img of store.listImages({ status: 'active' }).items) {
-    const st = statusOf(s, img, predicted);
-    if (img.label !== null) tally.labelled++;
-    else tally.unlabelled++;
-    if (st === 'suggested') tally.suggested++;
-    if (st === 'needs-review') tally.needsReview++;
-  }
+  for (const cl of classes)
+    if (cl.kind === 'image' && cl.task === DEFAULT_TASK) perClass[cl.name] = c.byClassId[cl.id] ?? 0;
+  const labelled = Object.values(c.byClassId).reduce((a, b) => a + b, 0);
   const encoder = state.encoder.get(store);
   return {
     path: store.dir,
     name: store.info.name,
-    classes: store.listClasses().map((c) => ({ id: c.id, name: c.name, kind: c.kind, color: c.color })),
+    classes: classes.map((cl) => ({ id: cl.id, name: cl.name, kind: cl.kind, color: cl.color })),
     counts: {
-      images: counts.byStatus.active ?? counts.images,
-      ...tally,
-      masks: Object.values(counts.masks).reduce((a, b) => a + b, 0),
+      images: c.images,
+      labelled,
+      unlabelled: c.images - labelled,
+      suggested: c.byState.suggested,
+      needsReview: c.byState['needs-review'],
+      masks: c.masks,
       perClass,
-      perSource: counts.bySource,
+      perSource: c.bySource,
     },
     encoder,
-    activeModelId: active,
+    activeModelId: s.activeModelId(),
   };
 }
 

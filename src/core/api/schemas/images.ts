@@ -7,6 +7,7 @@ export type LabelStatus = z.infer<typeof LabelStatus>;
 export const ImageQuery = z.strictObject({
   /** Class name; `null` means "no label". */
   label: z.string().nullable().optional(),
+  /** 'unlabelled' selects every image without a label (a prediction does not label it). */
   status: LabelStatus.optional(),
   source: z.string().optional(),
   /** 'unassigned' selects images without a split. */
@@ -14,10 +15,15 @@ export const ImageQuery = z.strictObject({
   hasMask: z.boolean().optional(),
   /** Substring of the file name. */
   search: z.string().max(200).optional(),
-  /** 'score' is the active-learning score (highest first by default). */
+  /**
+   * 'score' is the active-learning score: unlabelled images first, then highest score (default
+   * order). 'confidence': least sure first by default.
+   */
   sort: z.enum(['imported', 'name', 'score', 'confidence']).default('imported'),
   order: z.enum(['asc', 'desc']).optional(),
   offset: z.number().int().nonnegative().default(0),
+  /** Keyset paging: the id of the last image of the previous page (then `offset` is ignored). */
+  after: ImageId.optional(),
   limit: z.number().int().min(1).max(1000).default(200),
 });
 export type ImageQuery = z.input<typeof ImageQuery>;

@@ -52,6 +52,8 @@ export const TrainParams = z.strictObject({
   valFraction: z.number().min(0.05).max(0.9).optional(),
   /** Also train on horizontally flipped views (classification). */
   augment: z.boolean().optional(),
+  /** Fit the final classifier on every label, with the cross-validated or held-out estimate attached. */
+  all: z.boolean().optional(),
   seed: z.number().int().optional(),
   name: z.string().max(200).optional(),
 });

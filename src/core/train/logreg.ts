@@ -1,15 +1,15 @@
 /**
- * Exact small linear models for the label-savings simulation. The simulation fits a head
- * thousands of times (datasets × strategies × seeds × rounds), so it uses a closed-form /
- * Newton solver in plain TS: deterministic, no TF.js start-up cost, a few ms per fit.
+ * Exact L2 logistic regression (Newton / IRLS) and its helpers, in plain TS: deterministic, no
+ * TF.js start-up cost, a few ms per fit. The product's linear head (exact-linear.ts) and the
+ * label-savings simulation both fit through `fitLogReg`, thousands of times per run.
  */
 
-/** Solves A x = b for symmetric positive definite A (d × d, row-major) by Cholesky; A is overwritten. */
-export function cholSolve(a: Float64Array, b: Float64Array, d: number): Float64Array {
+/** In-place Cholesky factor of a symmetric positive definite A (d × d, row-major): L in the lower triangle. */
+export function cholesky(a: Float64Array, d: number): Float64Array {
   for (let j = 0; j < d; j++) {
     let s = a[j * d + j];
     for (let k = 0; k < j; k++) s -= a[j * d + k] * a[j * d + k];
-    if (s <= 0) throw new Error('cholSolve: matrix is not positive definite');
+    if (s <= 0) throw new Error('cholesky: matrix is not positive definite');
     const l = Math.sqrt(s);
     a[j * d + j] = l;
     for (let i = j + 1; i < d; i++) {
@@ -18,6 +18,12 @@ export function cholSolve(a: Float64Array, b: Float64Array, d: number): Float64A
       a[i * d + j] = t / l;
     }
   }
+  return a;
+}
+
+/** Solves A x = b for symmetric positive definite A (d × d, row-major) by Cholesky; A is overwritten. */
+export function cholSolve(a: Float64Array, b: Float64Array, d: number): Float64Array {
+  cholesky(a, d);
   const y = new Float64Array(d);
   for (let i = 0; i < d; i++) {
     let t = b[i];
