@@ -37,8 +37,8 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
   },
   receive: { value: ['port', 'aet', 'host', 'allow'], boolean: [] },
   doctor: { value: ['models'], boolean: [] },
-  serve: { value: ['port', 'host', 'renderer'], boolean: [] },
-  app: { value: ['port', 'browser', 'renderer'], boolean: ['no-browser'] },
+  serve: { value: ['port', 'host', 'renderer', 'import-root'], boolean: [] },
+  app: { value: ['port', 'browser', 'renderer'], boolean: [] },
   'al-sim': {
     value: [
       'dataset',

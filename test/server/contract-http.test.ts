@@ -14,7 +14,7 @@ let cleanup = () => {};
 beforeAll(async () => {
   const p = sampleProject();
   cleanup = p.cleanup;
-  served = await spawnServe([p.dir, '--port', '0']);
+  served = await spawnServe([p.dir, '--port', '0', '--import-root', path.join(repoRoot, 'sample')]);
   const { base, token } = served;
   let opened: Promise<unknown> = Promise.resolve();
   const client = createHttpClient({

@@ -35,6 +35,9 @@ export const REQUEST_NAMES = [
   'models.list',
   'models.get',
   'models.activate',
+  'models.rename',
+  'models.archive',
+  'models.delete',
   'suggest.next',
   'suggest.accept',
   'suggest.reject',
@@ -85,6 +88,8 @@ export function isEventName(name: string): name is EventName {
 export const SHELL_CHANNELS = {
   chooseFolder: 'spcxr-shell:choose-folder',
   chooseImages: 'spcxr-shell:choose-images',
+  /** Preload only: the path of a File the user dropped, granted for import (see PathGrants). */
+  grantDropped: 'spcxr-shell:grant-dropped',
   menu: 'spcxr-shell:menu',
 } as const;
 

@@ -3,6 +3,7 @@ import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import {
+  checkFileSize,
   decodeBuffer,
   decodeMaskPng,
   encodeGrayPng,
@@ -37,6 +38,7 @@ async function readRegular(file: string): Promise<Buffer> {
   if (st.isDirectory()) throw new ImageDecodeError(file, 'is a folder, not an image file');
   if (!st.isFile()) throw new ImageDecodeError(file, 'not a regular file (FIFO, socket or device)');
   if (st.size === 0) throw new ImageDecodeError(file, 'empty file (0 bytes)');
+  checkFileSize(file, st.size);
   try {
     return await readFile(file);
   } catch (e) {
@@ -125,7 +127,7 @@ async function prepareMask(
   img: { width: number; height: number } | null,
 ): Promise<{ maskPng?: Buffer; maskFailure?: ImportFailure }> {
   try {
-    const m = await decodeMaskPng(file);
+    const m = await decodeMaskPng(file, undefined, img ?? undefined);
     if (img && (m.width !== img.width || m.height !== img.height)) {
       return {
         maskFailure: {
