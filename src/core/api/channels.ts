@@ -39,6 +39,7 @@ export const REQUEST_NAMES = [
   'suggest.accept',
   'suggest.reject',
   'suggest.skip',
+  'suggest.unsure',
   'export.start',
   'settings.get',
   'settings.set',

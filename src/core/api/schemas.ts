@@ -51,6 +51,7 @@ export const requestSchemas = {
   'suggest.accept': { params: S.SuggestAcceptParams, result: E.LabelChangeResult },
   'suggest.reject': { params: S.SuggestImageParams, result: C.Ok },
   'suggest.skip': { params: S.SuggestImageParams, result: C.Ok },
+  'suggest.unsure': { params: S.SuggestImageParams, result: C.Ok },
   'export.start': { params: A.ExportParams, result: J.JobStarted },
   'settings.get': { params: C.Empty, result: A.Settings },
   'settings.set': { params: A.SettingsPatch, result: A.Settings },
