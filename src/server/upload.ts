@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { BodyError } from './body.ts';
 
 export const INCOMING_DIR = '.incoming';
 export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
@@ -30,7 +31,12 @@ export async function receiveUpload(req: IncomingMessage, projectDir: string, na
   const limit = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       size += chunk.length;
-      cb(size > MAX_UPLOAD_BYTES ? new Error(`upload larger than ${MAX_UPLOAD_BYTES} bytes`) : null, chunk);
+      cb(
+        size > MAX_UPLOAD_BYTES
+          ? new BodyError(413, `upload is over the ${MAX_UPLOAD_BYTES}-byte limit`)
+          : null,
+        chunk,
+      );
     },
   });
   try {

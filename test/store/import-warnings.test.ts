@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runImport } from '../../src/core/import/pipeline.ts';
 import { createProject, type ProjectStore } from '../../src/core/store/index.ts';
 import { REPO, SHARED } from '../cli/run.ts';
+import { describeShared } from '../shared-data.ts';
 
 const DICOM = path.join(SHARED, 'dicom/share');
 let tmp: string;
@@ -19,7 +20,7 @@ afterEach(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-describe.skipIf(!existsSync(DICOM))('import warnings (real DICOM)', () => {
+describeShared('import warnings (real DICOM)', () => {
   it('flags non-chest, multi-frame, decoder warnings and the same SOP instance twice', async () => {
     const png = path.join(REPO, 'sample/images', readdirSync(path.join(REPO, 'sample/images'))[0]);
     const files = [

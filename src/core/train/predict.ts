@@ -1,3 +1,4 @@
+import { NotFoundError } from '../errors.ts';
 import { encodeGrayPng } from '../imaging/index.ts';
 import { ensureFeatures } from '../model/features.ts';
 import type { RunControl } from '../model/types.ts';
@@ -12,7 +13,7 @@ import type { EngineOptions, PredictOptions, PredictResult } from './types.ts';
 export function openModel(project: ProjectStore, modelId?: number): { row: ModelRow; weights: Uint8Array } {
   const row = modelId !== undefined ? project.getModel(modelId) : project.listModels().at(-1);
   if (!row)
-    throw new Error(
+    throw new NotFoundError(
       modelId !== undefined
         ? `model ${modelId} not found in ${project.dir}`
         : `project ${project.dir} has no trained model; run 'spcxr train' first`,

@@ -8,7 +8,7 @@
  * total}). Calls yield to the event loop regularly. Only one training runs per project at a
  * time: a second call rejects with TrainingBusyError.
  */
-
+import { ConflictError } from '../errors.ts';
 import type { ConfoundingReport, EvalChecks, EvalImage, EvalWarning } from '../eval/types.ts';
 import type { ProviderInfo, RunControl } from '../model/types.ts';
 import type { Estimate } from './estimate-contract.ts';
@@ -182,7 +182,7 @@ export interface EvalReport {
   images?: EvalImage[];
 }
 
-export class TrainingBusyError extends Error {
+export class TrainingBusyError extends ConflictError {
   constructor(dir: string) {
     super(`project ${dir}: a training run is already in progress`);
     this.name = 'TrainingBusyError';

@@ -12,7 +12,10 @@ export const ModelSummary = z.object({
   createdAt: z.string(),
   /** Headline validation metrics: auc, accuracy, dice, loss... */
   metrics: Metrics,
+  /** The model its task uses for predictions and suggestions (one per task). */
   active: z.boolean(),
+  /** Archived models are hidden from the default list and never active. */
+  archived: z.boolean(),
   trainCount: z.number().int(),
   valCount: z.number().int(),
 });
@@ -49,3 +52,11 @@ export const ModelDetail = ModelSummary.extend({
 export type ModelDetail = z.infer<typeof ModelDetail>;
 
 export const ModelIdParams = z.strictObject({ id: z.number().int().positive() });
+export const ModelListParams = z.strictObject({ includeArchived: z.boolean().default(false) });
+export const ModelRenameParams = ModelIdParams.extend({ name: z.string().trim().min(1).max(200) });
+export const ModelArchiveParams = ModelIdParams.extend({ archived: z.boolean().default(true) });
+/** The active model of each task, or null. */
+export const ActiveModels = z.object({
+  classify: z.number().int().nullable(),
+  segment: z.number().int().nullable(),
+});
