@@ -10,7 +10,7 @@ describe('serving the suggestion queue', () => {
     const served: number[] = [];
     for (let k = 0; k < 6; k++) {
       // The UI excludes the image on screen, which is also the last one served.
-      const r = pickNext(items, {
+      const r: { item: { imageId: number } | null; items: { imageId: number }[] } = pickNext(items, {
         exclude: last === null ? [] : [last],
         lastServed: last,
         done: () => false,
