@@ -44,6 +44,9 @@ export const REQUEST_NAMES = [
   'suggest.skip',
   'suggest.unsure',
   'export.start',
+  'pacs.echo',
+  'pacs.find',
+  'pacs.retrieve',
   'settings.get',
   'settings.set',
 ] as const satisfies readonly RequestName[];
