@@ -6,9 +6,9 @@
  */
 
 import path from 'node:path';
+import { CoreError } from '../errors.ts';
 import { UnsafeExportPathError } from '../export/safe-path.ts';
 import { ImageDecodeError } from '../imaging/types.ts';
-import { ClassNameError } from '../store/class-name.ts';
 import {
   ApiError,
   type ApiEvents,
@@ -24,7 +24,8 @@ import { classHandlers } from './handlers/classes.ts';
 import { editHandlers } from './handlers/edits.ts';
 import { imageHandlers } from './handlers/images.ts';
 import { jobHandlers } from './handlers/jobs.ts';
-import { modelHandlers } from './handlers/models.ts';
+import { modelHandlers, modelsChanged } from './handlers/models.ts';
+import { pacsHandlers } from './handlers/pacs.ts';
 import { projectHandlers, projectInfo } from './handlers/project.ts';
 import { suggestHandlers } from './handlers/suggest.ts';
 import { JobManager } from './job-manager.ts';
@@ -89,7 +90,7 @@ export class ApiService {
       cancelGraceMs: opts.cancelGraceMs,
       onDone: (kind, _result, dir) => {
         if (this.sess && path.resolve(dir) === this.sess.dir) {
-          if (kind === 'train') this.emit('models.changed', { activeModelId: this.sess.activeModelId() });
+          if (kind === 'train') this.emit('models.changed', modelsChanged(this.sess));
           if (kind === 'suggest') this.emit('suggestions.changed', { count: 0 });
         }
       },
@@ -122,6 +123,7 @@ export class ApiService {
       ...jobHandlers(this.ctx),
       ...modelHandlers(this.ctx),
       ...suggestHandlers(this.ctx),
+      ...pacsHandlers(this.ctx),
     };
   }
 
@@ -187,21 +189,12 @@ function summarise(issues: Array<{ path: PropertyKey[]; message: string }>): str
     .join('; ');
 }
 
-/** Maps core errors to contract codes so that clients can react (e.g. 'not_found'). */
+/** Core errors carry their contract code (`src/core/errors.ts`); anything else is internal. */
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
-  const err = e instanceof Error ? e : new Error(String(e));
-  if (err.name === 'ProjectError') return new ApiError('bad_request', err.message);
-  // Bad client input found below the API layer is the client's error, never a 500.
-  if (err instanceof UnsafeExportPathError) return new ApiError('forbidden', err.message);
-  if (/already exists|looks like the existing/i.test(err.message))
-    return new ApiError('conflict', err.message);
-  if (err instanceof ClassNameError || err instanceof ImageDecodeError)
-    return new ApiError('bad_request', err.message);
-  if (/is reserved|is empty/i.test(err.message)) return new ApiError('bad_request', err.message);
-  if (/^no (image|model|class)|not found|does not exist/i.test(err.message))
-    return new ApiError('not_found', err.message);
-  if (/unknown class|not in the schema|invalid|must /i.test(err.message))
-    return new ApiError('bad_request', err.message);
-  return new ApiError('internal', err.message);
+  if (e instanceof CoreError) return new ApiError(e.code, e.message);
+  // Two refusals that name a file keep their own classes (imaging and export paths).
+  if (e instanceof UnsafeExportPathError) return new ApiError('forbidden', e.message);
+  if (e instanceof ImageDecodeError) return new ApiError('bad_request', e.message);
+  return ApiError.from(e);
 }
