@@ -43,6 +43,9 @@ export const REQUEST_NAMES = [
   'suggest.reject',
   'suggest.skip',
   'export.start',
+  'pacs.echo',
+  'pacs.find',
+  'pacs.retrieve',
   'settings.get',
   'settings.set',
 ] as const satisfies readonly RequestName[];
