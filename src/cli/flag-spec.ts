@@ -22,7 +22,7 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
   'seg-import': { value: ['author'], boolean: [] },
   doctor: { value: ['models'], boolean: [] },
   serve: { value: ['port', 'host', 'renderer', 'import-root'], boolean: [] },
-  app: { value: ['port', 'browser', 'renderer'], boolean: ['no-browser'] },
+  app: { value: ['port', 'browser', 'renderer'], boolean: [] },
   'al-sim': {
     value: [
       'dataset',

@@ -3,6 +3,7 @@
  * and the ML worker (utilityProcess) around one ApiService. Everything else lives in core.
  */
 import '../core/offline.ts';
+import '../core/private-umask.ts';
 import path from 'node:path';
 import {
   app,

@@ -6,6 +6,9 @@
  */
 
 import path from 'node:path';
+import { CoreError } from '../errors.ts';
+import { UnsafeExportPathError } from '../export/safe-path.ts';
+import { ImageDecodeError } from '../imaging/types.ts';
 import {
   ApiError,
   type ApiEvents,
@@ -21,7 +24,7 @@ import { classHandlers } from './handlers/classes.ts';
 import { editHandlers } from './handlers/edits.ts';
 import { imageHandlers } from './handlers/images.ts';
 import { jobHandlers } from './handlers/jobs.ts';
-import { modelHandlers } from './handlers/models.ts';
+import { modelHandlers, modelsChanged } from './handlers/models.ts';
 import { projectHandlers, projectInfo } from './handlers/project.ts';
 import { suggestHandlers } from './handlers/suggest.ts';
 import { JobManager } from './job-manager.ts';
@@ -86,7 +89,7 @@ export class ApiService {
       cancelGraceMs: opts.cancelGraceMs,
       onDone: (kind, _result, dir) => {
         if (this.sess && path.resolve(dir) === this.sess.dir) {
-          if (kind === 'train') this.emit('models.changed', { activeModelId: this.sess.activeModelId() });
+          if (kind === 'train') this.emit('models.changed', modelsChanged(this.sess));
           if (kind === 'suggest') this.emit('suggestions.changed', { count: 0 });
         }
       },
@@ -184,14 +187,12 @@ function summarise(issues: Array<{ path: PropertyKey[]; message: string }>): str
     .join('; ');
 }
 
-/** Maps core errors to contract codes so that clients can react (e.g. 'not_found'). */
+/** Core errors carry their contract code (`src/core/errors.ts`); anything else is internal. */
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
-  const err = e instanceof Error ? e : new Error(String(e));
-  if (err.name === 'ProjectError') return new ApiError('bad_request', err.message);
-  if (/^no (image|model|class)|not found|does not exist/i.test(err.message))
-    return new ApiError('not_found', err.message);
-  if (/unknown class|not in the schema|invalid|must /i.test(err.message))
-    return new ApiError('bad_request', err.message);
-  return new ApiError('internal', err.message);
+  if (e instanceof CoreError) return new ApiError(e.code, e.message);
+  // Two refusals that name a file keep their own classes (imaging and export paths).
+  if (e instanceof UnsafeExportPathError) return new ApiError('forbidden', e.message);
+  if (e instanceof ImageDecodeError) return new ApiError('bad_request', e.message);
+  return ApiError.from(e);
 }

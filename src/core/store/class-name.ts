@@ -3,12 +3,13 @@
  * 20 MB cell cannot bloat every `project.info`, and look-alikes (`Normal`, full-width
  * `ｎｏｒｍａｌ`, `normal` plus a zero-width space) never become separate classes silently.
  */
+import { InvalidInputError } from '../errors.ts';
 export const MAX_CLASS_NAME = 64;
 
 /** Control, format (zero-width, bidi overrides), line/paragraph separators, lone surrogates. */
 const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
 
-export class ClassNameError extends Error {}
+export class ClassNameError extends InvalidInputError {}
 
 const hex = (ch: string) => `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 

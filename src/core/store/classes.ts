@@ -1,4 +1,5 @@
-import { ClassNameError, lookAlike, normaliseClassName } from './class-name.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
+import { lookAlike, normaliseClassName } from './class-name.ts';
 import type { Statements } from './db.ts';
 import { now } from './db.ts';
 import { type ClassKind, type ClassRow, DEFAULT_MASK_CLASS, DEFAULT_TASK } from './types.ts';
@@ -30,7 +31,8 @@ export function addClass(
   author = 'system',
 ): ClassRow {
   const clean = normaliseClassName(name);
-  if (clean.toLowerCase() === 'unknown') throw new Error("'unknown' is reserved: it means 'no label'");
+  if (clean.toLowerCase() === 'unknown')
+    throw new InvalidInputError("'unknown' is reserved: it means 'no label'");
   const found = findClass(st, clean, kind, task);
   if (found) return found;
   refuseLookAlike(st, clean, kind, task);
@@ -67,7 +69,9 @@ export function requireClass(st: Statements, name: string, kind: ClassKind, task
   const c = findClass(st, name, kind, task);
   if (c) return c;
   const names = listClasses(st, kind, task).map((r) => r.name);
-  throw new Error(`unknown ${kind} class '${name}' in task '${task}' (known: ${names.join(', ') || 'none'})`);
+  throw new InvalidInputError(
+    `unknown ${kind} class '${name}' in task '${task}' (known: ${names.join(', ') || 'none'})`,
+  );
 }
 
 /** A new name that differs from an existing class only in case, width or invisible characters. */
@@ -78,7 +82,7 @@ function refuseLookAlike(st: Statements, name: string, kind: ClassKind, task: st
     others.map((c) => c.name),
   );
   if (twin !== undefined)
-    throw new ClassNameError(
+    throw new ConflictError(
       `class '${name}' looks like the existing class '${twin}' (differs only in case, width or invisible characters); use '${twin}' or rename one of them`,
     );
 }
@@ -90,11 +94,13 @@ export function getClass(st: Statements, id: number): ClassRow | null {
 /** Renames in place (labels follow, as they point at the id); the caller records the event. */
 export function renameClass(st: Statements, id: number, name: string): void {
   const clean = normaliseClassName(name);
-  if (clean.toLowerCase() === 'unknown') throw new Error("'unknown' is reserved: it means 'no label'");
+  if (clean.toLowerCase() === 'unknown')
+    throw new InvalidInputError("'unknown' is reserved: it means 'no label'");
   const cur = getClass(st, id);
-  if (!cur) throw new Error(`no class with id ${id}`);
+  if (!cur) throw new NotFoundError(`no class with id ${id}`);
   const clash = findClass(st, clean, cur.kind, cur.task);
-  if (clash && clash.id !== id) throw new Error(`a ${cur.kind} class named '${clean}' already exists`);
+  if (clash && clash.id !== id)
+    throw new ConflictError(`a ${cur.kind} class named '${clean}' already exists`);
   refuseLookAlike(st, clean, cur.kind, cur.task, id);
   st.get('UPDATE classes SET name = ? WHERE id = ?').run(clean, id);
 }

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../errors.ts';
 import type { Statements } from './db.ts';
 import { now, parseJson } from './db.ts';
 import { counter } from './grid.ts';
@@ -310,7 +311,7 @@ export function updateImage(
   }
   if (!sets.length) return;
   const info = st.db.prepare(`UPDATE images SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
-  if (info.changes === 0) throw new Error(`no image with id ${id}`);
+  if (info.changes === 0) throw new NotFoundError(`no image with id ${id}`);
 }
 
 /** Deletes image rows (children cascade); returns what went, for file and cache cleanup. */
