@@ -70,7 +70,7 @@ export function trainClassifier(
       config: { ...opts, head, task },
     });
     try {
-      const layer = headLayer(head, encoder.depth);
+      const layer = headLayer(head, encoder.depth, imgs.length);
       const views: ViewId[] = opts.augment ? [0, 1] : [0];
       const feat = await ensureFeatures(
         project,

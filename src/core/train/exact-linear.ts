@@ -51,7 +51,7 @@ export interface BinaryFit {
 export function solver(
   x: Design,
   rows: readonly number[],
-  balanced = false,
+  balanced = true,
 ): { fit(y: ArrayLike<number>, lambda: number): BinaryFit } {
   const m = rows.length;
   // Each class carries half the total weight: the intercept then no longer follows the class
