@@ -9,6 +9,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    reporters: ['default'],
+    // The second prints one line when tests were skipped for want of ../shared/data.
+    reporters: ['default', './test/shared-data-reporter.ts'],
   },
 });

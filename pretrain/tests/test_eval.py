@@ -2,6 +2,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from pretrain.data import is_test_patient, pretrain_items, Item
 from pretrain.evalcommon import auc, auc_ci, fit_logreg
@@ -50,6 +51,7 @@ def test_patient_split_is_stable_and_holds_out_probe_patients():
     assert kept[-1].source == "ieee8023"  # other sources are never held out
 
 
+@pytest.mark.shared_data
 def test_training_run_exports_a_consistent_model(tmp_path):
     from pretrain.export import REPO, load_encoder, sha256
     from pretrain.tests.test_golden import test_golden_consistent

@@ -49,6 +49,7 @@ def losses(out):
             if "step" in r and "loss" in r]
 
 
+@pytest.mark.shared_data
 def test_loss_falls_on_real_cxrs(manifest, tmp_path):
     main(args(manifest, tmp_path, epochs=20, drop_path=0.0, log_every=10))  # 240 steps
     ls = losses(tmp_path)
@@ -58,6 +59,7 @@ def test_loss_falls_on_real_cxrs(manifest, tmp_path):
     assert sorted(p.name for p in tmp_path.glob("grid_epoch*.png"))[0] == "grid_epoch0001.png"
 
 
+@pytest.mark.shared_data
 def test_resume_is_bit_exact(manifest, tmp_path):
     main(args(manifest, tmp_path / "a", epochs=2, max_steps=6, drop_path=0.1))
     main(args(manifest, tmp_path / "b", epochs=2, max_steps=3, drop_path=0.1))
@@ -71,6 +73,7 @@ def test_resume_is_bit_exact(manifest, tmp_path):
     assert torch.equal(a["rng"]["torch"], b["rng"]["torch"])
 
 
+@pytest.mark.shared_data
 def test_init_from_starts_a_new_schedule_from_earlier_weights(manifest, tmp_path):
     from pretrain.export import load_encoder
     main(args(manifest, tmp_path / "a", epochs=1, max_steps=3, name="m", export_dir=str(tmp_path / "ma")))
@@ -101,6 +104,7 @@ def test_init_from_starts_a_new_schedule_from_earlier_weights(manifest, tmp_path
                   init_from=str(tmp_path / "a" / "checkpoint.pt")))
 
 
+@pytest.mark.shared_data
 def test_ddp_two_processes_match_one(manifest, tmp_path):
     # fill=zeros: noise pixels are drawn per rank; every other random choice is per global batch
     common = dict(epochs=1, max_steps=4, drop_path=0.0, fill="zeros", grid_every_epoch="false",

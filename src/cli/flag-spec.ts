@@ -20,9 +20,25 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
   classes: { value: ['author'], boolean: ['mask', 'yes'] },
   export: { value: ['format', 'out'], boolean: ['deidentify'] },
   'seg-import': { value: ['author'], boolean: [] },
+  pacs: {
+    value: [
+      'host',
+      'port',
+      'aet',
+      'called-aet',
+      'patient-id',
+      'study-date',
+      'modality',
+      'body-part',
+      'study',
+      'timeout',
+    ],
+    boolean: ['all'],
+  },
+  receive: { value: ['port', 'aet', 'host', 'allow'], boolean: [] },
   doctor: { value: ['models'], boolean: [] },
-  serve: { value: ['port', 'host', 'renderer'], boolean: [] },
-  app: { value: ['port', 'browser', 'renderer'], boolean: ['no-browser'] },
+  serve: { value: ['port', 'host', 'renderer', 'import-root'], boolean: [] },
+  app: { value: ['port', 'browser', 'renderer'], boolean: [] },
   'al-sim': {
     value: [
       'dataset',

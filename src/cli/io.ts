@@ -11,6 +11,8 @@ export function createIO(json: boolean, stdout = process.stdout, stderr = proces
       stderr.write(`${line}\n`);
     },
     progress(label, done, total) {
+      // Nothing to do (e.g. every feature already cached): no "features 0/0" line.
+      if (total <= 0) return;
       const now = Date.now();
       const finished = done >= total;
       if (tty) {

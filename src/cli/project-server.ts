@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { checkShippedModels } from '../core/api/model-check.ts';
+import { PathGrants } from '../core/api/path-grants.ts';
 import { ApiService } from '../core/api/service.ts';
 import { httpUrls } from '../core/api/urls.ts';
 import { newToken } from '../server/auth.ts';
 import { startServer } from '../server/server.ts';
+import { INCOMING_DIR } from '../server/upload.ts';
 import { nodeWorkerSpawner } from '../worker/spawn-node.ts';
 import type { CliIO } from './types.ts';
 import { appRoot, appVersion } from './version.ts';
@@ -22,6 +24,8 @@ export async function startProjectServer(opts: {
   port: number;
   host: string;
   rendererDir?: string;
+  /** Folders the browser may import from, besides its own uploads (see PathGrants). */
+  importRoots?: string[];
   io: CliIO;
 }): Promise<ProjectServer> {
   const root = appRoot();
@@ -35,6 +39,7 @@ export async function startProjectServer(opts: {
   const env = !process.env.SPCXR_ENCODER && encoder ? { SPCXR_ENCODER: encoder.dir } : {};
   const service = new ApiService({
     shell: 'serve',
+    pathGrants: new PathGrants([path.join(opts.dir, INCOMING_DIR), ...(opts.importRoots ?? [])]),
     urls: httpUrls,
     spawnWorker: nodeWorkerSpawner({ env }),
     lockedProject: opts.dir,

@@ -3,11 +3,13 @@
  * and the ML worker (utilityProcess) around one ApiService. Everything else lives in core.
  */
 import '../core/offline.ts';
+import '../core/private-umask.ts';
 import path from 'node:path';
 import {
   app,
   BrowserWindow,
   dialog,
+  type IpcMainInvokeEvent,
   ipcMain,
   Menu,
   protocol,
@@ -17,6 +19,7 @@ import {
 } from 'electron';
 import { SHELL_CHANNELS } from '../core/api/channels.ts';
 import { checkShippedModels } from '../core/api/model-check.ts';
+import { PathGrants } from '../core/api/path-grants.ts';
 import { ApiService } from '../core/api/service.ts';
 import { electronUrls } from '../core/api/urls.ts';
 import { chooseFolder, chooseImages } from './dialogs.ts';
@@ -54,6 +57,8 @@ async function start(): Promise<void> {
       ) + '\n\nReinstall SPCXR Studio. Labelling still works; training and suggestions need the model.',
     );
   const encoder = models.find((m) => m.ok);
+  // Renderer-supplied paths are never trusted: import reads only what a dialog or a drop granted.
+  const pathGrants = new PathGrants();
   const service = new ApiService({
     shell: 'electron',
     urls: electronUrls,
@@ -63,6 +68,7 @@ async function start(): Promise<void> {
       { ...process.env, ...(encoder ? { SPCXR_ENCODER: encoder.dir } : {}) },
     ),
     recent,
+    pathGrants,
     modelsDir,
     version: app.getVersion(),
     electronVersion: process.versions.electron,
@@ -73,7 +79,15 @@ async function start(): Promise<void> {
   ipc.handleShell(SHELL_CHANNELS.chooseFolder, (_e, arg) =>
     win ? chooseFolder(dialog, win, (arg ?? {}) as { title?: string; create?: boolean }) : null,
   );
-  ipc.handleShell(SHELL_CHANNELS.chooseImages, () => (win ? chooseImages(dialog, win) : []));
+  ipc.handleShell(SHELL_CHANNELS.chooseImages, async () => {
+    const picked = win ? await chooseImages(dialog, win) : [];
+    for (const p of picked) pathGrants.grant(p);
+    return picked;
+  });
+  ipcMain.on(SHELL_CHANNELS.grantDropped, (event, p: unknown) => {
+    if (ipc.allowed(event as unknown as IpcMainInvokeEvent) && typeof p === 'string') pathGrants.grant(p);
+    event.returnValue = true;
+  });
 
   const buildMenu = () =>
     Menu.setApplicationMenu(

@@ -46,7 +46,13 @@ const bridge: SpcxrBridge = {
       set.delete(listener);
     };
   },
-  pathForFile: (file) => webUtils.getPathForFile(file),
+  // Page code can only hand over File objects the user dropped or picked, never a made-up
+  // string: the main process imports only from paths granted here or by its own dialogs.
+  pathForFile: (file) => {
+    const p = webUtils.getPathForFile(file);
+    if (p) ipcRenderer.sendSync(SHELL_CHANNELS.grantDropped, p);
+    return p;
+  },
   chooseFolder: (opts) =>
     ipcRenderer.invoke(SHELL_CHANNELS.chooseFolder, opts ?? {}) as Promise<string | null>,
   chooseImages: () => ipcRenderer.invoke(SHELL_CHANNELS.chooseImages) as Promise<string[]>,

@@ -19,12 +19,22 @@ export function tokenMatches(given: string | undefined | null, token: string): b
   return timingSafeEqual(digest(given), digest(token));
 }
 
-export function cookieToken(req: IncomingMessage): string | undefined {
+/**
+ * The session cookie's name, one per server instance. Cookies are not scoped by port, so with
+ * one shared name a second `spcxr serve` on 127.0.0.1 would overwrite (log out) the first's
+ * cookie. The suffix is a hash of the token: stable for the instance, reveals nothing of it.
+ */
+export function cookieName(token: string): string {
+  return `${HTTP.cookie}_${createHash('sha256').update(`cookie-name:${token}`).digest('hex').slice(0, 16)}`;
+}
+
+export function cookieToken(req: IncomingMessage, token: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
+  const name = cookieName(token);
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === HTTP.cookie) return part.slice(eq + 1).trim();
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
 }
@@ -35,11 +45,11 @@ export function bearerToken(req: IncomingMessage): string | undefined {
 }
 
 export function isAuthorised(req: IncomingMessage, token: string): boolean {
-  return tokenMatches(bearerToken(req), token) || tokenMatches(cookieToken(req), token);
+  return tokenMatches(bearerToken(req), token) || tokenMatches(cookieToken(req, token), token);
 }
 
 export function sessionCookie(token: string): string {
-  return `${HTTP.cookie}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+  return `${cookieName(token)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
 /**

@@ -14,12 +14,12 @@ import type { ApiService } from '../core/api/service.ts';
 import { MEDIA_PREFIX } from '../core/api/urls.ts';
 import { HTTP } from '../core/api/wire.ts';
 import { hostAllowed, isAuthorised, originAllowed, sessionCookie, tokenMatches } from './auth.ts';
+import { BodyError, checkDeclared, readJsonBody } from './body.ts';
 import { securityHeaders, send } from './headers.ts';
 import { staticFile } from './static.ts';
-import { receiveUpload } from './upload.ts';
+import { MAX_UPLOAD_BYTES, receiveUpload } from './upload.ts';
 
 export const LOOPBACK = '127.0.0.1';
-const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 export interface ServeOptions {
   service: ApiService;
@@ -57,18 +57,6 @@ const STATUS: Record<ApiErrorCode, number> = {
   internal: 500,
 };
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_JSON_BYTES) throw new Error('request body too large');
-    chunks.push(c as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? JSON.parse(text) : {};
-}
-
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = checkHost(opts.host);
   const { service, token } = opts;
@@ -77,6 +65,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     send(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
   const denied = (res: ServerResponse, status: number, message: string) =>
     json(res, status, { ok: false, error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } });
+
+  /** A refused body is the client's error (4xx, or 503 when the shared budget is full). */
+  const bodyRefused = (res: ServerResponse, e: unknown) => {
+    if (!(e instanceof BodyError)) throw e;
+    // Stop reading what the client is still sending; answer and close.
+    res.setHeader('Connection', 'close');
+    return json(res, e.status, { ok: false, error: { code: 'bad_request', message: e.message } });
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     securityHeaders(res, port);
@@ -108,9 +104,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         });
       let params: unknown;
       try {
-        params = await readJson(req);
+        params = await readJsonBody(req);
       } catch (e) {
-        return json(res, 400, { ok: false, error: { code: 'bad_request', message: (e as Error).message } });
+        return bodyRefused(res, e);
       }
       const reply = await invokeToReply(service, name, params);
       return json(res, reply.ok ? 200 : STATUS[reply.error.code], reply);
@@ -120,8 +116,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       const s = service.current();
       if (!s)
         return json(res, 409, { ok: false, error: { code: 'no_project', message: 'no project is open' } });
-      const file = await receiveUpload(req, s.dir, url.searchParams.get('name') ?? 'upload');
-      return json(res, 200, { path: file });
+      try {
+        checkDeclared(req, MAX_UPLOAD_BYTES, 'upload');
+        const file = await receiveUpload(req, s.dir, url.searchParams.get('name') ?? 'upload');
+        return json(res, 200, { path: file });
+      } catch (e) {
+        return bodyRefused(res, e);
+      }
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return denied(res, 403, 'method not allowed');
     if (rawPath.startsWith(MEDIA_PREFIX.http)) {

@@ -10,6 +10,8 @@ export interface NodeWorkerOptions {
   /** V8 heap cap in MB: a runaway job dies as an out-of-memory crash of the worker, not of the app. */
   maxOldSpaceMb?: number;
   env?: NodeJS.ProcessEnv;
+  /** Where the worker's stderr goes (default: this process's stderr), e.g. a test's capture. */
+  stderr?: (chunk: Buffer) => void;
 }
 
 /** Source: src/worker/main.ts through tsx; bundle: dist/worker/index.js beside dist/cli/. */
@@ -35,7 +37,8 @@ export function nodeWorkerSpawner(opts: NodeWorkerOptions = {}): WorkerSpawner {
     // the reason the failed job should carry.
     let tail = '';
     child.stderr?.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
+      if (opts.stderr) opts.stderr(chunk);
+      else process.stderr.write(chunk);
       tail = (tail + chunk.toString('utf8')).slice(-4096);
     });
     const proc: WorkerProcess = {

@@ -14,12 +14,13 @@ import { labelsToReach, markdownTable, savings } from '../../src/core/active/sim
 import type { SimConfig } from '../../src/core/active/sim-types.ts';
 import { learningCurveSvg } from '../../src/core/active/svg.ts';
 import { rng } from '../../src/core/active/vectors.ts';
+import { describeShared, itShared } from '../shared-data.ts';
 import { DATA, MICRO } from './real-embeddings.ts';
 
 const cache = mkdtempSync(path.join(os.tmpdir(), 'spcxr-alsim-'));
 const base = { seeds: [1, 2], testFraction: 0.3, lambda: 30 };
 
-describe('al-sim on real data (small budgets)', () => {
+describeShared('al-sim on real data (small budgets)', () => {
   it('classification: every strategy starts from the same cold-start set and is scored on held-out patients', async () => {
     const all = loadSimDataset(DATA, 'nih');
     const images = [
@@ -87,7 +88,7 @@ describe('simulation helpers', () => {
     expect(labelsToReach(c, 0.95)).toBeNull();
   });
 
-  it('patient split keeps each patient on one side', () => {
+  itShared('patient split keeps each patient on one side', () => {
     const images = loadSimDataset(DATA, 'nih');
     const { pool, test } = patientSplit(images, 0.3, rng(5));
     const inTest = new Set(test.map((i) => images[i].patient));

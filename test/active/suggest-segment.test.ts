@@ -2,13 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { segmenterMaskStats } from '../../src/core/active/mask-probs.ts';
 import { suggestForProject } from '../../src/core/active/project.ts';
 import { loadSimDataset } from '../../src/core/active/sim-data.ts';
 import { openProject } from '../../src/core/store/index.ts';
 import { getEncoder, releaseEncoders } from '../../src/core/train/engine.ts';
 import { trainSegmenter } from '../../src/core/train/segment.ts';
+import { describeShared } from '../shared-data.ts';
 import { DATA, MICRO, ROOT } from './real-embeddings.ts';
 
 let dir: string;
@@ -42,7 +43,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('suggest --task segment', () => {
+describeShared('suggest --task segment', () => {
   it('without a segmentation model falls back to cold start and says how to get one', async () => {
     const store = openProject(project);
     try {

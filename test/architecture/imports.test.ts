@@ -8,6 +8,14 @@ const isShell = (m: string) => (SHELLS as readonly string[]).includes(m);
 /** A host process may start the HTTP server or the ML worker, nothing else. */
 const HOSTS: Record<string, string[]> = { cli: ['server', 'worker'], main: ['server', 'worker'] };
 
+/**
+ * Cycles that exist on main and are being untangled by the modules' owners; listed here so that
+ * the test still fails on any new cycle. Remove an entry when its cycle is gone (the test says so).
+ * - training and evaluation call each other (train uses eval's operating point and training-set
+ *   checks, eval uses train's metrics and models).
+ */
+const KNOWN_CYCLES: string[][] = [['core/eval', 'core/train']];
+
 const show = (edges: Edge[]) => edges.map((e) => `${e.from} → ${e.to} (${e.via[0]})`);
 
 describe('layering of src/', () => {
@@ -29,8 +37,13 @@ describe('layering of src/', () => {
     expect(show(bad)).toEqual([]);
   });
 
-  it('has no cycles between modules', () => {
-    expect(cycles(graph)).toEqual([]);
+  it('has no cycles between modules (beyond the known ones, which may only shrink)', () => {
+    const found = cycles(graph);
+    const key = (c: string[]) => c.join(' ⇄ ');
+    const known = new Set(KNOWN_CYCLES.map(key));
+    expect(found.map(key).filter((c) => !known.has(c))).toEqual([]);
+    // A known cycle that is gone (or has changed shape) must leave the list.
+    expect(KNOWN_CYCLES.map(key).filter((c) => !found.map(key).includes(c))).toEqual([]);
   });
 });
 

@@ -25,7 +25,19 @@ describe('spcxr demo (the README main job)', () => {
     expect(j.predict.scored).toBe(40);
     expect(j.suggest.suggestions).toHaveLength(5);
     for (const s of j.suggest.suggestions) expect(s.reason.length).toBeGreaterThan(10);
-    const again = cli('demo', dir, '--json').json() as { import: { added: number; duplicates: number } };
-    expect(again.import).toMatchObject({ added: 0, duplicates: 40 });
+    // Validation holds out patients of both sources, not a handful from one.
+    const perSource = (j.train as unknown as { metrics: { perSource: Record<string, { n: number }> } })
+      .metrics.perSource;
+    expect(Object.keys(perSource).sort()).toEqual(['kermany_pediatric', 'nih_cxr14_talo']);
+
+    // The human-readable run (a re-run: idempotent import) reads plainly.
+    const again = cli('demo', dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('imported 0 new, 40 already present');
+    for (const term of ['CV, out-of-fold ', 'ECE ', 'AUC ', '95% CI ', 'F1 ']) expect(again.stdout).toContain(`\n  ${term}`);
+    expect(again.stdout.match(/smoke check/g)).toHaveLength(1);
+    expect(again.stdout).not.toMatch(/cluster of 1 image/);
+    expect(again.stderr).not.toMatch(/ 0\/0\n/);
+    expect(again.stdout).toContain(`npx spcxr app ${dir}`);
   });
 });

@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeShared } from '../shared-data.ts';
 import { ensureRendererBuilt, launch, repoRoot, type Served, serve, shot, watchErrors } from './harness.ts';
 
 const dicomDir = path.resolve(repoRoot, '../shared/data/dicom/share');
@@ -69,7 +70,7 @@ afterAll(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-describe('DICOM window/level in the browser', () => {
+describeShared('DICOM window/level in the browser', () => {
   it('MONOCHROME1 CR: the file window is a preset and the client LUT matches the core rendering', async () => {
     await openByName(FILES[0]);
     const server = await centreGrey(page);

@@ -119,7 +119,8 @@ export async function serve(dir: string, timeoutMs = 60_000): Promise<Served> {
     );
     const onData = (b: Buffer) => {
       log += b.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(log);
+      // The whole token line: stderr also names the bare address, and a chunk may end mid-token.
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)\s/.exec(log);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
@@ -183,4 +184,57 @@ export function watchErrors(page: Page): string[] {
 export async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+}
+
+/** `spcxr init DIR` with no classes: the clinic's first day starts from nothing. */
+export function makeEmptyProject(): { dir: string; tmp: string } {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spcxr-e2e-clinic-'));
+  const dir = path.join(tmp, 'project');
+  cli(['init', dir, '--json']);
+  return { dir, tmp };
+}
+
+/**
+ * A folder as a clinic would hand it over: sample radiographs (truth from ground_truth.csv), one
+ * broken PNG, one CT (not a chest X-ray) and, when the shared corpus is present, a 15-bit DICOM.
+ */
+export function makeMixedFolder(into: string): { folder: string; truth: Map<string, string> } {
+  const folder = path.join(into, 'incoming');
+  fs.mkdirSync(folder, { recursive: true });
+  const truth = new Map<string, string>();
+  for (const line of fs
+    .readFileSync(path.join(repoRoot, 'sample/ground_truth.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)) {
+    const [file, label] = line.split(',');
+    const name = path.basename(file);
+    fs.copyFileSync(path.join(repoRoot, 'sample', file), path.join(folder, name));
+    truth.set(name, label);
+  }
+  fs.copyFileSync(
+    path.join(repoRoot, 'test/fixtures/broken/truncated.png'),
+    path.join(folder, 'scan_broken.png'),
+  );
+  const dicom = path.resolve(repoRoot, '../shared/data/dicom/share');
+  for (const f of ['CT_small_signed16_nowindow.dcm', 'cxr_RG1_15bit_explicitLE.dcm'])
+    if (fs.existsSync(path.join(dicom, f))) fs.copyFileSync(path.join(dicom, f), path.join(folder, f));
+  return { folder, truth };
+}
+
+/** Calls the API from inside the page, with the page's session cookie. */
+export async function invokeIn<T = unknown>(page: Page, name: string, params: unknown = {}): Promise<T> {
+  const reply = await page.evaluate(
+    async ([n, p]) => {
+      const r = await fetch(`/api/invoke/${n}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(p),
+      });
+      return r.json();
+    },
+    [name, params] as const,
+  );
+  if (!reply.ok) throw new Error(`${name}: ${JSON.stringify(reply.error)}`);
+  return reply.result as T;
 }

@@ -17,9 +17,10 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readManifest } from '../../src/core/import/manifest.ts';
 import { repoRoot } from '../model/golden.ts';
+import { describeShared } from '../shared-data.ts';
 import { dataDir } from '../train/fixture-project.ts';
 
 const run = promisify(execFile);
@@ -64,7 +65,7 @@ function manifest(name: string, picks: Array<[string, string, number]>): string 
 type Warning = { code: string; message: string };
 const codes = (j: Record<string, unknown>) => ((j.warnings ?? []) as Warning[]).map((w) => w.code);
 
-describe('honest evaluation on real images', () => {
+describeShared('honest evaluation on real images', () => {
   it('warns on a covid-vs-normal set built from different sources, before and after training', async () => {
     const dir = path.join(tmp, 'confounded');
     expect((await spcxr('init', dir, '--classes', 'normal,covid19')).code).toBe(0);

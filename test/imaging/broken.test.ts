@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeBuffer, decodeFile, ImageDecodeError, probeFile } from '../../src/core/imaging/index.ts';
+import { describeShared } from '../shared-data.ts';
 import { brokenDir, dicomRoot } from './helpers.ts';
 
 /** Each committed broken input → the reason it must be refused with (test/fixtures/broken/README.md). */
@@ -70,7 +71,7 @@ describe('decodeBuffer', () => {
   });
 });
 
-describe('codestream bombs inside small DICOMs', () => {
+describeShared('codestream bombs inside small DICOMs', () => {
   /** Patches the first occurrence of `marker` in the file and the 4 bytes at `at` after it. */
   function patch(file: string, marker: number[], at: number, value: number, size: 2 | 4): Buffer {
     const b = Buffer.from(readFileSync(path.join(dicomRoot, file)));

@@ -9,6 +9,7 @@ import {
   squareGeometry,
   toModelInput,
 } from '../../src/core/imaging/index.ts';
+import { itShared } from '../shared-data.ts';
 import { cxrRoot, maxAbsDiff, python, repoRoot } from './helpers.ts';
 
 /**
@@ -69,7 +70,7 @@ describe('canonical model input matches Pillow', () => {
     });
   }
 
-  it('a real NIH PNG at 224', async () => {
+  itShared('a real NIH PNG at 224', async () => {
     const img = await decodeFile(path.join(cxrRoot, 'nih_cxr14_talo/images/00001280_004.png'));
     const g = renderDisplay(img);
     const { data } = toModelInput(g, img.width, img.height, { size: 224, mean: 0.485, std: 0.229 });
@@ -115,7 +116,7 @@ describe('masks back to the original geometry', () => {
     expect(back[(h - 1) * w + 150]).toBe(2);
   });
 
-  it('a real lung mask survives model size and back (IoU > 0.9 at 64²)', async () => {
+  itShared('a real lung mask survives model size and back (IoU > 0.9 at 64²)', async () => {
     const { decodeMaskPng } = await import('../../src/core/imaging/index.ts');
     const mask = await decodeMaskPng(
       path.join(cxrRoot, 'ieee8023/masks_v7/01E392EE-69F9-4E33-BFCE-E5C968654078.png'),

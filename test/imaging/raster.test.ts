@@ -12,6 +12,7 @@ import {
   probeFile,
   renderDisplay,
 } from '../../src/core/imaging/index.ts';
+import { describeShared, itShared } from '../shared-data.ts';
 import { cxrRoot, dicomRoot, python, readCsv } from './helpers.ts';
 
 function sample<T>(rows: T[], n: number): T[] {
@@ -19,7 +20,7 @@ function sample<T>(rows: T[], n: number): T[] {
   return rows.filter((_, i) => i % step === 0).slice(0, n);
 }
 
-describe('real chest X-ray PNGs (../shared/data/cxr)', () => {
+describeShared('real chest X-ray PNGs (../shared/data/cxr)', () => {
   for (const source of ['nih_cxr14_talo', 'kermany_pediatric', 'ieee8023']) {
     it(`${source}: size, format and pixel hash match the manifest`, async () => {
       const rows = sample(readCsv(path.join(cxrRoot, source, 'manifest.csv')), 15);
@@ -99,7 +100,7 @@ sys.stdout.buffer.write(len(png).to_bytes(4, 'big') + png + l + len(png16).to_by
     expect([c.width, c.height]).toEqual([53, 37]);
   });
 
-  it('thumbnails are WebP, longest side ≤ maxSide, never enlarged', async () => {
+  itShared('thumbnails are WebP, longest side ≤ maxSide, never enlarged', async () => {
     const img = await decodeFile(path.join(cxrRoot, 'nih_cxr14_talo/images/00000061_012.png'));
     const t = await makeThumbnail(renderDisplay(img), img.width, img.height, 128);
     const meta = await sharp(t).metadata();
@@ -109,7 +110,7 @@ sys.stdout.buffer.write(len(png).to_bytes(4, 'big') + png + l + len(png16).to_by
   });
 });
 
-describe('medical JPEG streams saved as .jpg files', () => {
+describeShared('medical JPEG streams saved as .jpg files', () => {
   async function codestream(dicomFile: string): Promise<Uint8Array> {
     const { dicomParser } = await import('../../src/core/imaging/dicom/parse.ts');
     const ds = dicomParser.parseDicom(readFileSync(path.join(dicomRoot, dicomFile)));

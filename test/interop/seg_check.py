@@ -39,7 +39,7 @@ def main():
         ref_series = ds.ReferencedSeriesSequence[0]
         found = []
         walk(ds, found)
-        present = {k: str(ds.get(k).value) for k in phi if k in ds and ds.get(k).value not in (None, "", [])}
+        present = {k: str(ds.get(k)) for k in phi if k in ds and str(ds.get(k)) not in ("", "[]", "None")}
         out[f] = {
             "sopClass": ds.SOPClassUID,
             "sop": ds.SOPInstanceUID,

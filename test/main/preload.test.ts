@@ -9,7 +9,12 @@ import type { SpcxrBridge } from '../../src/core/api/wire.ts';
 const exposed: Array<[string, unknown]> = [];
 const invoked: Array<[string, unknown]> = [];
 const ipcListeners = new Map<string, (e: unknown, msg: unknown) => void>();
+const sentSync: Array<[string, unknown]> = [];
 const ipcRenderer = {
+  sendSync: (ch: string, p: unknown) => {
+    sentSync.push([ch, p]);
+    return true;
+  },
   invoke: async (ch: string, p: unknown) => {
     invoked.push([ch, p]);
     return { ok: true, result: null };
@@ -59,6 +64,8 @@ describe('preload bridge', async () => {
 
   it('gives dropped files their real path and passes only known menu commands', () => {
     expect(bridge.pathForFile!({ name: 'a.dcm' } as File)).toBe('/real/a.dcm');
+    // The main process imports only granted paths: the drop is granted from the preload.
+    expect(sentSync).toEqual([['spcxr-shell:grant-dropped', '/real/a.dcm']]);
     const cmds: string[] = [];
     bridge.onMenu!((c) => cmds.push(c));
     const menu = ipcListeners.get('spcxr-shell:menu')!;

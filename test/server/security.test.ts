@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { cookieName } from '../../src/server/auth.ts';
 import { cli, repoRoot } from '../api/fixture.ts';
 import { type Served, serveRefusal, spawnServe } from './spawn-serve.ts';
 
@@ -69,7 +70,7 @@ describe('spcxr serve security', () => {
     expect((await raw('/api/invoke/project.info', { authorization: `Bearer ${wrong}` }, 'POST')).status).toBe(
       401,
     );
-    expect((await raw('/', { cookie: `spcxr_token=${wrong}` })).status).toBe(401);
+    expect((await raw('/', { cookie: `${cookieName(served.token)}=${wrong}` })).status).toBe(401);
     expect((await raw(`/?token=${wrong}`)).status).toBe(401);
     expect((await raw('/api/invoke/project.info', { authorization: 'Bearer ' }, 'POST')).status).toBe(401);
   });

@@ -211,8 +211,8 @@ describe('grid columns and counters', () => {
       ["AND i.grid_state = 'labelled'", 'i.id'],
       ['AND i.label_class_id = 1', 'i.id'],
       ['', 'i.name COLLATE NOCASE, i.id'],
-      ['', 'i.label_class_id IS NOT NULL, i.al_score IS NULL, i.al_score DESC, i.id'],
-      ['', 'i.confidence IS NULL, i.confidence, i.id'],
+      ['', 'i.label_class_id IS NOT NULL, i.al_score IS NULL, ifnull(-i.al_score, 0), i.id'],
+      ['', 'i.confidence IS NULL, ifnull(i.confidence, 0), i.id'],
     ]) {
       const plan = q(where, order);
       expect(plan, `${where} ORDER BY ${order}`).toMatch(/USING (COVERING )?INDEX/);

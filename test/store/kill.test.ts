@@ -4,10 +4,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseCsv } from '../../src/core/import/csv.ts';
 import { openProject } from '../../src/core/store/index.ts';
 import { BIN, cli, SHARED } from '../cli/run.ts';
+import { describeShared } from '../shared-data.ts';
 
 const NIH = path.join(SHARED, 'cxr/nih_cxr14_talo');
 const N = 200;
@@ -83,7 +84,7 @@ function checkProject(): number {
   }
 }
 
-describe('kill -9 during a real import', () => {
+describeShared('kill -9 during a real import', () => {
   it('loses nothing committed, leaves no half rows, and a re-run completes idempotently', async () => {
     const first = await importAndKill(30);
     expect(first).toBeGreaterThanOrEqual(30);

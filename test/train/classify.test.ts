@@ -3,11 +3,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ProjectStore } from '../../src/core/store/types.ts';
 import { exportBundle, predict, readBundle, trainClassifier } from '../../src/core/train/index.ts';
 import { TrainingBusyError } from '../../src/core/train/types.ts';
 import { microDir } from '../model/golden.ts';
+import { describeShared } from '../shared-data.ts';
 import { manifestItems, projectWith } from './fixture-project.ts';
 
 let project: ProjectStore;
@@ -21,7 +22,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => project?.close());
 
-describe('trainClassifier', () => {
+describeShared('trainClassifier', () => {
   it('linear probe: computes features once, fits every label, reports a cross-validated estimate', async () => {
     const phases = new Set<string>();
     const r = await trainClassifier(

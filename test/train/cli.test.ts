@@ -4,9 +4,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { readManifest } from '../../src/core/import/manifest.ts';
 import { microDir, repoRoot } from '../model/golden.ts';
+import { describeShared } from '../shared-data.ts';
 import { dataDir } from './fixture-project.ts';
 
 const run = promisify(execFile);
@@ -52,7 +53,7 @@ beforeAll(async () => {
   expect((await spcxr('import', project, '--manifest', subset('nih_cxr14_talo', 12))).code).toBe(0);
 }, 120_000);
 
-describe('spcxr train / predict / eval', () => {
+describeShared('spcxr train / predict / eval', () => {
   it('train prints validation metrics and the model id; predict stores scores; eval reports drift', async () => {
     const t = await spcxr('train', project, '--task', 'classify', '--head', 'linear', '--seed', '4');
     expect(t.code, t.stderr).toBe(0);

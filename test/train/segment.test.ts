@@ -3,12 +3,13 @@
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pngSize } from '../../src/core/store/index.ts';
 import type { ProjectStore } from '../../src/core/store/types.ts';
 import { evaluateManifest, predict, trainSegmenter } from '../../src/core/train/index.ts';
 import type { SegmentMetrics } from '../../src/core/train/types.ts';
 import { microDir } from '../model/golden.ts';
+import { describeShared } from '../shared-data.ts';
 import { manifestItems, projectWith } from './fixture-project.ts';
 
 let project: ProjectStore;
@@ -19,7 +20,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => project?.close());
 
-describe('trainSegmenter', () => {
+describeShared('trainSegmenter', () => {
   it('a cancelled run frees every TF.js tensor it made and is recorded as cancelled', async () => {
     const { tf } = await import('../../src/core/train/backend.ts');
     await trainSegmenter(project, { encoderDir: microDir, provider: 'cpu', epochs: 1, seed: 1 });

@@ -45,9 +45,12 @@ export const command: Command = {
     const suggested = await step(ctx, 'suggest', [dir], { n: '5', ...engine });
     ctx.io.out(
       '\nThe sample is tiny (32 labels; the estimate above is cross-validated and says how little 32 labels ' +
-        'can show), so its metrics are only a smoke check; docs/BENCHMARKS.md has the figures on 1,000–5,000 real images.',
+        'can show), so its metrics are only a smoke check that every step runs, not a measure of accuracy; ' +
+        'docs/BENCHMARKS.md has the figures on 1,000–5,000 real images.',
     );
-    ctx.io.out(`Done. Open the project in the app, or in a browser with:\n  npx spcxr serve ${dir}`);
+    ctx.io.out(
+      `Done. Open the project in a desktop window with:\n  npx spcxr app ${dir}\nor in any browser with:\n  npx spcxr serve ${dir}`,
+    );
     return {
       json: {
         ok: true,

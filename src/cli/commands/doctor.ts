@@ -6,7 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { readCard, verifyFiles } from '../../core/model/card.ts';
 import { probeWebGpuAdapter } from '../../core/model/providers.ts';
 import { FEATURES_DB, openProject, PROJECT_DB } from '../../core/store/index.ts';
+import {
+  chromiumCheck,
+  electronCheck,
+  type Optional,
+  pythonCheck,
+  sharedDataCheck,
+  usableBackends,
+  verdict,
+} from '../doctor-checks.ts';
 import { type Command, EXIT_OK, EXIT_PARTIAL } from '../types.ts';
+import { appVersion } from '../version.ts';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -90,7 +100,9 @@ export const command: Command = {
   name: 'doctor',
   usage: 'spcxr doctor [DIR] [--models DIR] [--json]',
   summary:
-    'Report versions, ONNX Runtime backends, the WebGPU adapter, shipped model checksums, and (with DIR) the project database health.',
+    'Report the app version, what is usable here (ONNX Runtime backends, WebGPU adapter, Electron, Chromium for ' +
+    'spcxr app, Python/torch for pretrain/, the shared test data), shipped model checksums, (with DIR) the project ' +
+    'database health, and a verdict. Exit 1 only for problems with required parts.',
   async run({ positionals, flags, io }) {
     const modelsDir = typeof flags.models === 'string' ? flags.models : path.join(ROOT, 'resources/models');
     const v = await versions();
@@ -106,14 +118,29 @@ export const command: Command = {
         db = { dir: path.resolve(positionals[0]), ok: false, error: (e as Error).message };
       }
     }
+    const usable = usableBackends(backends, adapter !== null);
+    const optional: Optional[] = [electronCheck(), chromiumCheck(), pythonCheck(), sharedDataCheck(ROOT)];
+    io.out(`SPCXR Studio ${appVersion()}`);
     io.out(
-      `node ${v.node}, electron ${v.electron ?? 'not installed'}${v.electronRuntime ? ' (running)' : ''}`,
+      `node ${v.node}, onnxruntime-node ${v.onnxruntime}, tfjs ${v.tfjs}, sqlite ${v.sqlite}, sharp ${v.sharp}`,
     );
-    io.out(`onnxruntime-node ${v.onnxruntime}, tfjs ${v.tfjs}, sqlite ${v.sqlite}, sharp ${v.sharp}`);
-    io.out(`onnxruntime backends: ${backends.map((b) => b.name).join(', ')}`);
     io.out(
-      `webgpu adapter: ${adapter ? `${adapter.description}${adapter.software ? ' (software)' : ''}` : 'none'}`,
+      `onnxruntime backends usable: ${usable
+        .filter((b) => b.usable)
+        .map((b) => b.name)
+        .join(', ')}${
+        usable.some((b) => !b.usable)
+          ? ` (not: ${usable
+              .filter((b) => !b.usable)
+              .map((b) => `${b.name}, ${b.detail}`)
+              .join('; ')})`
+          : ''
+      }`,
     );
+    io.out(
+      `webgpu adapter: ${adapter ? `${adapter.description}${adapter.software ? ' (software)' : ''}` : 'none (CPU only)'}`,
+    );
+    for (const o of optional) io.out(`${o.name}: ${o.detail}`);
     if (shipped.length === 0) io.out(`models: none in ${modelsDir}`);
     for (const m of shipped) io.out(`model ${m.name}: ${m.ok ? `ok (${m.files} files verified)` : m.error}`);
     if (db) {
@@ -125,12 +152,22 @@ export const command: Command = {
         for (const p of [...db.errors, ...db.warnings]) io.out(`  ${p.kind}: ${p.message}`);
       }
     }
-    const ok = shipped.every((m) => m.ok) && (db === null || db.ok);
+    const ok = shipped.length > 0 && shipped.every((m) => m.ok) && (db === null || db.ok);
+    const problems = [
+      ...(shipped.length === 0 ? [`no model in ${modelsDir}`] : []),
+      ...shipped.filter((m) => !m.ok).map((m) => `model ${m.name} failed its checksum`),
+      ...(db && !db.ok ? [`database ${db.dir}`] : []),
+    ];
+    const summary = verdict(problems, optional);
+    io.out(`verdict: ${summary}`);
     return {
       json: {
         ok,
+        version: appVersion(),
+        verdict: summary,
         versions: v,
-        onnxruntimeBackends: backends,
+        onnxruntimeBackends: usable,
+        optional,
         webgpuAdapter: adapter,
         models: shipped,
         database: db,

@@ -1,6 +1,7 @@
 import type { ProgressInfo } from '../../core/model/types.ts';
 import { describeEstimate } from '../../core/train/estimate.ts';
 import type { ClassifierMetrics, EngineOptions, SegmentMetrics } from '../../core/train/types.ts';
+import { metricGlossary } from '../glossary.ts';
 import { type CliIO, UsageError } from '../types.ts';
 
 /** Shared flags of train/predict/eval: --encoder DIR, --ep NAME. */
@@ -41,7 +42,7 @@ export function metricLines(m: ClassifierMetrics | SegmentMetrics): string[] {
     const lines = [`n=${m.n}  Dice ${f3(m.dice)}  IoU ${f3(m.iou)}  HD95 ${f3(m.hd95)} px`];
     for (const [s, v] of Object.entries(m.perSource))
       lines.push(`  ${s}: n=${v.n} Dice ${f3(v.dice)} IoU ${f3(v.iou)} HD95 ${f3(v.hd95)}`);
-    return lines;
+    return [...lines, ...metricGlossary(m)];
   }
   const lines = m.estimate ? [describeEstimate(m.estimate)] : [];
   const where = m.estimate?.method === 'grouped-cv' ? 'out-of-fold' : 'validation';
@@ -59,7 +60,7 @@ export function metricLines(m: ClassifierMetrics | SegmentMetrics): string[] {
     lines.push(
       `  source ${s}: n=${v.n} accuracy ${f3(v.accuracy)}${v.auc !== undefined ? ` AUC ${f3(v.auc)}` : ''}`,
     );
-  return lines;
+  return [...lines, ...metricGlossary(m)];
 }
 
 /** Warnings for stderr-free human output: one paragraph each, prefixed so they stand out. */

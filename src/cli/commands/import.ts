@@ -40,13 +40,14 @@ export const command: Command = {
       );
       for (const f of r.failed) io.err(`failed: ${f.file}: ${f.reason}`);
       for (const s of r.skipped) io.err(`skipped: ${s.file}: ${s.reason}`);
+      for (const w of r.warnings) io.err(`warning (${w.kind}): ${w.file}: ${w.message}`);
       for (const c of r.labelConflicts) {
         io.err(`kept project label '${c.project}' for ${c.file} (manifest says '${c.manifest}')`);
       }
       if (r.classesAdded.length) io.err(`added classes to the schema: ${r.classesAdded.join(', ')}`);
       const rate = r.ms > 0 ? (r.total / (r.ms / 1000)).toFixed(1) : '–';
       io.out(
-        `imported ${r.added} new, ${r.duplicates} already present, ${r.failed.length} failed, ` +
+        `imported ${r.added} new, ${r.duplicates} already present, ${r.failed.length} failed, ${r.warnings.length} warnings, ` +
           `${r.labelsSet} labels, ${r.masksSet} masks (${r.total} files, ${(r.ms / 1000).toFixed(1)} s, ${rate} img/s)`,
       );
       return {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { checkHost } from '../../server/server.ts';
 import { startProjectServer, untilSignal } from '../project-server.ts';
@@ -13,11 +14,12 @@ export function parsePort(v: string | boolean | undefined, fallback: number): nu
 
 export const command: Command = {
   name: 'serve',
-  usage: 'spcxr serve DIR [--port P] [--host 127.0.0.1] [--renderer DIR] [--json]',
+  usage: `spcxr serve DIR [--port P] [--host 127.0.0.1] [--renderer DIR] [--import-root FOLDER[${path.delimiter}FOLDER...]] [--json]`,
   summary:
     'Serve the full app for a browser on 127.0.0.1 only, for the project in DIR. Prints the URL with a ' +
     'one-time random token on stdout (with --json: one object {ok, url, port}); every request needs ' +
-    'that token. Stops on Ctrl-C, SIGTERM or SIGHUP.',
+    'that token. The browser may import only files it uploads and files under the --import-root ' +
+    'folders. Stops on Ctrl-C, SIGTERM or SIGHUP.',
   async run({ positionals, flags, io, json }) {
     if (positionals.length !== 1) throw new UsageError('expected exactly one project folder');
     const port = parsePort(flags.port, 4312);
@@ -27,8 +29,13 @@ export const command: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    const importRoots =
+      typeof flags['import-root'] === 'string' ? flags['import-root'].split(path.delimiter) : [];
+    for (const r of importRoots)
+      if (!existsSync(r)) throw new UsageError(`--import-root ${r}: no such folder`);
     const server = await startProjectServer({
       dir: path.resolve(positionals[0]),
+      importRoots,
       port,
       host,
       rendererDir: typeof flags.renderer === 'string' ? flags.renderer : undefined,

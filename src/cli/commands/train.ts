@@ -1,12 +1,8 @@
+import { trainAndScore } from '../../core/app/train.ts';
 import { trainingChecks } from '../../core/eval/training-checks.ts';
 import { openProject } from '../../core/store/index.ts';
 import { DEFAULT_TASK } from '../../core/store/types.ts';
-import {
-  type ClassifierHead,
-  labelledImages,
-  trainClassifier,
-  trainSegmenter,
-} from '../../core/train/index.ts';
+import { type ClassifierHead, labelledImages } from '../../core/train/index.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
 import { engineFlags, metricLines, num, progressTo, str, targetFlags, warningLines } from './engine-args.ts';
 
@@ -30,12 +26,6 @@ export const command: Command = {
       throw new UsageError(`--task ${task}: use classify or segment`);
     const head = flags.head === undefined ? 'linear' : str(flags.head, 'head');
     if (!HEADS.includes(head)) throw new UsageError(`--head ${head}: use ${HEADS.join(', ')}`);
-    const common = {
-      ...engineFlags(flags),
-      epochs: num(flags.epochs, 'epochs', true),
-      seed: num(flags.seed, 'seed', true),
-      lr: num(flags.lr, 'lr'),
-    };
     const target = targetFlags(flags);
     const store = openProject(dir);
     try {
@@ -46,39 +36,38 @@ export const command: Command = {
         const pre = trainingChecks(store, labelledImages(store, labelTask ?? DEFAULT_TASK));
         for (const l of warningLines(pre.warnings)) io.err(l);
       }
-      const ctl = { onProgress: progressTo(io) };
-      const r =
-        task === 'classify'
-          ? await trainClassifier(
-              store,
-              {
-                ...common,
-                head: head as ClassifierHead,
-                task: labelTask,
-                augment: flags.augment === true,
-                all: flags.all === true,
-                ...target,
-              },
-              ctl,
-            )
-          : await trainSegmenter(
-              store,
-              {
-                ...common,
-                maskClass:
-                  flags['mask-class'] === undefined ? undefined : str(flags['mask-class'], 'mask-class'),
-                // --plain-grid: the first decoder (G×G tokens, 4× fewer encoder passes, lower Dice)
-                dense: flags['plain-grid'] !== true,
-                stem: flags.stem === true,
-              },
-              ctl,
-            );
-      io.err(`encoder on ${r.provider.provider} (${r.provider.device}); heads on TF.js ${r.backend}`);
+      const { encoderDir, provider } = engineFlags(flags);
+      const r = await trainAndScore(
+        store,
+        {
+          task,
+          head: head as ClassifierHead,
+          provider,
+          epochs: num(flags.epochs, 'epochs', true),
+          seed: num(flags.seed, 'seed', true),
+          learningRate: num(flags.lr, 'lr'),
+          augment: flags.augment === true,
+          all: flags.all === true,
+          maskClass: flags['mask-class'] === undefined ? undefined : str(flags['mask-class'], 'mask-class'),
+          engine: {
+            encoderDir,
+            task: labelTask,
+            ...target,
+            // --plain-grid: the first decoder (G×G tokens, 4× fewer encoder passes, lower Dice)
+            dense: flags['plain-grid'] !== true,
+            stem: flags.stem === true,
+          },
+          score: false,
+        },
+        { onProgress: progressTo(io) },
+      );
+      io.err(`encoder on ${r.provider}; heads on TF.js ${r.backend}`);
       io.out(
         r.valImages
-          ? `model ${r.modelId} (${r.head}): trained on ${r.trainImages} images, validated on ${r.valImages}`
-          : `model ${r.modelId} (${r.head}): trained on all ${r.trainImages} labelled images`,
+          ? `model ${r.modelId} "${r.name}": trained on ${r.trainImages} images, validated on ${r.valImages}`
+          : `model ${r.modelId} "${r.name}": trained on all ${r.trainImages} labelled images`,
       );
+      io.out(r.promoted ? `active ${task} model (${r.promotion})` : r.promotion);
       for (const l of metricLines(r.metrics)) io.out(l);
       const warnings = 'warnings' in r.metrics ? (r.metrics.warnings ?? []) : [];
       for (const l of warningLines(warnings)) io.out(l);

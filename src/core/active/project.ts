@@ -1,10 +1,11 @@
-import { ensureFeatures, readFeatures } from '../model/features.ts';
+import { ensureFeatures, matrixRows, readFeatureMatrix } from '../model/features.ts';
 import type { RunControl } from '../model/types.ts';
 import { DEFAULT_MASK_CLASS, DEFAULT_TASK, type ProjectStore } from '../store/types.ts';
 import { initTf } from '../train/backend.ts';
 import { type ClassifierConfig, loadClassifier, scoreCached } from '../train/classifier.ts';
 import { trainClassifier } from '../train/classify.ts';
 import { getEncoder, projectInputLoader } from '../train/engine.ts';
+import { boundPool, type PoolBounds } from './candidate-pool.ts';
 import { suggest } from './suggest.ts';
 import type {
   ActiveTask,
@@ -29,6 +30,8 @@ export interface ProjectSuggestOptions {
   /** Record the returned images as served, so the next pass offers others first. */
   markServed?: boolean;
   seed?: number;
+  /** Candidate-pool bounds for distance-based strategies (see candidate-pool.ts). */
+  poolBounds?: PoolBounds;
   /** Probability maps of a segmentation model, when one exists (see mask-probs.ts). */
   maskStats?: (imageIds: number[]) => Promise<Map<number, MaskStats> | null>;
 }
@@ -84,12 +87,9 @@ export async function suggestForProject(
   const t0 = performance.now();
   const encoder = await getEncoder(store, { encoderDir: o.encoderDir });
   await ensureFeatures(store, encoder, ids, projectInputLoader(store, encoder), ['pooled'], [0], ctl);
-  const feats = readFeatures(store, encoder.id, ids, 'pooled');
-  const dim = feats[0].data.length;
-  const embeddings = new Float32Array(ids.length * dim);
-  feats.forEach((f, i) => {
-    embeddings.set(f.data, i * dim);
-  });
+  // One streaming pass over the cache; the classifier scores from the same matrix.
+  const mat = readFeatureMatrix(store, encoder.id, ids, 'pooled');
+  const { dim, data: embeddings } = mat;
   const t1 = performance.now();
 
   let classProbs: ClassProbs | undefined;
@@ -120,7 +120,10 @@ export async function suggestForProject(
       await initTf();
       const m = loadClassifier(row.config as unknown as ClassifierConfig, weights);
       try {
-        const rows = scoreCached(store, m, ids);
+        const rows =
+          m.config.layer === 'pooled' && m.config.encoder.id === encoder.id
+            ? scoreRows(m, mat, ids.length)
+            : scoreCached(store, m, ids);
         classProbs = { classes: m.config.classes, probs: Float32Array.from(rows.flat()) };
         modelId = row.id;
       } finally {
@@ -151,17 +154,34 @@ export async function suggestForProject(
       skipCount: a.skippedCount,
     });
   }
-  const res = suggest({
-    pool: { ids: ids.map(String), dim, embeddings, sources: images.map((i) => i.source) },
-    labelled: labelledIdx,
+  const hasModel = task === 'classify' ? Boolean(classProbs) : Boolean(maskStats);
+  const effective = needsModel && !hasModel ? 'coldstart' : strategy;
+  const bounded = boundPool(
+    effective,
+    {
+      pool: { ids: ids.map(String), dim, embeddings, sources: images.map((i) => i.source) },
+      labelled: labelledIdx,
+      classProbs,
+      maskStats,
+    },
+    o.seed ?? 1,
+    o.poolBounds,
+  );
+  const raw = suggest({
+    pool: bounded.pool,
+    labelled: bounded.labelled,
     task,
     strategy,
     n: o.n ?? 10,
-    classProbs,
-    maskStats,
+    classProbs: bounded.classProbs,
+    maskStats: bounded.maskStats,
     history,
     seed: o.seed,
   });
+  const res = {
+    ...raw,
+    suggestions: raw.suggestions.map((x) => ({ ...x, index: bounded.index[x.index] })),
+  };
   if (res.used === 'coldstart' && task === 'classify' && labelledIdx.size > 0 && !canTrain(counts)) {
     const have = [...counts].map(([c, n]) => `${c} ${n}`).join(', ');
     res.fallback = `a classifier needs labels of two classes and four images (have ${have}): cold start picks typical images from unlabelled groups`;
@@ -184,4 +204,15 @@ export async function suggestForProject(
     trained,
     ms: { features: Math.round(t1 - t0), model: Math.round(t2 - t1), suggest: Math.round(t3 - t2) },
   };
+}
+
+/** Scores every row of a pooled feature matrix, in chunks (no second read of the cache). */
+function scoreRows(
+  m: { score(f: ReturnType<typeof matrixRows>): number[][] },
+  mat: { dim: number; data: Float32Array },
+  n: number,
+): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < n; i += 1000) out.push(...m.score(matrixRows(mat, i, Math.min(n, i + 1000))));
+  return out;
 }

@@ -47,10 +47,11 @@ export function unlikeReason(rank: number): string {
 }
 
 export function clusterReason(size: number, source: string | null): string {
-  const img = size === 1 ? 'image' : 'images';
-  return source
-    ? `typical of an unlabelled cluster of ${size} ${img} from source ${source}`
-    : `typical of an unlabelled cluster of ${size} ${img}`;
+  const from = source ? ` from source ${source}` : '';
+  // A cluster of one is an outlier, not something typical.
+  return size === 1
+    ? `unlike every other unlabelled image${source ? ` (source ${source})` : ''}`
+    : `typical of ${size} similar unlabelled images${from}`;
 }
 
 export const RANDOM_REASON = 'picked at random (the baseline strategy)';

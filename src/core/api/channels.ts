@@ -35,11 +35,17 @@ export const REQUEST_NAMES = [
   'models.list',
   'models.get',
   'models.activate',
+  'models.rename',
+  'models.archive',
+  'models.delete',
   'suggest.next',
   'suggest.accept',
   'suggest.reject',
   'suggest.skip',
   'export.start',
+  'pacs.echo',
+  'pacs.find',
+  'pacs.retrieve',
   'settings.get',
   'settings.set',
 ] as const satisfies readonly RequestName[];
@@ -82,6 +88,8 @@ export function isEventName(name: string): name is EventName {
 export const SHELL_CHANNELS = {
   chooseFolder: 'spcxr-shell:choose-folder',
   chooseImages: 'spcxr-shell:choose-images',
+  /** Preload only: the path of a File the user dropped, granted for import (see PathGrants). */
+  grantDropped: 'spcxr-shell:grant-dropped',
   menu: 'spcxr-shell:menu',
 } as const;
 

@@ -11,6 +11,7 @@ import { eventSchemas } from './schemas/events.ts';
 import * as I from './schemas/images.ts';
 import * as J from './schemas/jobs.ts';
 import * as M from './schemas/models.ts';
+import * as X from './schemas/pacs.ts';
 import * as P from './schemas/project.ts';
 import * as S from './schemas/suggest.ts';
 
@@ -44,14 +45,20 @@ export const requestSchemas = {
   'jobs.cancel': { params: J.JobIdParams, result: J.CancelResult },
   'train.start': { params: J.TrainParams, result: J.JobStarted },
   'features.start': { params: C.Empty, result: J.JobStarted },
-  'models.list': { params: C.Empty, result: M.ModelSummary.array() },
+  'models.list': { params: M.ModelListParams, result: M.ModelSummary.array() },
   'models.get': { params: M.ModelIdParams, result: M.ModelDetail },
   'models.activate': { params: M.ModelIdParams, result: C.Ok },
+  'models.rename': { params: M.ModelRenameParams, result: C.Ok },
+  'models.archive': { params: M.ModelArchiveParams, result: C.Ok },
+  'models.delete': { params: M.ModelIdParams, result: C.Ok },
   'suggest.next': { params: S.SuggestNextParams, result: S.SuggestNextResult },
   'suggest.accept': { params: S.SuggestAcceptParams, result: E.LabelChangeResult },
   'suggest.reject': { params: S.SuggestImageParams, result: C.Ok },
   'suggest.skip': { params: S.SuggestImageParams, result: C.Ok },
   'export.start': { params: A.ExportParams, result: J.JobStarted },
+  'pacs.echo': { params: X.PacsPeerParams, result: X.PacsEchoResult },
+  'pacs.find': { params: X.PacsFindParams, result: X.PacsFindResult },
+  'pacs.retrieve': { params: X.PacsRetrieveParams, result: J.JobStarted },
   'settings.get': { params: C.Empty, result: A.Settings },
   'settings.set': { params: A.SettingsPatch, result: A.Settings },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;

@@ -4,7 +4,11 @@
  * out, and errors become `ApiError`s with a code. Long jobs go to the ML worker through the
  * job manager; everything quick (labels, masks, history, queries) runs here on the store.
  */
+
 import path from 'node:path';
+import { CoreError } from '../errors.ts';
+import { UnsafeExportPathError } from '../export/safe-path.ts';
+import { ImageDecodeError } from '../imaging/types.ts';
 import {
   ApiError,
   type ApiEvents,
@@ -20,10 +24,12 @@ import { classHandlers } from './handlers/classes.ts';
 import { editHandlers } from './handlers/edits.ts';
 import { imageHandlers } from './handlers/images.ts';
 import { jobHandlers } from './handlers/jobs.ts';
-import { modelHandlers } from './handlers/models.ts';
+import { modelHandlers, modelsChanged } from './handlers/models.ts';
+import { pacsHandlers } from './handlers/pacs.ts';
 import { projectHandlers, projectInfo } from './handlers/project.ts';
 import { suggestHandlers } from './handlers/suggest.ts';
 import { JobManager } from './job-manager.ts';
+import type { PathGrants } from './path-grants.ts';
 import { stopRetrain } from './retrain.ts';
 import { eventSchemas, requestSchemas } from './schemas.ts';
 import type { ProjectSession } from './session.ts';
@@ -41,6 +47,11 @@ export interface ServiceOptions {
   spawnWorker: WorkerSpawner;
   /** serve: the one project this process may open. */
   lockedProject?: string;
+  /**
+   * serve and Electron: the only places import may read from, and (besides the project's
+   * exports/ folder) export may write to. Absent (CLI, tests): any path.
+   */
+  pathGrants?: PathGrants;
   recent?: RecentStore;
   /** Folder holding shipped encoders (`<name>/model.json`). */
   modelsDir?: string;
@@ -79,7 +90,7 @@ export class ApiService {
       cancelGraceMs: opts.cancelGraceMs,
       onDone: (kind, _result, dir) => {
         if (this.sess && path.resolve(dir) === this.sess.dir) {
-          if (kind === 'train') this.emit('models.changed', { activeModelId: this.sess.activeModelId() });
+          if (kind === 'train') this.emit('models.changed', modelsChanged(this.sess));
           if (kind === 'suggest') this.emit('suggestions.changed', { count: 0 });
         }
       },
@@ -112,6 +123,7 @@ export class ApiService {
       ...jobHandlers(this.ctx),
       ...modelHandlers(this.ctx),
       ...suggestHandlers(this.ctx),
+      ...pacsHandlers(this.ctx),
     };
   }
 
@@ -177,14 +189,12 @@ function summarise(issues: Array<{ path: PropertyKey[]; message: string }>): str
     .join('; ');
 }
 
-/** Maps core errors to contract codes so that clients can react (e.g. 'not_found'). */
+/** Core errors carry their contract code (`src/core/errors.ts`); anything else is internal. */
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
-  const err = e instanceof Error ? e : new Error(String(e));
-  if (err.name === 'ProjectError') return new ApiError('bad_request', err.message);
-  if (/^no (image|model|class)|not found|does not exist/i.test(err.message))
-    return new ApiError('not_found', err.message);
-  if (/unknown class|not in the schema|invalid|must /i.test(err.message))
-    return new ApiError('bad_request', err.message);
-  return new ApiError('internal', err.message);
+  if (e instanceof CoreError) return new ApiError(e.code, e.message);
+  // Two refusals that name a file keep their own classes (imaging and export paths).
+  if (e instanceof UnsafeExportPathError) return new ApiError('forbidden', e.message);
+  if (e instanceof ImageDecodeError) return new ApiError('bad_request', e.message);
+  return ApiError.from(e);
 }

@@ -4,15 +4,14 @@
  * image does not re-decode the PNG every time).
  */
 import os from 'node:os';
+import { activeModelId } from '../app/models.ts';
 import { state } from '../app/state.ts';
 import { decodeMaskPng, encodeGrayPng } from '../imaging/index.ts';
-import type { ProjectStore } from '../store/types.ts';
+import type { ModelKind, ProjectStore } from '../store/types.ts';
 import type { Settings } from './contract.ts';
 import { ApiError } from './contract.ts';
 import { CommandHistory } from './history.ts';
 import { Settings as SettingsSchema } from './schemas/app.ts';
-
-const ACTIVE_MODEL_KEY = 'api.activeModelId';
 
 export interface MaskMap {
   data: Uint8Array;
@@ -57,16 +56,9 @@ export class ProjectSession {
     return next;
   }
 
-  activeModelId(): number | null {
-    const id = this.store.getSetting<number>(ACTIVE_MODEL_KEY);
-    if (id != null && this.store.getModel(id)) return id;
-    const models = this.store.listModels();
-    return models.length ? Math.max(...models.map((m) => m.id)) : null;
-  }
-
-  setActiveModel(id: number): void {
-    if (!this.store.getModel(id)) throw new ApiError('not_found', `no model with id ${id}`);
-    this.store.setSetting(ACTIVE_MODEL_KEY, id);
+  /** The active model of a task (default: the classifier, which drives predictions in the grid). */
+  activeModelId(kind: ModelKind = 'classify'): number | null {
+    return activeModelId(this.store, kind);
   }
 
   setNeedsReview(imageId: number, flag: boolean): boolean {

@@ -34,5 +34,6 @@ export const HTTP = {
   events: '/api/events',
   /** Query parameter accepted once on the first page load; it is swapped for a cookie. */
   tokenQuery: 'token',
+  /** Prefix of the session cookie's name; each server instance appends its own suffix. */
   cookie: 'spcxr_token',
 } as const;

@@ -1,9 +1,13 @@
 /**
- * The exports other tools read (DICOM SEG; COCO and nnU-Net below), optionally de-identified
- * with one `DeidContext` for the whole export, so a patient keeps one pseudonym across files.
+ * The exports other tools read (DICOM SEG, COCO, nnU-Net) and de-identified CSV and masks. One
+ * `DeidContext` serves the whole export, so a patient keeps one pseudonym, one date shift and
+ * one UID mapping across every file it writes.
  */
 import { readFileSync } from 'node:fs';
+import { exportCoco } from '../interop/coco/export.ts';
 import { DeidContext } from '../interop/deid/context.ts';
+import { exportCsvDeid, exportMasksDeid } from '../interop/deid/tables.ts';
+import { exportNnUnet } from '../interop/nnunet/export.ts';
 import { exportSeg } from '../interop/seg/export.ts';
 import type { ProjectStore } from '../store/types.ts';
 import type { ExportOutcome, ExportRequest } from './export.ts';
@@ -22,20 +26,62 @@ export async function exportInterop(
   req: ExportRequest,
   ctl: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
 ): Promise<ExportOutcome> {
-  const ctx = req.deidentify ? new DeidContext() : undefined;
-  const r = await exportSeg(store, req.out, {
-    deid: ctx,
-    softwareVersion: appVersion(),
-    onProgress: ctl.onProgress,
-    signal: ctl.signal,
-  });
-  return {
-    format: req.format,
-    path: r.dir,
-    files: r.files.length + 1,
-    count: r.files.length,
-    failed: r.failed,
-    warnings: r.warnings,
-    ...(ctx ? { deid: ctx.summary() } : {}),
-  };
+  const deid = req.deidentify ? new DeidContext() : undefined;
+  const o = { deid, onProgress: ctl.onProgress, signal: ctl.signal };
+  const summary = () => (deid ? { deid: deid.summary() } : {});
+  switch (req.format) {
+    case 'seg': {
+      const r = await exportSeg(store, req.out, { ...o, softwareVersion: appVersion() });
+      return {
+        format: 'seg',
+        path: r.dir,
+        files: r.files.length + 1,
+        count: r.files.length,
+        failed: r.failed,
+        warnings: r.warnings,
+        ...summary(),
+      };
+    }
+    case 'coco': {
+      const r = await exportCoco(store, req.out, o);
+      return {
+        format: 'coco',
+        path: r.dir,
+        files: r.written + 1,
+        count: r.written,
+        failed: r.failed,
+        warnings: r.warnings,
+        ...summary(),
+      };
+    }
+    case 'nnunet': {
+      const r = await exportNnUnet(store, req.out, o);
+      return {
+        format: 'nnunet',
+        path: r.dataset,
+        files: 2 * r.written + 1,
+        count: r.written,
+        failed: r.failed,
+        warnings: r.warnings,
+        ...summary(),
+      };
+    }
+    case 'csv': {
+      const r = exportCsvDeid(store, req.out, deid ?? new DeidContext());
+      return { format: 'csv', path: r.file, files: 1, count: r.rows, failed: [], ...summary() };
+    }
+    case 'masks': {
+      const r = await exportMasksDeid(store, req.out, deid ?? new DeidContext(), ctl.onProgress);
+      return {
+        format: 'masks',
+        path: r.dir,
+        files: r.masks + 1,
+        count: r.masks,
+        failed: r.failed,
+        ...summary(),
+      };
+    }
+    default:
+      throw new Error(`${req.format}: no interop export for this format`);
+  }
 }

@@ -123,11 +123,11 @@ export async function exportMasks(
   return { dir: path.resolve(out), masks: index.length - 1, failed };
 }
 
-export type ExportFormat = 'csv' | 'masks' | 'model' | 'seg';
+export type ExportFormat = 'csv' | 'masks' | 'model' | 'seg' | 'coco' | 'nnunet';
 
 export interface ExportRequest {
   format: ExportFormat;
-  /** CSV: a file, or a folder that gets labels.csv; masks, model, seg: a folder. */
+  /** CSV: a file, or a folder that gets labels.csv; the other formats: a folder. */
   out: string;
   /** Model bundles: which model. */
   modelId?: number;
@@ -159,7 +159,9 @@ export async function exportProject(
   ctl.signal?.throwIfAborted();
   // Every format, present and future, is checked here before anything is created.
   assertSafeExportPath(store.dir, req.out);
-  if (req.format === 'seg') return exportInterop(store, req, ctl);
+  const interop = ['seg', 'coco', 'nnunet'].includes(req.format);
+  if (interop || (req.deidentify && (req.format === 'csv' || req.format === 'masks')))
+    return exportInterop(store, req, ctl);
   if (req.format === 'csv') {
     const r = exportCsv(store, req.out);
     return { format: 'csv', path: r.file, files: 1, count: r.rows, failed: [] };

@@ -5,12 +5,18 @@
  * Shells and worker jobs use these accessors and never spell a key.
  */
 import { z } from 'zod';
-import type { ProjectStore } from '../store/types.ts';
+
+/** The part of the store settings live in (structural: the renderer type-checks these schemas
+ * through the contract and must not see the Node-only store types). */
+interface SettingsStore {
+  getSetting(key: string): unknown;
+  setSetting(key: string, value: unknown): void;
+}
 
 export interface Accessor<T> {
   readonly key: string;
-  get(store: ProjectStore): T | null;
-  set(store: ProjectStore, value: T): void;
+  get(store: SettingsStore): T | null;
+  set(store: SettingsStore, value: T): void;
 }
 
 function setting<S extends z.ZodType>(key: string, schema: S): Accessor<z.output<S>> {

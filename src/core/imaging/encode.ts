@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
-import { checkDimensions } from './limits.ts';
+import { checkDimensions, checkFileSize } from './limits.ts';
 import { pngHeader } from './raster-header.ts';
 import { type GrayImage, IMAGE_LIMITS, ImageDecodeError } from './types.ts';
 
@@ -34,18 +34,30 @@ export async function encodeGrayPng(gray8: Uint8Array, width: number, height: nu
  * Reads a binary mask PNG (any bit depth or colour type): any nonzero pixel becomes 1. For
  * colour masks a pixel is set when any channel is nonzero; alpha is ignored.
  */
-export async function decodeMaskPng(input: string | Uint8Array, fileName?: string): Promise<GrayImage> {
+export async function decodeMaskPng(
+  input: string | Uint8Array,
+  fileName?: string,
+  /** The image it belongs to: a mask of another size is refused from its header, undecoded. */
+  expected?: { width: number; height: number },
+): Promise<GrayImage> {
   const file = fileName ?? (typeof input === 'string' ? input : 'mask.png');
   let bytes: Uint8Array;
   try {
+    if (typeof input === 'string') checkFileSize(file, (await stat(input)).size);
     bytes = typeof input === 'string' ? await readFile(input) : input;
   } catch (e) {
+    if (e instanceof ImageDecodeError) throw e;
     throw new ImageDecodeError(file, `cannot read mask: ${(e as Error).message}`);
   }
   if (bytes.length === 0) throw new ImageDecodeError(file, 'empty mask file (0 bytes)');
   if (bytes[0] !== 0x89 || bytes[1] !== 0x50) throw new ImageDecodeError(file, 'mask is not a PNG file');
   const h = pngHeader(bytes, file);
-  checkDimensions(file, h.width, h.height);
+  if (expected && (h.width !== expected.width || h.height !== expected.height))
+    throw new ImageDecodeError(
+      file,
+      `mask is ${h.width}×${h.height}, its image is ${expected.width}×${expected.height}`,
+    );
+  checkDimensions(file, h.width, h.height, h.bytesPerPixel);
   let out: { data: Buffer; info: OutputInfo };
   try {
     out = await sharp(bytes, { limitInputPixels: IMAGE_LIMITS.maxPixels })

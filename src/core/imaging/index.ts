@@ -2,10 +2,10 @@
  * Public imaging API. Everything else in this folder is internal; import from here.
  * Contract types live in types.ts.
  */
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { decodeDicom, probeDicom } from './dicom/decode.ts';
-import { checkDimensions } from './limits.ts';
+import { checkDimensions, checkFileSize } from './limits.ts';
 import { decodeRaster } from './raster.ts';
 import { jpegHeader, pngHeader } from './raster-header.ts';
 import { sniff } from './sniff.ts';
@@ -13,13 +13,16 @@ import { type DecodedImage, ImageDecodeError, type ProbeResult } from './types.t
 
 export { renderDisplay } from './display.ts';
 export { decodeMaskPng, encodeGrayPng, makeThumbnail, THUMBNAIL_MIME } from './encode.ts';
+export { checkFileSize } from './limits.ts';
 export { maskToOriginal, resizeGray, squareGeometry, toModelInput } from './model-input.ts';
 export * from './types.ts';
 
 async function readAll(path: string): Promise<Uint8Array> {
   try {
+    checkFileSize(path, (await stat(path)).size);
     return await readFile(path);
   } catch (e) {
+    if (e instanceof ImageDecodeError) throw e;
     const err = e as NodeJS.ErrnoException;
     throw new ImageDecodeError(path, `cannot read file (${err.code ?? err.message})`);
   }
@@ -73,7 +76,7 @@ export async function probeFile(path: string): Promise<ProbeResult> {
   const kind = sniff(head, path);
   if (kind === 'png' || kind === 'jpeg') {
     const h = kind === 'png' ? pngHeader(head, path) : jpegHeader(head, path);
-    checkDimensions(path, h.width, h.height);
+    checkDimensions(path, h.width, h.height, h.bytesPerPixel);
     return { format: kind, width: h.width, height: h.height };
   }
   try {

@@ -70,7 +70,7 @@ export async function decodeRaster(
   kind: 'png' | 'jpeg',
 ): Promise<DecodedImage> {
   const h = kind === 'png' ? pngHeader(bytes, file) : jpegHeader(bytes, file);
-  checkDimensions(file, h.width, h.height);
+  checkDimensions(file, h.width, h.height, h.bytesPerPixel);
   if (kind === 'jpeg' && (h.bitDepth > 8 || h.sof === 3)) return decodeMedicalJpeg(bytes, file, h);
   const sixteen = kind === 'png' && h.bitDepth === 16;
   let pipe = sharp(bytes, { limitInputPixels: IMAGE_LIMITS.maxPixels });

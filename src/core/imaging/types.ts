@@ -137,10 +137,20 @@ export interface GrayImage {
   height: number;
 }
 
-/** Limits checked against header dimensions before any pixel buffer is allocated. */
+/**
+ * Limits checked against file sizes and header dimensions before any pixel buffer is
+ * allocated, so that one hostile file costs at most about 1 GiB of memory to refuse or import
+ * (bench/bombs/rss.ts measures it). The largest chest detectors are ~4300 × 4300 (18.5 MP).
+ */
 export const IMAGE_LIMITS = {
   /** Longest side accepted, in pixels. */
   maxSide: 20_000,
-  /** Largest pixel count accepted (200 MP). */
-  maxPixels: 200_000_000,
+  /** Largest pixel count accepted (64 MP). */
+  maxPixels: 64_000_000,
+  /** Largest decoded frame (pixels × samples × bytes per sample), before conversion to grey. */
+  maxDecodedBytes: 256 * 1024 * 1024,
+  /** Largest file read: stat()ed first, never read whole beyond this. */
+  maxFileBytes: 512 * 1024 * 1024,
+  /** Largest inflated Deflated Explicit VR DICOM dataset. */
+  maxInflatedBytes: 272 * 1024 * 1024,
 } as const;

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { normaliseClassName } from '../store/class-name.ts';
 import { UNLABELLED_VALUES } from '../store/types.ts';
 import { parseCsv } from './csv.ts';
 import type { ImportFailure, ImportItem } from './types.ts';
@@ -23,16 +24,26 @@ export interface Manifest {
   failed: ImportFailure[];
 }
 
-/** Reads a manifest CSV. A manifest that cannot be used at all throws an Error naming it. */
+/** Far above any real manifest (a million rows is ~100 MB); checked before reading. */
+export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads a manifest CSV. A manifest that cannot be used at all throws an Error naming it and the
+ * problem; errors never quote the file's bytes (a path to any file may be passed here).
+ */
 export function readManifest(csvPath: string): Manifest {
   const abs = path.resolve(csvPath);
   let text: string;
   try {
+    const st = statSync(abs);
+    if (!st.isFile()) throw new Error(`${abs}: not a regular file`);
+    if (st.size > MAX_MANIFEST_BYTES)
+      throw new Error(`${abs}: manifest is ${st.size} bytes (limit ${MAX_MANIFEST_BYTES})`);
     text = readFileSync(abs, 'utf8');
   } catch (e) {
-    throw new Error(
-      `${abs}: cannot read manifest: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    throw new Error(`${abs}: cannot read manifest: ${code}`);
   }
   let rows: ReturnType<typeof parseCsv>;
   try {
@@ -45,7 +56,9 @@ export function readManifest(csvPath: string): Manifest {
   const header = rows[0].cells.map((h) => h.trim().toLowerCase());
   const col = (name: string) => header.indexOf(name);
   if (col('file') < 0) {
-    throw new Error(`${abs}: manifest has no 'file' column (columns: ${header.join(', ') || 'none'})`);
+    throw new Error(
+      `${abs}: not a manifest: its first line has no 'file' column (${header.length} column${header.length === 1 ? '' : 's'}; expected a header such as file,label,patient_id,source)`,
+    );
   }
   const dir = path.dirname(abs);
   const items: ImportItem[] = [];
@@ -72,7 +85,14 @@ export function readManifest(csvPath: string): Manifest {
     }
     const item: ImportItem = { file, origin };
     const label = get('label');
-    if (!UNLABELLED_VALUES.has(label.toLowerCase())) item.label = label;
+    if (!UNLABELLED_VALUES.has(label.toLowerCase())) {
+      try {
+        item.label = normaliseClassName(label);
+      } catch (e) {
+        failed.push({ file: origin, reason: `bad label: ${(e as Error).message}` });
+        continue;
+      }
+    }
     const mask = get('mask');
     if (mask) {
       const m = inside(dir, mask);

@@ -25,6 +25,7 @@ export function emptyResult(): ImportResult {
     classesAdded: [],
     skipped: [],
     failed: [],
+    warnings: [],
     cancelled: false,
     ms: 0,
   };

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import {
+  checkFileSize,
   decodeBuffer,
   decodeMaskPng,
   encodeGrayPng,
@@ -11,7 +12,7 @@ import {
   renderDisplay,
   THUMBNAIL_MIME,
 } from '../imaging/index.ts';
-import { managedPath, type NewImage } from '../store/index.ts';
+import { managedPath, type NewImage, TMP_DIR } from '../store/index.ts';
 import type { ImportFailure, ImportItem } from './types.ts';
 import { webpSize } from './webp-size.ts';
 
@@ -37,6 +38,7 @@ async function readRegular(file: string): Promise<Buffer> {
   if (st.isDirectory()) throw new ImageDecodeError(file, 'is a folder, not an image file');
   if (!st.isFile()) throw new ImageDecodeError(file, 'not a regular file (FIFO, socket or device)');
   if (st.size === 0) throw new ImageDecodeError(file, 'empty file (0 bytes)');
+  checkFileSize(file, st.size);
   try {
     return await readFile(file);
   } catch (e) {
@@ -57,15 +59,24 @@ export async function storeCopy(projectDir: string, rel: string, bytes: Uint8Arr
   } catch {
     // absent: write it
   }
-  const tmp = `${dest}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w');
+  // Written in the project's scratch folder (same file system, so the rename is atomic) and
+  // named by pid, so a copy killed half-way is found and deleted at the next open.
+  const tmpDir = path.join(projectDir, TMP_DIR);
+  await mkdir(tmpDir, { recursive: true, mode: 0o700 });
+  const tmp = path.join(tmpDir, `${path.basename(dest)}.${process.pid}.tmp`);
+  const fh = await open(tmp, 'w', 0o600);
   try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, dest);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
   }
-  await rename(tmp, dest);
 }
 
 export async function prepare(
@@ -92,7 +103,7 @@ export async function prepare(
   let storedPath: string | null = null;
   if (!opts.reference) {
     storedPath = managedPath(sha256, EXT[decoded.format] ?? 'bin');
-    await mkdir(path.dirname(path.join(projectDir, storedPath)), { recursive: true });
+    await mkdir(path.dirname(path.join(projectDir, storedPath)), { recursive: true, mode: 0o700 });
     await storeCopy(projectDir, storedPath, bytes);
   }
   const bits = decoded.meta.bitsStored ?? (decoded.raw instanceof Uint8Array ? 8 : 16);
@@ -125,7 +136,7 @@ async function prepareMask(
   img: { width: number; height: number } | null,
 ): Promise<{ maskPng?: Buffer; maskFailure?: ImportFailure }> {
   try {
-    const m = await decodeMaskPng(file);
+    const m = await decodeMaskPng(file, undefined, img ?? undefined);
     if (img && (m.width !== img.width || m.height !== img.height)) {
       return {
         maskFailure: {

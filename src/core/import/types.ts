@@ -24,6 +24,14 @@ export interface ImportFailure {
   reason: string;
 }
 
+/** Something about an image that was imported all the same: the user should look at it. */
+export interface ImportWarning {
+  file: string;
+  kind: 'non-chest' | 'multi-frame' | 'decode' | 'same-sop';
+  message: string;
+  imageId?: number;
+}
+
 export interface ImportOptions {
   /** Keep the originals where they are instead of copying them into the project. */
   reference?: boolean;
@@ -55,6 +63,8 @@ export interface ImportResult {
   /** Files in walked folders that are not images (README, CSV…): reported, not imported. */
   skipped: ImportFailure[];
   failed: ImportFailure[];
+  /** Imported, but worth a look: non-chest, multi-frame, decoder warnings, same SOP instance. */
+  warnings: ImportWarning[];
   /** True when `signal` aborted the import before every file was handled. */
   cancelled: boolean;
   ms: number;

@@ -35,6 +35,9 @@ export interface Expanded {
  */
 export function expandPaths(paths: string[]): Expanded {
   const out: Expanded = { items: [], skipped: [], failed: [] };
+  // Folders already walked, by device and inode (what symlinks resolve to): `ln -s . x` twice
+  // would otherwise fan out 2^depth times.
+  const seenDirs = new Set<string>();
   const visit = (p: string, explicit: boolean, depth: number) => {
     let st: ReturnType<typeof statSync>;
     try {
@@ -46,6 +49,12 @@ export function expandPaths(paths: string[]): Expanded {
       return;
     }
     if (st.isDirectory()) {
+      const key = `${st.dev}:${st.ino}`;
+      if (seenDirs.has(key)) {
+        out.skipped.push({ file: p, reason: 'folder already imported through another path (symlink loop?)' });
+        return;
+      }
+      seenDirs.add(key);
       if (depth > 64) {
         out.failed.push({ file: p, reason: 'folder nesting deeper than 64 (symlink loop?)' });
         return;

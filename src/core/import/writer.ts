@@ -1,5 +1,6 @@
 import type { AnnotationSource, ProjectStore } from '../store/index.ts';
 import type { ImportItem, ImportResult } from './types.ts';
+import { imageWarnings, SopIndex } from './warnings.ts';
 
 /** What the writer needs of a prepared item: the image row (new) or its hash (duplicate). */
 export interface Pending {
@@ -22,6 +23,13 @@ export class BatchWriter {
   private nextIndex = 0;
   /** Duplicates whose original (same hash, later in the input) is not committed yet. */
   private deferred: Pending[] = [];
+  private readonly sops = new SopIndex(() =>
+    this.store.listImages({ limit: -1 }).items.map((i) => ({
+      id: i.id,
+      file: i.originalPath,
+      sop: (i.meta as { sopInstanceUid?: string }).sopInstanceUid,
+    })),
+  );
 
   constructor(
     private readonly store: ProjectStore,
@@ -103,6 +111,7 @@ export class BatchWriter {
       conflicts: r.labelConflicts.length,
       classes: r.classesAdded.length,
       failed: r.failed.length,
+      warnings: r.warnings.length,
     };
   }
 
@@ -115,6 +124,35 @@ export class BatchWriter {
     r.labelConflicts.length = s.conflicts;
     r.classesAdded.length = s.classes;
     r.failed.length = s.failed;
+    r.warnings.length = s.warnings;
+  }
+
+  private warn(p: Pending, imageId: number): void {
+    const meta = (p.image?.meta ?? {}) as Parameters<typeof imageWarnings>[1];
+    const file = p.item.file;
+    for (const w of imageWarnings(file, meta)) this.result.warnings.push({ ...w, imageId });
+    const prev = this.sops.check(meta.sopInstanceUid, imageId, file);
+    if (prev)
+      this.result.warnings.push({
+        file,
+        imageId,
+        kind: 'same-sop',
+        message: `same SOP Instance UID as ${prev.file} (image ${prev.id}) with different bytes: one acquisition twice, which could land in training and validation at once`,
+      });
+  }
+
+  /** Creates a manifest's new class; a look-alike of an existing one is reported, not created. */
+  private ensureClass(p: Pending, label: string): boolean {
+    if (this.store.listClasses('image').some((c) => c.name === label)) return true;
+    try {
+      this.store.addClass(label, 'image', undefined, null, this.author);
+    } catch (e) {
+      const where = p.item.origin ?? p.item.file;
+      this.result.failed.push({ file: where, reason: `label not set: ${(e as Error).message}` });
+      return false;
+    }
+    this.result.classesAdded.push(label);
+    return true;
   }
 
   private write(p: Pending): void {
@@ -123,8 +161,10 @@ export class BatchWriter {
     if (p.image) {
       const r = this.store.addImage(p.image);
       id = r.id;
-      if (r.created) this.result.added++;
-      else this.result.duplicates++;
+      if (r.created) {
+        this.result.added++;
+        this.warn(p, id);
+      } else this.result.duplicates++;
     } else {
       const found = this.store.findImageBySha(p.sha256);
       if (!found) throw new Error('identical to another file of this import, which failed');
@@ -132,12 +172,7 @@ export class BatchWriter {
       this.result.duplicates++;
     }
     const label = p.item.label;
-    if (label !== undefined) {
-      const known = this.store.listClasses('image').some((c) => c.name === label);
-      if (!known) {
-        this.store.addClass(label, 'image', undefined, null, this.author);
-        this.result.classesAdded.push(label);
-      }
+    if (label !== undefined && this.ensureClass(p, label)) {
       const cur = this.store.getLabel(id);
       if (!cur) {
         this.store.setLabel({ imageId: id, label, author: this.author, source: src });

@@ -4,6 +4,15 @@ import { SECONDARY_CAPTURE } from './seg/types.ts';
 import { readSourceHeader, type SourceHeader } from './source-header.ts';
 import { generatedSourceUids } from './uids.ts';
 
+/**
+ * Groups an image's exports under one patient for pseudonyms and date shifts: the project's
+ * patient ID (manifest or DICOM), else the image itself.
+ */
+export function patientKeyOf(img: ImageRow): string {
+  const pid = img.patientId ?? (img.meta as { patientId?: string }).patientId;
+  return pid ? `patient:${pid}` : `image:${img.sha256}`;
+}
+
 /** What an export needs to know about where an image came from, and whose it is. */
 export interface ImageIdentity {
   header: SourceHeader & { StudyInstanceUID: string; SeriesInstanceUID: string; SOPInstanceUID: string };
@@ -39,7 +48,6 @@ export function imageIdentity(store: ProjectStore, img: ImageRow): ImageIdentity
   const series = h.SeriesInstanceUID ?? meta.seriesInstanceUid;
   const sop = h.SOPInstanceUID ?? meta.sopInstanceUid;
   const generatedUids = !(study && series && sop);
-  const patientId = h.PatientID ?? img.patientId ?? meta.patientId;
   return {
     header: {
       ...h,
@@ -50,11 +58,7 @@ export function imageIdentity(store: ProjectStore, img: ImageRow): ImageIdentity
       SeriesInstanceUID: series ?? gen.series,
       SOPInstanceUID: sop ?? gen.sop,
     },
-    patientKey: img.patientId
-      ? `patient:${img.patientId}`
-      : patientId
-        ? `patient:${patientId}`
-        : `image:${img.sha256}`,
+    patientKey: patientKeyOf(img),
     generatedUids,
     warnings,
   };

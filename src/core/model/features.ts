@@ -7,7 +7,7 @@ import { viewInput } from './views.ts';
 /** The part of the project store the feature cache uses. */
 export type FeatureStore = Pick<
   ProjectStore,
-  'putFeatures' | 'getFeatures' | 'imagesWithFeatures' | 'invalidateFeatures'
+  'putFeatures' | 'getFeatures' | 'imagesWithFeatures' | 'invalidateFeatures' | 'readFeatureMatrix'
 >;
 
 /** Canonical model input of one image (size×size float32), from imaging's toModelInput. */
@@ -202,4 +202,40 @@ export function readFeatures(
     );
   }
   return imageIds.map((id) => byId.get(id)!);
+}
+
+/** Copies stored bytes into a fresh aligned array (float16 widened to float32). */
+function decodeBytes(dtype: FeatureEntry['dtype'], bytes: Uint8Array): Float32Array {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return dtype === 'float16' ? fromFloat16(new Uint16Array(copy.buffer)) : new Float32Array(copy.buffer);
+}
+
+/**
+ * One layer of many images as a row-major [n × dim] matrix, read in one streaming pass: what a
+ * whole-project pass (suggestions, scoring) needs, without one query and one array per image.
+ */
+export function readFeatureMatrix(
+  store: FeatureStore,
+  encoderId: string,
+  imageIds: number[],
+  layer: FeatureLayer,
+  view: ViewId = 0,
+): { dim: number; data: Float32Array } {
+  const m = store.readFeatureMatrix(encoderId, layer, view, imageIds, decodeBytes);
+  if (m.missing.length) {
+    const ids = m.missing;
+    throw new Error(
+      `feature cache: ${layer} view ${view} missing for image(s) ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? '…' : ''}; compute features first`,
+    );
+  }
+  return { dim: m.dim, data: m.data };
+}
+
+/** Rows of a feature matrix as feature arrays (views, no copies). */
+export function matrixRows(m: { dim: number; data: Float32Array }, from: number, to: number): FeatureArray[] {
+  const out: FeatureArray[] = [];
+  for (let i = from; i < to; i++)
+    out.push({ shape: [m.dim], data: m.data.subarray(i * m.dim, (i + 1) * m.dim) });
+  return out;
 }

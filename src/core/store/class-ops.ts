@@ -5,6 +5,7 @@
  * through the ordinary label functions, so their history shows the change too.
  */
 
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { ClassEvent, ClassImpact, ClassOp, ClassOpResult } from './class-types.ts';
 import { addClass, findClass, getClass, MASK_TASK, renameClass, shownName } from './classes.ts';
 import type { Statements } from './db.ts';
@@ -33,7 +34,7 @@ interface Detail {
 
 function requireLive(st: Statements, id: number): ClassRow {
   const c = getClass(st, id);
-  if (!c) throw new Error(`no class with id ${id}`);
+  if (!c) throw new NotFoundError(`no class with id ${id}`);
   return c;
 }
 
@@ -75,7 +76,7 @@ function unhide(st: Statements, id: number, name: string): ClassRow {
     task: string;
   };
   if (findClass(st, name, row.kind, row.task))
-    throw new Error(`cannot bring back '${name}': another ${row.kind} class has that name now`);
+    throw new InvalidInputError(`cannot bring back '${name}': another ${row.kind} class has that name now`);
   st.get('UPDATE classes SET removed_at = NULL, name = ? WHERE id = ?').run(name, id);
   return requireLive(st, id);
 }
@@ -100,7 +101,7 @@ export function applyClassOp(st: Statements, op: ClassOp, author: string): Class
     const kind = op.kind ?? 'image';
     const task = op.task ?? (kind === 'mask' ? MASK_TASK : DEFAULT_TASK);
     if (findClass(st, op.name.trim(), kind, task))
-      throw new Error(`a ${kind} class named '${op.name.trim()}' already exists`);
+      throw new ConflictError(`a ${kind} class named '${op.name.trim()}' already exists`);
     const c = addClass(st, op.name, kind, task, null, author);
     return { class: c, affected: { labels: 0, masks: 0 }, event: lastEvent(st) };
   }
@@ -112,9 +113,9 @@ export function applyClassOp(st: Statements, op: ClassOp, author: string): Class
   }
   if (op.op === 'merge') {
     const into = requireLive(st, op.into);
-    if (into.id === c.id) throw new Error('a class cannot be merged into itself');
+    if (into.id === c.id) throw new InvalidInputError('a class cannot be merged into itself');
     if (c.kind !== 'image' || into.kind !== 'image' || c.task !== into.task)
-      throw new Error('only image classes of the same task can be merged');
+      throw new InvalidInputError('only image classes of the same task can be merged');
     const labels = labelsOf(st, c);
     for (const l of labels)
       setLabel(st, { imageId: l.imageId, task: c.task, label: into.name, author, source: 'human' });
@@ -147,7 +148,7 @@ export function undoClassOp(
   const ev = st
     .get("SELECT * FROM class_events WHERE op != 'undo' AND undone_by IS NULL ORDER BY id DESC LIMIT 1")
     .get() as RawEvent | undefined;
-  if (!ev) throw new Error('nothing to undo in the class list');
+  if (!ev) throw new InvalidInputError('nothing to undo in the class list');
   const d = JSON.parse(ev.detail) as Detail;
   let restored = 0;
   let kept = 0;
@@ -155,7 +156,7 @@ export function undoClassOp(
     const c = requireLive(st, ev.class_id);
     const impact = classImpact(st, { op: 'remove', id: c.id });
     if (impact.labels + impact.masks > 0)
-      throw new Error(
+      throw new InvalidInputError(
         `'${c.name}' has ${impact.labels} labels and ${impact.masks} masks now; remove it instead`,
       );
     hide(st, c);

@@ -1,3 +1,5 @@
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
+import { lookAlike, normaliseClassName } from './class-name.ts';
 import type { Statements } from './db.ts';
 import { now } from './db.ts';
 import { type ClassKind, type ClassRow, DEFAULT_MASK_CLASS, DEFAULT_TASK } from './types.ts';
@@ -28,11 +30,12 @@ export function addClass(
   color: string | null = null,
   author = 'system',
 ): ClassRow {
-  const clean = name.trim();
-  if (!clean) throw new Error('class name is empty');
-  if (clean.toLowerCase() === 'unknown') throw new Error("'unknown' is reserved: it means 'no label'");
+  const clean = normaliseClassName(name);
+  if (clean.toLowerCase() === 'unknown')
+    throw new InvalidInputError("'unknown' is reserved: it means 'no label'");
   const found = findClass(st, clean, kind, task);
   if (found) return found;
+  refuseLookAlike(st, clean, kind, task);
   const pos = st
     .get('SELECT coalesce(max(position) + 1, 0) AS p FROM classes WHERE kind = ? AND task = ?')
     .get(kind, task) as { p: number };
@@ -66,7 +69,22 @@ export function requireClass(st: Statements, name: string, kind: ClassKind, task
   const c = findClass(st, name, kind, task);
   if (c) return c;
   const names = listClasses(st, kind, task).map((r) => r.name);
-  throw new Error(`unknown ${kind} class '${name}' in task '${task}' (known: ${names.join(', ') || 'none'})`);
+  throw new InvalidInputError(
+    `unknown ${kind} class '${name}' in task '${task}' (known: ${names.join(', ') || 'none'})`,
+  );
+}
+
+/** A new name that differs from an existing class only in case, width or invisible characters. */
+function refuseLookAlike(st: Statements, name: string, kind: ClassKind, task: string, selfId?: number): void {
+  const others = listClasses(st, kind, task).filter((c) => c.id !== selfId);
+  const twin = lookAlike(
+    name,
+    others.map((c) => c.name),
+  );
+  if (twin !== undefined)
+    throw new ConflictError(
+      `class '${name}' looks like the existing class '${twin}' (differs only in case, width or invisible characters); use '${twin}' or rename one of them`,
+    );
 }
 
 export function getClass(st: Statements, id: number): ClassRow | null {
@@ -75,13 +93,15 @@ export function getClass(st: Statements, id: number): ClassRow | null {
 
 /** Renames in place (labels follow, as they point at the id); the caller records the event. */
 export function renameClass(st: Statements, id: number, name: string): void {
-  const clean = name.trim();
-  if (!clean) throw new Error('class name is empty');
-  if (clean.toLowerCase() === 'unknown') throw new Error("'unknown' is reserved: it means 'no label'");
+  const clean = normaliseClassName(name);
+  if (clean.toLowerCase() === 'unknown')
+    throw new InvalidInputError("'unknown' is reserved: it means 'no label'");
   const cur = getClass(st, id);
-  if (!cur) throw new Error(`no class with id ${id}`);
+  if (!cur) throw new NotFoundError(`no class with id ${id}`);
   const clash = findClass(st, clean, cur.kind, cur.task);
-  if (clash && clash.id !== id) throw new Error(`a ${cur.kind} class named '${clean}' already exists`);
+  if (clash && clash.id !== id)
+    throw new ConflictError(`a ${cur.kind} class named '${clean}' already exists`);
+  refuseLookAlike(st, clean, cur.kind, cur.task, id);
   st.get('UPDATE classes SET name = ? WHERE id = ?').run(clean, id);
 }
 

@@ -82,6 +82,50 @@ export class FeatureCache {
     return out;
   }
 
+  /**
+   * One layer of many images as one row-major matrix, in the order of `imageIds`: a single
+   * streaming pass over the cache's (encoder, layer, view, image) index, no query per image.
+   * Returns the ids that had no entry instead of throwing, so the caller can name them.
+   */
+  readMatrix(
+    encoderId: string,
+    layer: string,
+    view: number,
+    imageIds: number[],
+    decode: (dtype: FeatureEntry['dtype'], bytes: Uint8Array) => Float32Array,
+  ): { dim: number; data: Float32Array; missing: number[] } {
+    const row = new Map<number, number>();
+    imageIds.forEach((id, i) => row.set(id, i));
+    let data = new Float32Array(0);
+    let dim = 0;
+    const seen = new Uint8Array(imageIds.length);
+    const it = this.open()
+      .get(
+        'SELECT image_id, dtype, data FROM features WHERE encoder_id = ? AND layer = ? AND view = ? ORDER BY image_id',
+      )
+      .iterate(encoderId, layer, view) as Iterable<{
+      image_id: number;
+      dtype: FeatureEntry['dtype'];
+      data: Buffer;
+    }>;
+    for (const r of it) {
+      const i = row.get(r.image_id);
+      if (i === undefined) continue;
+      const v = decode(r.dtype, new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength));
+      if (dim === 0) {
+        dim = v.length;
+        data = new Float32Array(imageIds.length * dim);
+      }
+      if (v.length !== dim)
+        throw new Error(
+          `feature cache: ${layer} of image ${r.image_id} has ${v.length} values, expected ${dim}`,
+        );
+      data.set(v, i * dim);
+      seen[i] = 1;
+    }
+    return { dim, data, missing: imageIds.filter((_, i) => !seen[i]) };
+  }
+
   imagesWith(encoderId: string, layers: string[], view = 0): Set<number> {
     const rows = this.open()
       .get(

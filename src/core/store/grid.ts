@@ -4,6 +4,7 @@
  * own transaction. This file holds the few writes that have no natural trigger (the review
  * flag, AL scores, which model the grid shows) and the O(1) counts.
  */
+import { NotFoundError } from '../errors.ts';
 import type { Statements } from './db.ts';
 import type { GridCounts, GridState } from './types.ts';
 
@@ -44,7 +45,7 @@ export function setNeedsReview(st: Statements, imageId: number, flag: boolean): 
   const r = st.get('SELECT needs_review FROM images WHERE id = ?').get(imageId) as
     | { needs_review: number }
     | undefined;
-  if (!r) throw new Error(`no image with id ${imageId}`);
+  if (!r) throw new NotFoundError(`no image with id ${imageId}`);
   if ((r.needs_review === 1) === flag) return false;
   st.get('UPDATE images SET needs_review = ? WHERE id = ?').run(flag ? 1 : 0, imageId);
   return true;

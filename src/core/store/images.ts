@@ -1,3 +1,4 @@
+import { NotFoundError } from '../errors.ts';
 import type { Statements } from './db.ts';
 import { now, parseJson } from './db.ts';
 import { counter } from './grid.ts';
@@ -131,13 +132,13 @@ function sortKeys(sort: NonNullable<ListOptions['sort']>, order: ListOptions['or
       return [
         k('i.label_class_id IS NOT NULL', false),
         k('i.al_score IS NULL', false),
-        { expr: 'i.al_score', flip: false, desc: order !== 'asc', nullable: true },
+        k(order === 'asc' ? 'ifnull(i.al_score, 0)' : 'ifnull(-i.al_score, 0)', false),
         k('i.id', false),
       ];
     case 'confidence':
       return [
         k('i.confidence IS NULL', false),
-        { expr: 'i.confidence', flip: false, desc: order === 'desc', nullable: true },
+        k(order === 'desc' ? 'ifnull(-i.confidence, 0)' : 'ifnull(i.confidence, 0)', false),
         k('i.id', false),
       ];
     case 'added':
@@ -254,8 +255,11 @@ export function listImages(st: Statements, opts: ListOptions = {}): Page<ImageLi
     cond = cond ? `${cond} AND ${c}` : `WHERE ${c}`;
     params.push(...Array.from({ length: (c.match(/x\.id = \?/g) ?? []).length }, () => opts.after));
   }
+  // The classes join is only needed to sort by label name: without it the page's ids come from
+  // a covering index.
+  const idFrom = task === DEFAULT_TASK && opts.sort !== 'label' ? 'FROM images i' : from;
   const ids = st
-    .get(`SELECT i.id ${from} ${cond} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+    .get(`SELECT i.id ${idFrom} ${cond} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
     .all(...params, opts.limit ?? -1, opts.after !== undefined ? 0 : (opts.offset ?? 0)) as Array<{
     id: number;
   }>;
@@ -303,7 +307,7 @@ export function updateImage(
   }
   if (!sets.length) return;
   const info = st.db.prepare(`UPDATE images SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
-  if (info.changes === 0) throw new Error(`no image with id ${id}`);
+  if (info.changes === 0) throw new NotFoundError(`no image with id ${id}`);
 }
 
 /** Deletes image rows (children cascade); returns what went, for file and cache cleanup. */

@@ -1,3 +1,4 @@
+import { NotFoundError } from '../errors.ts';
 import { requireClass, shownName } from './classes.ts';
 import type { Statements } from './db.ts';
 import { now } from './db.ts';
@@ -14,7 +15,7 @@ const CURRENT = `SELECT l.image_id AS imageId, l.task, c.name AS label, l.author
 
 function requireImage(st: Statements, imageId: number): void {
   if (!st.get('SELECT 1 FROM images WHERE id = ?').get(imageId))
-    throw new Error(`no image with id ${imageId}`);
+    throw new NotFoundError(`no image with id ${imageId}`);
 }
 
 function currentClassId(st: Statements, imageId: number, task: string): number | null {

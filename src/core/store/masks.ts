@@ -1,3 +1,4 @@
+import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { MASK_TASK, requireClass } from './classes.ts';
 import type { Statements } from './db.ts';
 import { now } from './db.ts';
@@ -15,7 +16,7 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 export function pngSize(png: Uint8Array): { width: number; height: number } {
   const b = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
   if (b.length < 24 || !b.subarray(0, 8).equals(PNG_SIGNATURE) || b.toString('latin1', 12, 16) !== 'IHDR') {
-    throw new Error('mask is not a PNG');
+    throw new InvalidInputError('mask is not a PNG');
   }
   return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
 }
@@ -24,7 +25,7 @@ function imageSize(st: Statements, imageId: number): { width: number; height: nu
   const r = st.get('SELECT width, height FROM images WHERE id = ?').get(imageId) as
     | { width: number; height: number }
     | undefined;
-  if (!r) throw new Error(`no image with id ${imageId}`);
+  if (!r) throw new NotFoundError(`no image with id ${imageId}`);
   return r;
 }
 
@@ -34,7 +35,7 @@ export function setMask(st: Statements, w: MaskWrite): MaskRow {
   const size = pngSize(w.png);
   const img = imageSize(st, w.imageId);
   if (size.width !== img.width || size.height !== img.height) {
-    throw new Error(
+    throw new InvalidInputError(
       `mask is ${size.width}×${size.height} but image ${w.imageId} is ${img.width}×${img.height}`,
     );
   }

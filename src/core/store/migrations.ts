@@ -274,6 +274,33 @@ export const MIGRATIONS: string[] = [
       WHERE NEW.status = 'active' AND NEW.label_class_id IS NOT NULL ON CONFLICT DO UPDATE SET n = n + 1;
   END;
   `,
+  // Score and confidence orders as all-ascending, never-null keys, so that keyset paging is one
+  // row-value comparison the index can seek to (a NULL key or a mixed direction cannot).
+  `
+  DROP INDEX images_grid_score;
+  DROP INDEX images_grid_confidence;
+  CREATE INDEX images_grid_score ON images(status, label_class_id IS NOT NULL, al_score IS NULL, ifnull(-al_score, 0), id);
+  CREATE INDEX images_grid_confidence ON images(status, confidence IS NULL, ifnull(confidence, 0), id);
+  `,
+  // Typed project state (was untyped settings): each task gets its own active model (0.2.0
+  // shared one between classifier and segmenter), models can be archived, and a classifier's
+  // recorded validation ids move into its config.
+  `
+  CREATE TABLE active_models (
+    kind TEXT PRIMARY KEY CHECK (kind IN ('classify', 'segment')),
+    model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE
+  );
+  INSERT INTO active_models (kind, model_id)
+    SELECT m.kind, m.id FROM settings s JOIN models m ON m.id = CAST(s.value AS INTEGER)
+    WHERE s.key = 'api.activeModelId';
+  DELETE FROM settings WHERE key = 'api.activeModelId';
+
+  ALTER TABLE models ADD COLUMN archived_at TEXT;
+
+  UPDATE models SET config = json_set(config, '$.valImageIds', json(s.value))
+    FROM settings s WHERE s.key = 'api.modelVal.' || models.id AND json_valid(s.value);
+  DELETE FROM settings WHERE key LIKE 'api.modelVal.%';
+  `,
 ];
 
 /** Feature-cache database (DIR/cache/features.sqlite): one table, its own versioning. */

@@ -1,7 +1,9 @@
+import { InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Statements } from './db.ts';
 import { now, parseJson } from './db.ts';
 import {
   DEFAULT_TASK,
+  type ModelFilter,
   type ModelKind,
   type ModelRow,
   type NewModel,
@@ -25,10 +27,11 @@ interface ModelDbRow {
   weights_path: string | null;
   run_id: number | null;
   created_at: string;
+  archived_at: string | null;
 }
 
 const MODEL_COLS = `id, name, kind, head, encoder_id, task, config, metrics, history,
-  (weights IS NOT NULL OR weights_path IS NOT NULL) AS has_weights, weights_path, run_id, created_at`;
+  (weights IS NOT NULL OR weights_path IS NOT NULL) AS has_weights, weights_path, run_id, created_at, archived_at`;
 
 function toModel(r: ModelDbRow): ModelRow {
   return {
@@ -45,6 +48,7 @@ function toModel(r: ModelDbRow): ModelRow {
     weightsPath: r.weights_path ?? undefined,
     runId: r.run_id ?? undefined,
     createdAt: r.created_at,
+    archivedAt: r.archived_at,
   };
 }
 
@@ -85,7 +89,7 @@ export function getModelWeights(st: Statements, id: number): Buffer | null {
   return r?.weights ?? null;
 }
 
-export function listModels(st: Statements, f: { kind?: ModelKind; task?: string; encoderId?: string } = {}) {
+export function listModels(st: Statements, f: ModelFilter = {}) {
   const rows = st.get(`SELECT ${MODEL_COLS} FROM models ORDER BY id`).all() as ModelDbRow[];
   return rows
     .map(toModel)
@@ -93,12 +97,46 @@ export function listModels(st: Statements, f: { kind?: ModelKind; task?: string;
       (m) =>
         (!f.kind || m.kind === f.kind) &&
         (!f.task || m.task === f.task) &&
-        (!f.encoderId || m.encoderId === f.encoderId),
+        (!f.encoderId || m.encoderId === f.encoderId) &&
+        (f.archived === undefined || (m.archivedAt !== null) === f.archived),
     );
 }
 
 export function deleteModel(st: Statements, id: number): void {
   st.get('DELETE FROM models WHERE id = ?').run(id);
+}
+
+function changeModel(st: Statements, sql: string, ...params: unknown[]): void {
+  if (st.get(sql).run(...params).changes === 0) throw new NotFoundError(`no model with id ${params.at(-1)}`);
+}
+
+export function renameModel(st: Statements, id: number, name: string): void {
+  changeModel(st, 'UPDATE models SET name = ? WHERE id = ?', name, id);
+}
+
+/** Archiving also ends the model's active role: an archived model is never used. */
+export function setModelArchived(st: Statements, id: number, archived: boolean): void {
+  changeModel(st, 'UPDATE models SET archived_at = ? WHERE id = ?', archived ? now() : null, id);
+  if (archived) st.get('DELETE FROM active_models WHERE model_id = ?').run(id);
+}
+
+export function getActiveModelId(st: Statements, kind: ModelKind): number | null {
+  const r = st.get('SELECT model_id FROM active_models WHERE kind = ?').get(kind) as
+    | { model_id: number }
+    | undefined;
+  return r?.model_id ?? null;
+}
+
+export function setActiveModelId(st: Statements, kind: ModelKind, id: number | null): void {
+  if (id === null) {
+    st.get('DELETE FROM active_models WHERE kind = ?').run(kind);
+    return;
+  }
+  const m = getModel(st, id);
+  if (!m) throw new NotFoundError(`no model with id ${id}`);
+  if (m.kind !== kind) throw new InvalidInputError(`model ${id} is a ${m.kind} model, not a ${kind} model`);
+  if (m.archivedAt) throw new InvalidInputError(`model ${id} is archived; restore it before activating it`);
+  st.get('INSERT OR REPLACE INTO active_models (kind, model_id) VALUES (?, ?)').run(kind, id);
 }
 
 interface RunDbRow {
@@ -153,7 +191,7 @@ export function saveRun(st: Statements, r: RunWrite): RunRow {
     return getRun(st, Number(info.lastInsertRowid))!;
   }
   const old = getRun(st, r.id);
-  if (!old) throw new Error(`no training run with id ${r.id}`);
+  if (!old) throw new NotFoundError(`no training run with id ${r.id}`);
   st.get(
     `UPDATE training_runs SET kind = ?, status = ?, model_id = ?, config = ?, metrics = ?, timings = ?, error = ?,
        finished_at = ? WHERE id = ?`,

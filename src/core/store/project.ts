@@ -23,6 +23,7 @@ import {
   type ImageRow,
   type IntegrityReport,
   type ListOptions,
+  type ModelFilter,
   type ModelKind,
   type NewImage,
   type NewModel,
@@ -126,8 +127,14 @@ export class Project implements ProjectStore {
   saveModel = (m: NewModel) => this.tx(() => models.saveModel(this.st, m));
   getModel = (id: number) => models.getModel(this.st, id);
   getModelWeights = (id: number) => models.getModelWeights(this.st, id);
-  listModels = (f?: { kind?: ModelKind; task?: string; encoderId?: string }) => models.listModels(this.st, f);
+  listModels = (f?: ModelFilter) => models.listModels(this.st, f);
   deleteModel = (id: number) => this.tx(() => models.deleteModel(this.st, id));
+  renameModel = (id: number, name: string) => this.tx(() => models.renameModel(this.st, id, name));
+  setModelArchived = (id: number, archived: boolean) =>
+    this.tx(() => models.setModelArchived(this.st, id, archived));
+  getActiveModelId = (kind: ModelKind) => models.getActiveModelId(this.st, kind);
+  setActiveModelId = (kind: ModelKind, id: number | null) =>
+    this.tx(() => models.setActiveModelId(this.st, kind, id));
   saveRun = (r: RunWrite) => this.tx(() => models.saveRun(this.st, r));
   getRun = (id: number) => models.getRun(this.st, id);
   listRuns = (limit?: number) => models.listRuns(this.st, limit);
@@ -146,6 +153,8 @@ export class Project implements ProjectStore {
 
   putFeatures = (entries: FeatureEntry[]) => this.features.put(entries);
   getFeatures = (keys: FeatureKey[]) => this.features.get(keys);
+  readFeatureMatrix: ProjectStore['readFeatureMatrix'] = (encoderId, layer, view, ids, decode) =>
+    this.features.readMatrix(encoderId, layer, view, ids, decode);
   imagesWithFeatures = (encoderId: string, layers: string[], view?: number) =>
     this.features.imagesWith(encoderId, layers, view);
   invalidateFeatures = (keepEncoderId?: string) => this.features.invalidate(keepEncoderId);

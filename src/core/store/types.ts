@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors.ts';
 import type { ClassEvent, ClassImpact, ClassOp, ClassOpResult } from './class-types.ts';
 /**
  * Project store contract. A project is a folder:
@@ -277,6 +278,14 @@ export interface NewModel {
   runId?: number;
 }
 
+export interface ModelFilter {
+  kind?: ModelKind;
+  task?: string;
+  encoderId?: string;
+  /** true: only archived; false: only not archived; absent: all. */
+  archived?: boolean;
+}
+
 export interface ModelRow extends Omit<NewModel, 'weights'> {
   id: number;
   task: string;
@@ -285,6 +294,8 @@ export interface ModelRow extends Omit<NewModel, 'weights'> {
   history: unknown[];
   hasWeights: boolean;
   createdAt: string;
+  /** Set when the user archived the model (hidden from lists, never active). */
+  archivedAt: string | null;
 }
 
 export interface RunRow {
@@ -390,7 +401,7 @@ export interface IntegrityReport {
 }
 
 /** Thrown by openProject when the check fails; the message names the project folder. */
-export class ProjectError extends Error {
+export class ProjectError extends InvalidInputError {
   constructor(
     readonly dir: string,
     message: string,
@@ -475,8 +486,13 @@ export interface ProjectStore {
   saveModel(m: NewModel): ModelRow;
   getModel(id: number): ModelRow | null;
   getModelWeights(id: number): Buffer | null;
-  listModels(filter?: { kind?: ModelKind; task?: string; encoderId?: string }): ModelRow[];
+  listModels(filter?: ModelFilter): ModelRow[];
   deleteModel(id: number): void;
+  renameModel(id: number, name: string): void;
+  setModelArchived(id: number, archived: boolean): void;
+  /** The model each task uses for predictions and suggestions (one per kind), or null. */
+  getActiveModelId(kind: ModelKind): number | null;
+  setActiveModelId(kind: ModelKind, id: number | null): void;
   /** Creates (no id) or updates a training run; returns the stored row. */
   saveRun(r: RunWrite): RunRow;
   getRun(id: number): RunRow | null;
@@ -501,6 +517,14 @@ export interface ProjectStore {
   /** Returns the entries that exist, in no particular order; missing keys are simply absent. */
   getFeatures(keys: FeatureKey[]): FeatureEntry[];
   /** Image ids that have every listed layer cached for this encoder and view. */
+  /** One layer of many images as a row-major matrix in one streaming pass (see features.ts). */
+  readFeatureMatrix(
+    encoderId: string,
+    layer: string,
+    view: number,
+    imageIds: number[],
+    decode: (dtype: FeatureDtype, bytes: Uint8Array) => Float32Array,
+  ): { dim: number; data: Float32Array; missing: number[] };
   imagesWithFeatures(encoderId: string, layers: string[], view?: number): Set<number>;
   /** Drops cached features of every encoder except `keepEncoderId` (or all when omitted). */
   invalidateFeatures(keepEncoderId?: string): number;

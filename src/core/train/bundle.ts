@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { InvalidInputError } from '../errors.ts';
 import { assertSafeExportPath } from '../export/safe-path.ts';
 import type { ProjectStore } from '../store/types.ts';
 import { encoderForModel, openModel } from './predict.ts';
@@ -37,7 +38,7 @@ export async function exportBundle(
   const encoder = await encoderForModel(project, row, o);
   assertSafeExportPath(project.dir, outDir);
   if (existsSync(outDir) && readdirSync(outDir).length)
-    throw new Error(`${outDir}: output folder is not empty`);
+    throw new InvalidInputError(`${outDir}: output folder is not empty`);
   mkdirSync(outDir, { recursive: true });
   for (const f of ['encoder.onnx', 'weights.safetensors', 'model.json']) {
     const src = path.join(encoder.dir, f);

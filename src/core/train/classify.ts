@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { InvalidInputError } from '../errors.ts';
 import { operatingPoint, targetFrom } from '../eval/operating.ts';
 import { trainingChecks } from '../eval/training-checks.ts';
 import { TRAINED_ON_KEY } from '../eval/training-set.ts';
@@ -58,7 +59,7 @@ export function trainClassifier(
     const counts = classes.map((c) => imgs.filter((i) => i.label === c).length);
     const present = classes.filter((_, k) => counts[k] > 0);
     if (present.length < 2 || imgs.length < 4) {
-      throw new Error(
+      throw new InvalidInputError(
         `task '${task}': need labelled images of at least 2 classes (have ${classes.map((c, k) => `${c}: ${counts[k]}`).join(', ') || 'no classes'})`,
       );
     }
@@ -87,6 +88,7 @@ export function trainClassifier(
         id: i.id,
         group: i.patientId ? `p:${i.patientId}` : `i:${i.id}`,
         label: cls.get(i.label!)!,
+        stratum: i.source ?? undefined,
       }));
       const cfg: ClassifierConfig = {
         head,

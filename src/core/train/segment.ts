@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors.ts';
 import { decodeMaskPng, encodeGrayPng, resizeGray, type SquareGeometry } from '../imaging/index.ts';
 import type { Encoder } from '../model/encoder.ts';
 import { blackLevel, ensureFeatures, segLevels } from '../model/features.ts';
@@ -138,7 +139,9 @@ export function trainSegmenter(
     const keep = opts.imageIds ? new Set(opts.imageIds) : null;
     const withMask = project.listMasks(maskClass).filter((m) => !keep || keep.has(m.imageId));
     if (withMask.length < 4)
-      throw new Error(`mask class '${maskClass}': need at least 4 masked images (have ${withMask.length})`);
+      throw new InvalidInputError(
+        `mask class '${maskClass}': need at least 4 masked images (have ${withMask.length})`,
+      );
     const encoder = await getEncoder(project, opts);
     const tfInfo = await initTf();
     const seed = opts.seed ?? 0;

@@ -8,8 +8,8 @@
  * total}). Calls yield to the event loop regularly. Only one training runs per project at a
  * time: a second call rejects with TrainingBusyError.
  */
-
-import type { ConfoundingReport, EvalChecks, EvalImage, EvalWarning } from '../eval/types.ts';
+import { ConflictError } from '../errors.ts';
+import type { ConfoundingReport, EvalChecks, EvalImage, EvalWarning, OodSummary } from '../eval/types.ts';
 import type { ProviderInfo, RunControl } from '../model/types.ts';
 import type { Estimate } from './estimate-contract.ts';
 import type { MaskMetrics } from './seg-metrics.ts';
@@ -154,6 +154,9 @@ export interface PredictResult {
   kind: 'classify' | 'segment';
   scored: number;
   ms: number;
+  /** Classifiers: how many scored images look unlike the training data. */
+  ood?: OodSummary;
+  warnings?: EvalWarning[];
 }
 
 export interface EvaluateOptions extends EngineOptions {
@@ -182,7 +185,7 @@ export interface EvalReport {
   images?: EvalImage[];
 }
 
-export class TrainingBusyError extends Error {
+export class TrainingBusyError extends ConflictError {
   constructor(dir: string) {
     super(`project ${dir}: a training run is already in progress`);
     this.name = 'TrainingBusyError';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { suggestForProject } from '../../core/active/project.ts';
+import { activeModelId } from '../../core/app/models.ts';
 import { type SuggestionQueue, state } from '../../core/app/state.ts';
 import { predict } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
@@ -15,7 +16,7 @@ const Params = z
 
 /**
  * One active-learning pass (features, classifier if labels changed, strategy), stored as the
- * project's suggestion queue and per-image scores. For masks, the newest segmentation model
+ * project's suggestion queue and per-image scores. For masks, the active segmentation model
  * pre-fills the suggested images; its validation Dice is the confidence shown.
  */
 export const runSuggestJob: JobRunner = async (ctx) => {
@@ -26,7 +27,8 @@ export const runSuggestJob: JobRunner = async (ctx) => {
   let segmentModelId: number | null = null;
   let dice: number | null = null;
   if (p.task === 'segment') {
-    const seg = store.listModels({ kind: 'segment' }).at(-1);
+    const segId = activeModelId(store, 'segment');
+    const seg = segId === null ? null : store.getModel(segId);
     if (seg && r.suggestions.length) {
       await predict(
         store,

@@ -35,6 +35,13 @@ export function jobHandlers(ctx: ServiceContext): H {
     'import.start': (p) => {
       if (!p.paths.length && !p.manifest)
         throw new ApiError('bad_request', 'import: give paths or a manifest');
+      const grants = ctx.opts.pathGrants;
+      for (const f of [...p.paths, ...(p.manifest ? [p.manifest] : [])])
+        if (grants && !grants.allows(f))
+          throw new ApiError(
+            'forbidden',
+            `${f}: not a place this app may import from (${ctx.opts.shell === 'serve' ? "upload the files, or restart 'spcxr serve' with --import-root FOLDER" : 'choose it with Import… or drop it on the window'})`,
+          );
       return start('import', p);
     },
     'train.start': (p) => start('train', { ...p, provider: ctx.session().settings().executionProvider }),
@@ -46,8 +53,13 @@ export function jobHandlers(ctx: ServiceContext): H {
       const out = path.resolve(s.dir, p.out ?? path.join(EXPORTS_DIR, name));
       const rel = path.relative(path.join(s.dir, EXPORTS_DIR), out);
       const inside = rel && !rel.startsWith('..') && !path.isAbsolute(rel);
-      if (ctx.opts.lockedProject && !inside)
-        throw new ApiError('forbidden', `serve writes exports only under ${path.join(s.dir, EXPORTS_DIR)}`);
+      const grants = ctx.opts.pathGrants;
+      const mayWrite = inside || (!ctx.opts.lockedProject && (!grants || grants.allows(out)));
+      if (!mayWrite)
+        throw new ApiError(
+          'forbidden',
+          `this app writes exports only under ${path.join(s.dir, EXPORTS_DIR)}`,
+        );
       try {
         assertSafeExportPath(s.dir, out);
       } catch (e) {

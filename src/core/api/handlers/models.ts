@@ -1,9 +1,14 @@
-import { ApiError, type ApiHandlers, type ModelDetail, type ModelSummary } from '../contract.ts';
+import * as registry from '../../app/models.ts';
+import type { ApiEvents, ApiHandlers, ModelDetail, ModelSummary } from '../contract.ts';
+import { modelHonesty } from '../model-honesty.ts';
 import { modelCurves } from '../model-report.ts';
 import type { ServiceContext } from '../service.ts';
 import type { ProjectSession } from '../session.ts';
 
-type H = Pick<ApiHandlers, 'models.list' | 'models.get' | 'models.activate'>;
+type H = Pick<
+  ApiHandlers,
+  'models.list' | 'models.get' | 'models.activate' | 'models.rename' | 'models.archive' | 'models.delete'
+>;
 type Row = NonNullable<ReturnType<ProjectSession['store']['getModel']>>;
 
 /** Flattens the engine's nested metrics to the headline numbers the model list shows. */
@@ -17,7 +22,13 @@ function headline(m: Record<string, unknown>): Record<string, number> {
   return out;
 }
 
-function summary(r: Row, active: number | null): ModelSummary {
+/** The payload of `models.changed`: every task's active model. */
+export function modelsChanged(s: ProjectSession): ApiEvents['models.changed'] {
+  const activeModels = registry.activeModels(s.store);
+  return { activeModelId: activeModels.classify, activeModels };
+}
+
+function summary(r: Row, active: Record<string, number | null>): ModelSummary {
   const cfg = r.config as Record<string, unknown>;
   const classes = Array.isArray(cfg.classes) ? (cfg.classes as unknown[]).map(String) : [];
   const num = (v: unknown) => (typeof v === 'number' ? v : 0);
@@ -30,27 +41,33 @@ function summary(r: Row, active: number | null): ModelSummary {
     classes,
     createdAt: r.createdAt,
     metrics: headline(r.metrics),
-    active: r.id === active,
+    active: r.id === active[r.kind],
+    archived: r.archivedAt !== null,
     trainCount: num(cfg.trainImages ?? r.metrics.trainImages),
     valCount: num(cfg.valImages ?? r.metrics.n),
   };
 }
 
 export function modelHandlers(ctx: ServiceContext): H {
+  const changed = (fn: () => unknown) => {
+    fn();
+    ctx.emit('models.changed', modelsChanged(ctx.session()));
+    ctx.changed();
+    return { ok: true as const };
+  };
   return {
-    'models.list': () => {
+    'models.list': ({ includeArchived }) => {
       const s = ctx.session();
-      const active = s.activeModelId();
+      const active = registry.activeModels(s.store);
       return s.store
-        .listModels()
+        .listModels(includeArchived ? {} : { archived: false })
         .map((r) => summary(r, active))
         .sort((a, b) => b.id - a.id);
     },
     'models.get': ({ id }) => {
       const s = ctx.session();
-      const r = s.store.getModel(id);
-      if (!r) throw new ApiError('not_found', `no model with id ${id}`);
-      const base = summary(r, s.activeModelId());
+      const r = registry.getModelOrThrow(s.store, id);
+      const base = summary(r, registry.activeModels(s.store));
       const epochs = (r.history as Array<Record<string, unknown>>).map((h, i) => ({
         epoch: typeof h.epoch === 'number' ? h.epoch : i + 1,
         metrics: headline(h),
@@ -60,15 +77,14 @@ export function modelHandlers(ctx: ServiceContext): H {
         params: r.config,
         epochs,
         ...modelCurves(s, r, base.classes, ctx.opts.urls),
+        honesty: modelHonesty(s, r, base.classes),
       };
       return detail;
     },
-    'models.activate': ({ id }) => {
-      const s = ctx.session();
-      s.setActiveModel(id);
-      ctx.emit('models.changed', { activeModelId: id });
-      ctx.changed();
-      return { ok: true as const };
-    },
+    'models.activate': ({ id }) => changed(() => registry.activate(ctx.session().store, id)),
+    'models.rename': ({ id, name }) => changed(() => registry.rename(ctx.session().store, id, name)),
+    'models.archive': ({ id, archived }) =>
+      changed(() => registry.archive(ctx.session().store, id, archived)),
+    'models.delete': ({ id }) => changed(() => registry.remove(ctx.session().store, id)),
   };
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { activeModels } from '../../app/models.ts';
 import { state } from '../../app/state.ts';
 import { createProject, openProject } from '../../store/index.ts';
 import { DEFAULT_TASK } from '../../store/types.ts';
@@ -35,6 +36,7 @@ export function projectInfo(s: ProjectSession): ProjectInfo {
     },
     encoder,
     activeModelId: s.activeModelId(),
+    activeModels: activeModels(store),
   };
 }
 

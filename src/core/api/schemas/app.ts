@@ -6,8 +6,8 @@ export type Settings = UserSettings;
 export const SettingsPatch = Settings.partial().strict();
 
 export const ExportParams = z.strictObject({
-  format: z.enum(['csv', 'masks', 'model', 'seg']),
-  /** seg: apply the DICOM PS3.15 basic de-identification profile. */
+  format: z.enum(['csv', 'masks', 'model', 'seg', 'coco', 'nnunet']),
+  /** csv, masks, seg, coco, nnunet: apply the DICOM PS3.15 basic de-identification profile. */
   deidentify: z.boolean().optional(),
   /** Output path; default: `<project>/exports/<time>-<format>`. */
   out: z.string().optional(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ImageId, JobId, Rect } from './common.ts';
 import { HistoryState } from './edits.ts';
 import { JobInfo, JobKind, JobProgress } from './jobs.ts';
-import { Metrics } from './models.ts';
+import { ActiveModels, Metrics } from './models.ts';
 import { ProjectInfo } from './project.ts';
 
 export const JobProgressEvent = z.object({ jobId: JobId, kind: JobKind, progress: JobProgress });
@@ -35,6 +35,7 @@ export const eventSchemas = {
   }),
   'history.changed': HistoryState,
   'suggestions.changed': z.object({ count: z.number().int() }),
-  'models.changed': z.object({ activeModelId: z.number().int().nullable() }),
+  /** `activeModelId` is the classifier's (as before); `activeModels` has every task's. */
+  'models.changed': z.object({ activeModelId: z.number().int().nullable(), activeModels: ActiveModels }),
   'worker.restarted': z.object({ reason: z.string() }),
 } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModelHonesty } from './honesty.ts';
 
 export const Metrics = z.record(z.string(), z.number());
 
@@ -12,7 +13,10 @@ export const ModelSummary = z.object({
   createdAt: z.string(),
   /** Headline validation metrics: auc, accuracy, dice, loss... */
   metrics: Metrics,
+  /** The model its task uses for predictions and suggestions (one per task). */
   active: z.boolean(),
+  /** Archived models are hidden from the default list and never active. */
+  archived: z.boolean(),
   trainCount: z.number().int(),
   valCount: z.number().int(),
 });
@@ -45,7 +49,17 @@ export const ModelDetail = ModelSummary.extend({
   samples: z.array(z.object({ imageId: z.number().int(), maskUrl: z.string(), dice: z.number() })),
   /** Which images the curves above were computed on, in words (e.g. 'validation split, 12 images'). */
   evaluatedOn: z.string(),
+  /** Warnings, n per class, the training estimate, the threshold trade-off (classifiers). */
+  honesty: ModelHonesty.optional(),
 });
 export type ModelDetail = z.infer<typeof ModelDetail>;
 
 export const ModelIdParams = z.strictObject({ id: z.number().int().positive() });
+export const ModelListParams = z.strictObject({ includeArchived: z.boolean().default(false) });
+export const ModelRenameParams = ModelIdParams.extend({ name: z.string().trim().min(1).max(200) });
+export const ModelArchiveParams = ModelIdParams.extend({ archived: z.boolean().default(true) });
+/** The active model of each task, or null. */
+export const ActiveModels = z.object({
+  classify: z.number().int().nullable(),
+  segment: z.number().int().nullable(),
+});

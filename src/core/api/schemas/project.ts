@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EncoderState, ExecutionProviderName } from '../../app/state.ts';
+import { ActiveModels } from './models.ts';
 
 export const ClassDef = z.object({
   name: z.string(),
@@ -34,8 +35,10 @@ export const ProjectInfo = z.object({
   classes: z.array(ClassDef),
   counts: ProjectCounts,
   encoder: EncoderInfo.nullable(),
-  /** Model used for predictions and suggestions, if any has been trained. */
+  /** Classifier used for predictions and suggestions, if any has been trained. */
   activeModelId: z.number().int().nullable(),
+  /** Active model of each task (classifier and segmenter are independent). */
+  activeModels: ActiveModels,
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
 

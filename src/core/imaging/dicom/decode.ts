@@ -34,13 +34,29 @@ function validate(ds: DataSet, a: PixelAttrs, file: string, kind: SniffedKind): 
     const sop = ds.string('x00080016');
     throw new ImageDecodeError(file, `not an image: ${sopClassName(sop)} has no Pixel Data`);
   }
-  checkDimensions(file, a.cols, a.rows);
   if (![8, 16, 32].includes(a.bitsAllocated)) {
     throw new ImageDecodeError(
       file,
       `unsupported BitsAllocated ${a.bitsAllocated} (8, 16 or 32 are supported)`,
     );
   }
+  const frameBytes = Math.max(1, a.samplesPerPixel) * (a.bitsAllocated / 8);
+  checkDimensions(file, a.cols, a.rows, frameBytes);
+  if (a.pixelRep !== 0 && a.pixelRep !== 1)
+    throw new ImageDecodeError(
+      file,
+      `corrupt DICOM header: PixelRepresentation ${a.pixelRep} (must be 0, unsigned, or 1, signed)`,
+    );
+  const px = ds.elements.x7fe00010;
+  // Native pixel data far larger than the header's frames: header and data disagree, and
+  // reading it as declared would show a fraction of what the file holds.
+  const declared = a.rows * a.cols * frameBytes * Math.max(1, a.frames);
+  if (!px.encapsulatedPixelData && px.length > declared + Math.max(1024, declared / 8))
+    throw new ImageDecodeError(
+      file,
+      `corrupt DICOM header: Pixel Data is ${px.length} bytes but ${a.cols}×${a.rows}, ` +
+        `${a.frames} frame(s) at ${frameBytes} bytes per pixel declare ${declared}`,
+    );
   if (a.bitsStored < 1 || a.bitsStored > a.bitsAllocated || a.highBit >= a.bitsAllocated) {
     a.warnings.push(
       `inconsistent BitsStored ${a.bitsStored} / HighBit ${a.highBit}: using ${a.bitsAllocated} bits`,

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { inflateRawSync } from 'node:zlib';
 import type { DataSet } from 'dicom-parser';
 import { rawDatasetSyntax, type SniffedKind } from '../sniff.ts';
-import { ImageDecodeError } from '../types.ts';
+import { IMAGE_LIMITS, ImageDecodeError } from '../types.ts';
 
 const require = createRequire(import.meta.url);
 export const dicomParser = require('dicom-parser') as typeof import('dicom-parser');
@@ -14,8 +14,8 @@ function message(e: unknown): string {
   return inner !== undefined ? message(inner) : String(e);
 }
 
-/** Largest inflated Deflated Explicit VR dataset accepted. */
-const MAX_INFLATED = 1024 * 1024 * 1024;
+/** Largest inflated Deflated Explicit VR dataset accepted (the header is inside, so no better bound). */
+const MAX_INFLATED = IMAGE_LIMITS.maxInflatedBytes;
 
 function explain(m: string): string {
   if (

@@ -18,6 +18,7 @@ export class DeidContext {
   readonly #patients = new Map<string, Pseudonym>();
   readonly #uids = new Map<string, string>();
   #files = 0;
+  readonly #stems = new Map<string, string>();
 
   constructor(secret: Buffer = randomBytes(32)) {
     this.#secret = secret;
@@ -54,6 +55,16 @@ export class DeidContext {
   /** A file name that says nothing about the original: `img-000001` and so on. */
   nextFileStem(prefix = 'img'): string {
     return `${prefix}-${String(++this.#files).padStart(6, '0')}`;
+  }
+
+  /** The neutral file stem of one thing (an image), the same every time it is asked for. */
+  stemFor(key: string, prefix = 'img'): string {
+    let s = this.#stems.get(key);
+    if (!s) {
+      s = this.nextFileStem(prefix);
+      this.#stems.set(key, s);
+    }
+    return s;
   }
 
   summary(): { patients: number; uids: number; files: number } {

@@ -53,8 +53,7 @@ export function deidentifyDataset(ds: Dataset, ctx: DeidContext, patient: Pseudo
   clean(ds, ctx, patient);
   ds.PatientIdentityRemoved = 'YES';
   ds.LongitudinalTemporalInformationModified = 'MODIFIED';
-  ds.DeidentificationMethod =
-    'PS3.15 Basic Application Level Confidentiality Profile; dates shifted per patient';
+  ds.DeidentificationMethod = 'PS3.15 E.1 Basic Profile; dates shifted per patient';
   ds.DeidentificationMethodCodeSequence = DEID_METHOD_CODES.map((c) => ({ ...c }));
   return ds;
 }

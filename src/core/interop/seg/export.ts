@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { decodeMaskPng } from '../../imaging/index.ts';
 import { csvRow } from '../../import/csv.ts';
-import type { ImageRow, MaskRow, ProjectStore } from '../../store/types.ts';
+import type { ImageRow, ProjectStore } from '../../store/types.ts';
 import { DeidContext } from '../deid/context.ts';
 import { deidentifyDataset } from '../deid/deidentify.ts';
 import { writePart10 } from '../dicom-file.ts';
 import { imageIdentity } from '../identity.ts';
+import { loadMask, masksByImage } from '../masks.ts';
+import { imageStem } from '../naming.ts';
 import { exportWriter } from '../out.ts';
 import { uidFromKey } from '../uids.ts';
 import { buildSeg } from './build.ts';
@@ -45,9 +47,7 @@ export async function exportSeg(
   const ctx = o.deid === true ? new DeidContext() : o.deid || undefined;
   const out = exportWriter(store);
   out.mkdir(outDir);
-  const classOrder = store.listClasses('mask').map((c) => c.name);
-  const byImage = new Map<number, Array<Omit<MaskRow, 'png'>>>();
-  for (const m of store.listMasks()) byImage.set(m.imageId, [...(byImage.get(m.imageId) ?? []), m]);
+  const byImage = masksByImage(store);
   const result: SegExportResult = {
     dir: path.resolve(outDir),
     files: [],
@@ -62,28 +62,22 @@ export async function exportSeg(
   for (const [imageId, masks] of byImage) {
     if (o.signal?.aborted) throw new Error('export cancelled');
     const img = store.getImage(imageId) as ImageRow;
-    const stem = ctx ? ctx.nextFileStem('seg') : `${img.id}_${path.parse(img.originalPath).name}`;
+    const stem = imageStem(img, ctx);
     const file = path.join(outDir, `${stem}.dcm`);
     try {
       const id = imageIdentity(store, img);
       result.warnings.push(...id.warnings);
-      masks.sort((a, b) => classOrder.indexOf(a.maskClass) - classOrder.indexOf(b.maskClass));
       const segments: SegSegment[] = [];
       const contentKey: string[] = [];
       for (const m of masks) {
-        const row = store.getMask(imageId, m.maskClass) as MaskRow;
-        const bin = await decodeMaskPng(row.png, `mask ${m.maskClass} of image ${img.id}`);
-        if (bin.width !== img.width || bin.height !== img.height)
-          throw new Error(
-            `mask ${m.maskClass} is ${bin.width}×${bin.height}, image ${img.width}×${img.height}`,
-          );
+        const mask = await loadMask(store, img, m.maskClass);
         segments.push({
           label: m.maskClass,
           ...codesForClass(m.maskClass),
           algorithm: ALGORITHM[m.source],
-          mask: bin.data,
+          mask,
         });
-        contentKey.push(m.maskClass, m.updatedAt, String(row.png.length));
+        contentKey.push(m.maskClass, createHash('sha256').update(mask).digest('hex'));
       }
       const key = `${id.header.SOPInstanceUID}\0${contentKey.join('\0')}`;
       const ds = buildSeg({ header: id.header, rows: img.height, columns: img.width }, segments, {

@@ -1,0 +1,109 @@
+/**
+ * Bounded candidate pool for one suggestion pass, so every strategy costs the same at 5k and
+ * at 112k images. Distance-based strategies (diversity, cold start, hybrid's diverse part) are
+ * O(candidates × labelled); above the bounds they run on a seeded sample instead of everything:
+ *   - unlabelled: the `uncertain` most uncertain images (when a classifier scored them, so the
+ *     exact uncertainty ranking's head is always in), plus a seeded random sample up to `size`;
+ *   - labelled: a seeded sample of at most `labelled` images (they only mark covered regions).
+ * Uncertainty and random stay exact (they are O(n) and need no distances). The loss against
+ * the exact pass is measured in bench/scale.ts (overlap of picks and coverage ratio).
+ */
+import type { MaskStats, Pool, StrategyName } from './types.ts';
+import { classUncertainty } from './uncertainty.ts';
+import { rng } from './vectors.ts';
+
+export interface PoolBounds {
+  /** Unlabelled candidates kept (default 4,000). */
+  size: number;
+  /** Of those, the most uncertain ones (default 1,000). */
+  uncertain: number;
+  /** Labelled images kept as references (default 2,000; cold start: 200). */
+  labelled: number;
+}
+
+export const DEFAULT_BOUNDS: PoolBounds = { size: 4000, uncertain: 1000, labelled: 2000 };
+const COLDSTART_LABELLED = 200;
+
+export interface BoundedInput {
+  pool: Pool;
+  labelled: Set<number>;
+  classProbs?: { classes: string[]; probs: Float32Array };
+  maskStats?: (MaskStats | null)[];
+  /** Pool index of each kept row in the full pool. */
+  index: number[];
+}
+
+function sample(rows: number[], k: number, seed: number): number[] {
+  if (rows.length <= k) return rows;
+  const a = rows.slice();
+  const rand = rng(seed);
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(rand() * (a.length - i));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a.slice(0, k).sort((x, y) => x - y);
+}
+
+/** The pool to run `strategy` on: the input itself when it is within bounds. */
+export function boundPool(
+  strategy: StrategyName | 'coldstart',
+  input: Omit<BoundedInput, 'index'>,
+  seed: number,
+  bounds: PoolBounds = DEFAULT_BOUNDS,
+): BoundedInput {
+  const n = input.pool.ids.length;
+  const full = { ...input, index: Array.from({ length: n }, (_, i) => i) };
+  if (strategy === 'uncertainty' || strategy === 'random') return full;
+  const labCap = strategy === 'coldstart' ? Math.min(bounds.labelled, COLDSTART_LABELLED) : bounds.labelled;
+  const unl: number[] = [];
+  for (let i = 0; i < n; i++) if (!input.labelled.has(i)) unl.push(i);
+  const lab = [...input.labelled].sort((a, b) => a - b);
+  if (unl.length <= bounds.size && lab.length <= labCap) return full;
+
+  let keepUnl: number[];
+  if (unl.length <= bounds.size) keepUnl = unl;
+  else {
+    const head = new Set<number>();
+    if (input.classProbs && strategy === 'hybrid') {
+      const u = classUncertainty(input.classProbs);
+      const order = unl.slice().sort((a, b) => u[b] - u[a] || a - b);
+      for (const i of order.slice(0, bounds.uncertain)) head.add(i);
+    }
+    const rest = unl.filter((i) => !head.has(i));
+    keepUnl = [...head, ...sample(rest, bounds.size - head.size, seed)].sort((a, b) => a - b);
+  }
+  const keepLab = sample(lab, labCap, seed + 1);
+  const index = [...keepUnl, ...keepLab].sort((a, b) => a - b);
+  const { dim, embeddings, ids, sources } = input.pool;
+  const emb = new Float32Array(index.length * dim);
+  index.forEach((i, r) => {
+    emb.set(embeddings.subarray(i * dim, (i + 1) * dim), r * dim);
+  });
+  const labelledSet = new Set<number>();
+  const isLab = new Set(keepLab);
+  index.forEach((i, r) => {
+    if (isLab.has(i)) labelledSet.add(r);
+  });
+  let classProbs = input.classProbs;
+  if (classProbs) {
+    const k = classProbs.classes.length;
+    const probs = new Float32Array(index.length * k);
+    index.forEach((i, r) => {
+      probs.set(classProbs!.probs.subarray(i * k, (i + 1) * k), r * k);
+    });
+    classProbs = { classes: classProbs.classes, probs };
+  }
+  return {
+    pool: {
+      ...input.pool,
+      ids: index.map((i) => ids[i]),
+      dim,
+      embeddings: emb,
+      sources: sources ? index.map((i) => sources[i]) : undefined,
+    },
+    labelled: labelledSet,
+    classProbs,
+    maskStats: input.maskStats ? index.map((i) => input.maskStats![i]) : undefined,
+    index,
+  };
+}
