@@ -42,6 +42,7 @@ export const REQUEST_NAMES = [
   'suggest.accept',
   'suggest.reject',
   'suggest.skip',
+  'suggest.unsure',
   'export.start',
   'pacs.echo',
   'pacs.find',

@@ -55,6 +55,7 @@ export const requestSchemas = {
   'suggest.accept': { params: S.SuggestAcceptParams, result: E.LabelChangeResult },
   'suggest.reject': { params: S.SuggestImageParams, result: C.Ok },
   'suggest.skip': { params: S.SuggestImageParams, result: C.Ok },
+  'suggest.unsure': { params: S.SuggestImageParams, result: C.Ok },
   'export.start': { params: A.ExportParams, result: J.JobStarted },
   'pacs.echo': { params: X.PacsPeerParams, result: X.PacsEchoResult },
   'pacs.find': { params: X.PacsFindParams, result: X.PacsFindResult },
