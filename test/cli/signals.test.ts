@@ -74,11 +74,15 @@ describe.skipIf(process.platform !== 'linux')('signals to `npx spcxr serve`', ()
     it(`${signal} stops the server and its worker and frees the port`, async () => {
       const dir = path.join(tmp, signal);
       expect(cli('init', dir, '--classes', 'normal,pneumonia').code).toBe(0);
-      const npx = spawn('npx', ['spcxr', 'serve', dir, '--port', '0', '--json'], {
-        cwd: REPO,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      });
+      const npx = spawn(
+        'npx',
+        ['spcxr', 'serve', dir, '--port', '0', '--json', '--import-root', path.join(REPO, 'sample')],
+        {
+          cwd: REPO,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        },
+      );
       let stderr = '';
       npx.stderr.on('data', (d) => {
         stderr += d;
