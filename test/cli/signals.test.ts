@@ -88,8 +88,8 @@ describe.skipIf(process.platform !== 'linux')('signals to `npx spcxr serve`', ()
         stderr += d;
       });
       try {
+        let out = '';
         const line = await new Promise<string>((resolve, reject) => {
-          let out = '';
           npx.stdout.on('data', (d) => {
             out += d;
             if (out.includes('\n')) resolve(out.split('\n')[0]);
@@ -117,6 +117,7 @@ describe.skipIf(process.platform !== 'linux')('signals to `npx spcxr serve`', ()
         process.kill(signal === 'SIGINT' ? -npx.pid! : npx.pid!, signal);
         expect(await until(() => tree.every((p) => !alive(p)), 20_000)).toBe(true);
         expect(await until(() => portFree(port), 5_000)).toBe(true);
+        expect(out.trim().split('\n')).toEqual([line]); // serve --json: one JSON object, nothing more
       } finally {
         for (const p of [npx.pid!, ...descendants(npx.pid!)]) if (alive(p)) process.kill(p, 'SIGKILL');
       }
