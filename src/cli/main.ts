@@ -1,4 +1,5 @@
 import '../core/offline.ts';
+import '../core/private-umask.ts';
 import { parseArgs, parseCommandArgs } from './args.ts';
 import { commands } from './commands/index.ts';
 import { FLAG_SPECS, suggest } from './flag-spec.ts';

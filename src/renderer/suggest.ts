@@ -52,13 +52,15 @@ export async function nextSuggestion(): Promise<void> {
 export async function acceptSuggestion(label?: string): Promise<void> {
   const s = app.suggestion;
   if (!s) return;
-  const after = label ?? s.label?.name ?? null;
-  const before =
-    s.imageId in app.labelOverrides ? app.labelOverrides[s.imageId] : (app.items[s.imageId]?.label ?? null);
+  // A label typed while the suggestion was on screen is a correction: Accept keeps it.
+  const current = s.imageId in app.labelOverrides ? app.labelOverrides[s.imageId] : null;
+  const chosen = label ?? current ?? undefined;
+  const after = chosen ?? s.label?.name ?? null;
+  const before = current ?? app.items[s.imageId]?.label ?? null;
   try {
-    await api.invoke('suggest.accept', { imageId: s.imageId, label, acceptMask: s.mask !== null });
+    await api.invoke('suggest.accept', { imageId: s.imageId, label: chosen, acceptMask: s.mask !== null });
     app.suggestion = null;
-    if (after !== null) {
+    if (after !== null && after !== before) {
       edits.history.record({ kind: 'label', imageId: s.imageId, before, after });
       edits.hooks.label?.(s.imageId, after);
       edits.hooks.changed?.();
@@ -78,5 +80,32 @@ export async function rejectSuggestion(): Promise<void> {
     await nextSuggestion();
   } catch (err) {
     app.fail(err, 'reject the suggestion');
+  }
+}
+
+/** Skip: not now; the image comes back later (held back longer after each skip). */
+export async function skipSuggestion(): Promise<void> {
+  const s = app.suggestion;
+  if (!s) return;
+  try {
+    await api.invoke('suggest.skip', { imageId: s.imageId });
+    app.suggestion = null;
+    await nextSuggestion();
+  } catch (err) {
+    app.fail(err, 'skip the suggestion');
+  }
+}
+
+/** Unsure / not applicable: the image leaves the queue and is flagged for a second person. */
+export async function unsureSuggestion(): Promise<void> {
+  const s = app.suggestion;
+  if (!s) return;
+  try {
+    await api.invoke('suggest.unsure', { imageId: s.imageId });
+    edits.hooks.review?.(s.imageId, true);
+    app.suggestion = null;
+    await nextSuggestion();
+  } catch (err) {
+    app.fail(err, 'mark the image as unsure');
   }
 }

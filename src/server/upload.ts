@@ -3,15 +3,17 @@
  * file's bytes are staged under `<project>/.incoming/` and the UI passes the returned path to
  * `import.start`. Names are reduced to a safe base name; size is capped.
  */
+
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { INCOMING_DIR } from '../core/import/incoming.ts';
 import { BodyError } from './body.ts';
 
-export const INCOMING_DIR = '.incoming';
+export { INCOMING_DIR };
 export const MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 
 export function safeName(name: string): string {
@@ -25,7 +27,7 @@ export function safeName(name: string): string {
 
 export async function receiveUpload(req: IncomingMessage, projectDir: string, name: string): Promise<string> {
   const dir = path.join(projectDir, INCOMING_DIR, randomUUID());
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, safeName(name));
   let size = 0;
   const limit = new Transform({
@@ -40,7 +42,7 @@ export async function receiveUpload(req: IncomingMessage, projectDir: string, na
     },
   });
   try {
-    await pipeline(req, limit, createWriteStream(file, { flags: 'wx' }));
+    await pipeline(req, limit, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;

@@ -7,6 +7,7 @@
  * (`process.parentPort`).
  */
 import '../core/offline.ts';
+import '../core/private-umask.ts';
 import { looseResult } from '../core/api/schemas/job-map.ts';
 import { HostToWorker, type RunMessage, type WorkerToHost } from '../core/api/worker-protocol.ts';
 import { openProject } from '../core/store/index.ts';

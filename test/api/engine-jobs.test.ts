@@ -114,6 +114,34 @@ describe('engine jobs through the API', () => {
     expect(img.labelSource).toBe('accepted_suggestion');
     const after = await client.invoke('suggest.next', { task: 'classify' });
     expect(after.suggestion?.imageId).not.toBe(s.imageId);
+    // Next without labelling walks the queue instead of ping-ponging between two images.
+    let prev = after.suggestion!.imageId;
+    const walked = new Set([prev]);
+    for (let k = 0; k < 4; k++) {
+      const n = await client.invoke('suggest.next', { task: 'classify', exclude: [prev] });
+      expect(n.suggestion).not.toBeNull();
+      expect(n.suggestion!.imageId).not.toBe(prev);
+      prev = n.suggestion!.imageId;
+      walked.add(prev);
+    }
+    expect(walked.size).toBe(5);
+    // A correction made while the image is shown survives Accept.
+    const c = (await client.invoke('suggest.next', { task: 'classify', exclude: [prev] })).suggestion!;
+    const other = c.label!.name === 'normal' ? 'pneumonia' : 'normal';
+    await client.invoke('labels.set', { imageIds: [c.imageId], label: other });
+    await client.invoke('suggest.accept', { imageId: c.imageId });
+    expect(await client.invoke('images.get', { id: c.imageId })).toMatchObject({
+      label: other,
+      labelSource: 'human',
+    });
+    // Unsure / not applicable: flagged for review, and it leaves the queue.
+    const u = (await client.invoke('suggest.next', { task: 'classify' })).suggestion!;
+    await client.invoke('suggest.unsure', { imageId: u.imageId });
+    expect((await client.invoke('images.get', { id: u.imageId })).status).toBe('needs-review');
+    for (let k = 0; k < 5; k++) {
+      const n = await client.invoke('suggest.next', { task: 'classify' });
+      expect(n.suggestion?.imageId).not.toBe(u.imageId);
+    }
   });
 
   it('retrains in the background after every N new labels, without blocking labelling', async () => {

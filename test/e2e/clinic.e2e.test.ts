@@ -41,7 +41,7 @@ beforeAll(async () => {
   ensureRendererBuilt();
   project = makeEmptyProject();
   mixed = makeMixedFolder(project.tmp);
-  served = await serve(project.dir);
+  served = await serve(project.dir, 60_000, ['--import-root', mixed.folder]);
   const l = await launch({ width: 1400, height: 900 });
   closeBrowser = l.close;
   page = l.page;
@@ -106,7 +106,8 @@ describe('the clinic: first day, end to end', () => {
     await page.getByLabel('next after labelling').check();
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     const given = new Map<string, string>();
-    for (let k = 0; k < 12; k++) {
+    // The grid is in file-name order: the first Kermany pneumonia images come after ~12 normals.
+    for (let k = 0; k < 18; k++) {
       const name = (await page.getByTestId('image-name').textContent()) ?? '';
       const truth = mixed.truth.get(name);
       if (k === 3 || !truth) {
@@ -122,6 +123,7 @@ describe('the clinic: first day, end to end', () => {
       limit: 100,
     });
     for (const [name, label] of given) expect(labelled.items.find((i) => i.name === name)?.label).toBe(label);
+    expect(new Set(given.values())).toEqual(new Set(['normal', 'pneumonia']));
     await shot(page, 'clinic-3-labelled');
     expect(errors.splice(0)).toEqual([]);
   });
@@ -142,6 +144,88 @@ describe('the clinic: first day, end to end', () => {
     expect(c).toBeGreaterThan(13000);
     expect(w).toBeGreaterThan(30000);
     await shot(page, 'clinic-4-15bit-windowed');
+    expect(errors.splice(0)).toEqual([]);
+  });
+
+  it('5 trains, then follows suggestions: skip, correct, accept, unsure', async () => {
+    await page.getByRole('button', { name: 'Training' }).click();
+    const before = new Set((await invoke<{ id: string }[]>('jobs.list')).map((j) => j.id));
+    await page.getByRole('button', { name: 'Start training' }).click();
+    type Job = { id: string; kind: string; state: string; startedAt: string; finishedAt: string | null };
+    const mine = async () =>
+      (await invoke<Job[]>('jobs.list')).find((j) => j.kind === 'train' && !before.has(j.id));
+    await expect.poll(async () => (await mine())?.state, { timeout: 300_000 }).toMatch(/done|failed/);
+    const job = (await mine())!;
+    const trainMs = Date.parse(job.finishedAt!) - Date.parse(job.startedAt);
+    await page.waitForSelector('[data-testid="model-detail"], [role="alert"]', { timeout: 60_000 });
+    if (await page.getByRole('alert').isVisible()) {
+      await shot(page, 'clinic-5-failed');
+      throw new Error(`training: ${await page.getByRole('alert').textContent()}`);
+    }
+    await page.getByRole('button', { name: 'Images' }).click();
+    const t1 = Date.now();
+    await page.getByTestId('al-panel').getByRole('button', { name: /Next/ }).click();
+    await page.getByTestId('suggestion').waitFor({ timeout: 180_000 });
+    const firstMs = Date.now() - t1;
+    console.log(
+      `clinic: retrain (train job, linear head) ${trainMs} ms, time to first suggestion after training ${firstMs} ms`,
+    );
+    await shot(page, 'clinic-5-suggestion');
+    const current = async () => Number(await page.locator('.editor').getAttribute('data-image-id'));
+    const panelText = async () => (await page.getByTestId('al-panel').textContent()) ?? '';
+    expect(await panelText()).toMatch(/Skip/);
+    expect(await panelText()).not.toMatch(/No model yet/);
+
+    // Skip: a different image comes up.
+    const skipped = await current();
+    await page.getByTestId('suggestion').getByRole('button', { name: /Skip/ }).click();
+    await expect.poll(current, { timeout: 60_000 }).not.toBe(skipped);
+
+    // Correct, then Accept: the correction stays.
+    const corrected = await current();
+    const pre = (await page.getByTestId('suggestion').textContent()) ?? '';
+    const other = /Suggested: normal/.test(pre) ? 'pneumonia' : 'normal';
+    await page.keyboard.press(other === 'normal' ? '1' : '2');
+    await saved();
+    await page
+      .getByTestId('suggestion')
+      .getByRole('button', { name: /Accept/ })
+      .click();
+    await expect.poll(current, { timeout: 60_000 }).not.toBe(corrected);
+    const c = await invoke<{ label: string; labelSource: string }>('images.get', { id: corrected });
+    expect(c).toMatchObject({ label: other, labelSource: 'human' });
+
+    // Accept as suggested.
+    const accepted = await current();
+    await page.keyboard.press('a');
+    await expect.poll(current, { timeout: 60_000 }).not.toBe(accepted);
+    expect((await invoke<{ labelSource: string }>('images.get', { id: accepted })).labelSource).toBe(
+      'accepted_suggestion',
+    );
+
+    // Unsure / not applicable: flagged for review and gone from the queue.
+    const unsure = await current();
+    await page.keyboard.press('u');
+    await expect.poll(current, { timeout: 60_000 }).not.toBe(unsure);
+    expect((await invoke<{ status: string }>('images.get', { id: unsure })).status).toBe('needs-review');
+    await shot(page, 'clinic-5-after-answers');
+    expect(errors.splice(0)).toEqual([]);
+  }, 400_000);
+
+  it('6 exports the labels as CSV', async () => {
+    await page.getByRole('button', { name: 'Export…' }).click();
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await page.waitForSelector('[data-testid="export-result"]', { timeout: 60_000 });
+    const text = (await page.getByTestId('export-result').textContent()) ?? '';
+    const csvPath = /to (\S+)/.exec(text)?.[1] ?? '';
+    const csvFile = fs.statSync(csvPath).isDirectory()
+      ? path.join(csvPath, fs.readdirSync(csvPath).find((f) => f.endsWith('.csv'))!)
+      : csvPath;
+    const csv = fs.readFileSync(csvFile, 'utf8');
+    expect(csv).toMatch(/pneumonia/);
+    expect(csv).toMatch(/normal/);
+    await shot(page, 'clinic-6-export');
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
     expect(errors.splice(0)).toEqual([]);
   });
 });

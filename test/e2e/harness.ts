@@ -99,13 +99,13 @@ export interface Served {
 }
 
 /** Starts `spcxr serve DIR --port 0` and waits for the URL (with its token) it prints. */
-export async function serve(dir: string, timeoutMs = 60_000): Promise<Served> {
+export async function serve(dir: string, timeoutMs = 60_000, extraArgs: string[] = []): Promise<Served> {
   // SPCXR_SERVE_CMD runs the suite against another build of the server (e.g. a packaged app):
   // the project folder is appended to it.
   const custom = process.env.SPCXR_SERVE_CMD?.split(' ').filter(Boolean);
   const [cmd, ...args] = custom?.length
     ? [...custom, dir]
-    : [process.execPath, bin, 'serve', dir, '--port', '0'];
+    : [process.execPath, bin, 'serve', dir, '--port', '0', ...extraArgs];
   const proc = spawn(cmd, args, {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],

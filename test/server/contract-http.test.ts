@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -72,7 +72,9 @@ describe('serve extras', () => {
         resolve(e);
       });
     });
-    await harness.client.invoke('import.start', { paths: [staged] });
+    await harness.client.invoke('import.start', { paths: [staged], copy: false });
     expect((await done).result).toMatchObject({ total: 1, duplicates: 1 });
+    // Imported uploads are deleted: the project does not keep every image twice.
+    expect(existsSync(path.dirname(staged))).toBe(false);
   });
 });

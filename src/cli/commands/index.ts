@@ -22,4 +22,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   suggest: async () => (await import('./suggest.ts')).command,
   demo: async () => (await import('./demo.ts')).command,
   'seg-import': async () => (await import('./seg-import.ts')).command,
+  pacs: async () => (await import('./pacs.ts')).command,
+  receive: async () => (await import('./receive.ts')).command,
 };

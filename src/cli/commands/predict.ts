@@ -1,7 +1,7 @@
 import { openProject } from '../../core/store/index.ts';
 import { predict } from '../../core/train/index.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
-import { engineFlags, num, progressTo } from './engine-args.ts';
+import { engineFlags, num, progressTo, warningLines } from './engine-args.ts';
 
 export const command: Command = {
   name: 'predict',
@@ -19,7 +19,13 @@ export const command: Command = {
         { onProgress: progressTo(io) },
       );
       io.out(`model ${r.modelId} (${r.kind}): scored ${r.scored} images in ${(r.ms / 1000).toFixed(1)} s`);
-      return { json: { ok: true, ...r }, exitCode: EXIT_OK };
+      if (r.ood)
+        io.out(
+          `unlike the training data: ${r.ood.flagged} of ${r.ood.n} (${(r.ood.share * 100).toFixed(1)} %, ` +
+            `about ${(r.ood.expectedShare * 100).toFixed(0)} % expected without shift)`,
+        );
+      for (const l of warningLines(r.warnings)) io.out(l);
+      return { json: { ok: true, ...r, warnings: r.warnings ?? [] }, exitCode: EXIT_OK };
     } finally {
       store.close();
     }

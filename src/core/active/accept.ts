@@ -1,4 +1,5 @@
-import type { AnnotationSource, LabelRow, ProjectStore } from '../store/types.ts';
+import type { LabelRow, ProjectStore } from '../store/types.ts';
+import { acceptedLabel } from './serve.ts';
 import type { Suggestion } from './types.ts';
 
 /**
@@ -11,11 +12,11 @@ export function answerSuggestion(
   answer: { label: string; author: string; task?: string; durationMs?: number },
 ): LabelRow {
   const imageId = Number(s.imageId);
-  const source: AnnotationSource = s.prefill?.label === answer.label ? 'accepted_suggestion' : 'human';
+  const { label, source } = acceptedLabel({ prefill: s.prefill?.label ?? null, given: answer.label })!;
   return store.setLabel({
     imageId,
     task: answer.task,
-    label: answer.label,
+    label,
     author: answer.author,
     source,
     durationMs: answer.durationMs,

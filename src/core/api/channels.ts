@@ -42,7 +42,11 @@ export const REQUEST_NAMES = [
   'suggest.accept',
   'suggest.reject',
   'suggest.skip',
+  'suggest.unsure',
   'export.start',
+  'pacs.echo',
+  'pacs.find',
+  'pacs.retrieve',
   'settings.get',
   'settings.set',
 ] as const satisfies readonly RequestName[];

@@ -11,6 +11,7 @@ import { eventSchemas } from './schemas/events.ts';
 import * as I from './schemas/images.ts';
 import * as J from './schemas/jobs.ts';
 import * as M from './schemas/models.ts';
+import * as X from './schemas/pacs.ts';
 import * as P from './schemas/project.ts';
 import * as S from './schemas/suggest.ts';
 
@@ -54,7 +55,11 @@ export const requestSchemas = {
   'suggest.accept': { params: S.SuggestAcceptParams, result: E.LabelChangeResult },
   'suggest.reject': { params: S.SuggestImageParams, result: C.Ok },
   'suggest.skip': { params: S.SuggestImageParams, result: C.Ok },
+  'suggest.unsure': { params: S.SuggestImageParams, result: C.Ok },
   'export.start': { params: A.ExportParams, result: J.JobStarted },
+  'pacs.echo': { params: X.PacsPeerParams, result: X.PacsEchoResult },
+  'pacs.find': { params: X.PacsFindParams, result: X.PacsFindResult },
+  'pacs.retrieve': { params: X.PacsRetrieveParams, result: J.JobStarted },
   'settings.get': { params: C.Empty, result: A.Settings },
   'settings.set': { params: A.SettingsPatch, result: A.Settings },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;

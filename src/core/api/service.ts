@@ -25,6 +25,7 @@ import { editHandlers } from './handlers/edits.ts';
 import { imageHandlers } from './handlers/images.ts';
 import { jobHandlers } from './handlers/jobs.ts';
 import { modelHandlers, modelsChanged } from './handlers/models.ts';
+import { pacsHandlers } from './handlers/pacs.ts';
 import { projectHandlers, projectInfo } from './handlers/project.ts';
 import { suggestHandlers } from './handlers/suggest.ts';
 import { JobManager } from './job-manager.ts';
@@ -122,6 +123,7 @@ export class ApiService {
       ...jobHandlers(this.ctx),
       ...modelHandlers(this.ctx),
       ...suggestHandlers(this.ctx),
+      ...pacsHandlers(this.ctx),
     };
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import {
@@ -12,7 +12,7 @@ import {
   renderDisplay,
   THUMBNAIL_MIME,
 } from '../imaging/index.ts';
-import { managedPath, type NewImage } from '../store/index.ts';
+import { managedPath, type NewImage, TMP_DIR } from '../store/index.ts';
 import type { ImportFailure, ImportItem } from './types.ts';
 import { webpSize } from './webp-size.ts';
 
@@ -59,15 +59,24 @@ export async function storeCopy(projectDir: string, rel: string, bytes: Uint8Arr
   } catch {
     // absent: write it
   }
-  const tmp = `${dest}.${process.pid}.tmp`;
-  const fh = await open(tmp, 'w');
+  // Written in the project's scratch folder (same file system, so the rename is atomic) and
+  // named by pid, so a copy killed half-way is found and deleted at the next open.
+  const tmpDir = path.join(projectDir, TMP_DIR);
+  await mkdir(tmpDir, { recursive: true, mode: 0o700 });
+  const tmp = path.join(tmpDir, `${path.basename(dest)}.${process.pid}.tmp`);
+  const fh = await open(tmp, 'w', 0o600);
   try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, dest);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
   }
-  await rename(tmp, dest);
 }
 
 export async function prepare(
@@ -94,7 +103,7 @@ export async function prepare(
   let storedPath: string | null = null;
   if (!opts.reference) {
     storedPath = managedPath(sha256, EXT[decoded.format] ?? 'bin');
-    await mkdir(path.dirname(path.join(projectDir, storedPath)), { recursive: true });
+    await mkdir(path.dirname(path.join(projectDir, storedPath)), { recursive: true, mode: 0o700 });
     await storeCopy(projectDir, storedPath, bytes);
   }
   const bits = decoded.meta.bitsStored ?? (decoded.raw instanceof Uint8Array ? 8 : 16);

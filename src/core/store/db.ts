@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { ensurePrivateFile } from './private-files.ts';
 
 /**
  * Connection settings for every project database.
@@ -14,6 +16,7 @@ export function openDb(
   file: string,
   opts: { readonly?: boolean; fileMustExist?: boolean; synchronous?: 'FULL' | 'NORMAL' } = {},
 ) {
+  if (!opts.readonly && !(opts.fileMustExist && !existsSync(file))) ensurePrivateFile(file);
   const db = new Database(file, {
     readonly: opts.readonly ?? false,
     fileMustExist: opts.fileMustExist ?? false,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { seedClasses } from './classes.ts';
 import { now, openDb, Statements } from './db.ts';
 import { MIGRATIONS, migrate } from './migrations.ts';
+import { cleanStaleTemp, DIR_MODE, tightenProject } from './private-files.ts';
 import { Project } from './project.ts';
 import {
   type CreateProjectOptions,
@@ -14,6 +15,7 @@ import {
 } from './types.ts';
 
 export { pngSize } from './masks.ts';
+export { TMP_DIR } from './private-files.ts';
 export * from './types.ts';
 
 /** True when DIR holds a project database. */
@@ -27,7 +29,9 @@ export function createProject(dir: string, opts: CreateProjectOptions = {}): Pro
   if (isProject(abs)) throw new ProjectError(abs, 'already holds a project');
   if (existsSync(abs) && !statSync(abs).isDirectory())
     throw new ProjectError(abs, 'exists and is not a folder');
-  mkdirSync(path.join(abs, IMAGES_DIR), { recursive: true });
+  mkdirSync(abs, { recursive: true, mode: DIR_MODE });
+  mkdirSync(path.join(abs, IMAGES_DIR), { recursive: true, mode: DIR_MODE });
+  tightenProject(abs);
   const db = openDb(path.join(abs, PROJECT_DB));
   try {
     migrate(db, MIGRATIONS, path.join(abs, PROJECT_DB));
@@ -65,6 +69,10 @@ export function openProject(dir: string, opts: OpenProjectOptions = {}): Project
     throw new ProjectError(abs, `cannot open ${PROJECT_DB}: ${(e as Error).message}`);
   }
   try {
+    if (!opts.readonly) {
+      tightenProject(abs);
+      cleanStaleTemp(abs);
+    }
     const schemaVersion = opts.readonly
       ? (db.pragma('user_version', { simple: true }) as number)
       : migrate(db, MIGRATIONS, path.join(abs, PROJECT_DB));

@@ -35,11 +35,21 @@ export function integrityCheck(st: Statements, dir: string): IntegrityReport {
     }
   }
   if (errors.length === 0) {
-    const orphans = orphanFiles(dir, stored);
+    const all = orphanFiles(dir, stored);
+    // Unfinished copies (`.tmp`) are never reused: since copies are written in .tmp/, which
+    // every open empties, only older versions left them here.
+    const temps = all.filter((f) => f.endsWith('.tmp'));
+    const orphans = all.filter((f) => !f.endsWith('.tmp'));
     if (orphans.length) {
       warnings.push({
         kind: 'orphan_files',
-        message: `${orphans.length} file(s) under ${IMAGES_DIR}/ belong to no image (left by an interrupted import; the next import of the same file reuses them), e.g. ${orphans[0]}`,
+        message: `${orphans.length} file(s) under ${IMAGES_DIR}/ belong to no image (complete copies left by an interrupted import; importing the same file again reuses them), e.g. ${orphans[0]}`,
+      });
+    }
+    if (temps.length) {
+      warnings.push({
+        kind: 'orphan_files',
+        message: `${temps.length} unfinished temporary file(s) under ${IMAGES_DIR}/ from an interrupted copy: never reused, safe to delete, e.g. ${temps[0]}`,
       });
     }
   }

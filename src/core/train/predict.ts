@@ -1,4 +1,5 @@
 import { NotFoundError } from '../errors.ts';
+import { projectOod } from '../eval/project-ood.ts';
 import { encodeGrayPng } from '../imaging/index.ts';
 import { ensureFeatures } from '../model/features.ts';
 import type { RunControl } from '../model/types.ts';
@@ -48,6 +49,8 @@ export async function predict(
   const { row, weights } = openModel(project, opts.modelId);
   const encoder = await encoderForModel(project, row, opts);
   const ids = opts.imageIds ?? project.listImages({ status: 'active', limit: 1e9 }).items.map((i) => i.id);
+  let ood: PredictResult['ood'];
+  const warnings: NonNullable<PredictResult['warnings']> = [];
   if (row.kind === 'classify') {
     const m = loadClassifier(row.config as unknown as ClassifierConfig, weights);
     try {
@@ -78,6 +81,11 @@ export async function predict(
     } finally {
       m.dispose();
     }
+    const o = await projectOod(project, encoder, row, ids, ctl);
+    if (o) {
+      ood = o.summary;
+      warnings.push(...o.warnings);
+    }
   } else {
     const s = loadSegmenter(row.config as unknown as SegmenterConfig, weights);
     try {
@@ -105,5 +113,12 @@ export async function predict(
       s.dispose();
     }
   }
-  return { modelId: row.id, kind: row.kind, scored: ids.length, ms: Math.round(performance.now() - t0) };
+  return {
+    modelId: row.id,
+    kind: row.kind,
+    scored: ids.length,
+    ms: Math.round(performance.now() - t0),
+    ...(ood ? { ood } : {}),
+    warnings,
+  };
 }

@@ -9,7 +9,7 @@
  * time: a second call rejects with TrainingBusyError.
  */
 import { ConflictError } from '../errors.ts';
-import type { ConfoundingReport, EvalChecks, EvalImage, EvalWarning } from '../eval/types.ts';
+import type { ConfoundingReport, EvalChecks, EvalImage, EvalWarning, OodSummary } from '../eval/types.ts';
 import type { ProviderInfo, RunControl } from '../model/types.ts';
 import type { Estimate } from './estimate-contract.ts';
 import type { MaskMetrics } from './seg-metrics.ts';
@@ -154,6 +154,9 @@ export interface PredictResult {
   kind: 'classify' | 'segment';
   scored: number;
   ms: number;
+  /** Classifiers: how many scored images look unlike the training data. */
+  ood?: OodSummary;
+  warnings?: EvalWarning[];
 }
 
 export interface EvaluateOptions extends EngineOptions {

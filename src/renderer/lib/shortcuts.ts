@@ -27,6 +27,8 @@ export type Action =
   | 'opacityDown'
   | 'accept'
   | 'reject'
+  | 'skip'
+  | 'unsure'
   | 'preset'
   | 'grid'
   | 'clearLabel'
@@ -63,6 +65,13 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['n'], action: 'alNext', help: 'Next suggested by active learning', scope: 'global' },
   { keys: ['a'], action: 'accept', help: 'Accept the suggestion', scope: 'editor' },
   { keys: ['r'], action: 'reject', help: 'Reject the suggestion', scope: 'editor' },
+  { keys: ['s'], action: 'skip', help: 'Skip the suggestion (it comes back later)', scope: 'editor' },
+  {
+    keys: ['u'],
+    action: 'unsure',
+    help: 'Unsure / not applicable: out of the queue, flagged for review',
+    scope: 'editor',
+  },
   { keys: ['f'], action: 'fit', help: 'Fit image to window', scope: 'editor' },
   { keys: ['z'], action: 'oneToOne', help: 'Zoom 1:1', scope: 'editor' },
   { keys: ['i'], action: 'invert', help: 'Invert grey scale', scope: 'editor' },

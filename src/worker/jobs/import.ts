@@ -1,4 +1,5 @@
 import { jobSchemas } from '../../core/api/schemas/job-map.ts';
+import { releaseUploads, uploadFolder } from '../../core/import/incoming.ts';
 import { runImport } from '../../core/import/pipeline.ts';
 import type { JobRunner } from '../types.ts';
 
@@ -6,14 +7,18 @@ import type { JobRunner } from '../types.ts';
 export const runImportJob: JobRunner<'import'> = async ({ store, params, signal, progress }) => {
   const p = jobSchemas.import.params.parse(params);
   progress({ done: 0, total: 0, phase: 'importing' });
-  return runImport(
+  // Uploads are deleted after the import, so they must be copied, never referenced.
+  const uploads = p.paths.filter((f) => uploadFolder(store.dir, f) !== null);
+  const result = await runImport(
     store,
     { paths: p.paths, manifests: p.manifest ? [p.manifest] : [] },
     {
-      reference: !p.copy,
+      reference: !p.copy && uploads.length === 0,
       source: p.source,
       signal,
       onProgress: (done, total) => progress({ done, total, phase: 'importing' }),
     },
   );
+  releaseUploads(store.dir, uploads);
+  return result;
 };

@@ -3,6 +3,7 @@ import type { JobRunner } from '../types.ts';
 import { runExportJob } from './export.ts';
 import { runFeaturesJob } from './features.ts';
 import { runImportJob } from './import.ts';
+import { runRetrieveJob } from './retrieve.ts';
 import { runSuggestJob } from './suggest.ts';
 import { runTrainJob } from './train.ts';
 
@@ -13,4 +14,5 @@ export const runners: { [K in JobKind]: JobRunner<K> } = {
   train: runTrainJob,
   suggest: runSuggestJob,
   export: runExportJob,
+  retrieve: runRetrieveJob,
 };

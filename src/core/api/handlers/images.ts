@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { oodFlags } from '../../eval/project-ood.ts';
 import type { ImageListItem } from '../../store/types.ts';
 import type { ApiHandlers, ImageSummary } from '../contract.ts';
 import { decodedImage } from '../media.ts';
@@ -6,7 +7,8 @@ import type { ServiceContext } from '../service.ts';
 
 type H = Pick<ApiHandlers, 'images.list' | 'images.get'>;
 
-function summary(ctx: ServiceContext, img: ImageListItem): ImageSummary {
+/** `unlike`: image ids the active model's last prediction pass flagged as unlike its training data. */
+function summary(ctx: ServiceContext, img: ImageListItem, unlike: Record<string, number> = {}): ImageSummary {
   return {
     id: img.id,
     name: path.basename(img.originalPath),
@@ -20,7 +22,13 @@ function summary(ctx: ServiceContext, img: ImageListItem): ImageSummary {
     hasMask: img.hasMask,
     score: img.alScore,
     thumbnailUrl: ctx.opts.urls.thumbnail(img.id),
+    ...(img.id in unlike ? { unlikeTraining: true } : {}),
   };
+}
+
+function unlikeOf(s: ReturnType<ServiceContext['session']>): Record<string, number> {
+  const active = s.activeModelId();
+  return active ? oodFlags(s.store, active) : {};
 }
 
 const SORT = { imported: 'id', name: 'name', score: 'score', confidence: 'confidence' } as const;
@@ -45,14 +53,19 @@ export function imageHandlers(ctx: ServiceContext): H {
         after: q.after,
         limit: q.limit,
       });
-      return { total: page.total, offset: q.offset ?? 0, items: page.items.map((i) => summary(ctx, i)) };
+      const unlike = unlikeOf(s);
+      return {
+        total: page.total,
+        offset: q.offset ?? 0,
+        items: page.items.map((i) => summary(ctx, i, unlike)),
+      };
     },
 
     'images.get': async ({ id }) => {
       const s = ctx.session();
       const img = s.image(id);
       s.syncGrid();
-      const base = summary(ctx, s.store.listImages({ ids: [id] }).items[0]);
+      const base = summary(ctx, s.store.listImages({ ids: [id] }).items[0], unlikeOf(s));
       const dec = await decodedImage(s, id);
       const active = s.activeModelId();
       const pred = active ? s.store.getPredictions(active, [id])[0] : undefined;

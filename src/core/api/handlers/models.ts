@@ -1,5 +1,6 @@
 import * as registry from '../../app/models.ts';
 import type { ApiEvents, ApiHandlers, ModelDetail, ModelSummary } from '../contract.ts';
+import { modelHonesty } from '../model-honesty.ts';
 import { modelCurves } from '../model-report.ts';
 import type { ServiceContext } from '../service.ts';
 import type { ProjectSession } from '../session.ts';
@@ -76,6 +77,7 @@ export function modelHandlers(ctx: ServiceContext): H {
         params: r.config,
         epochs,
         ...modelCurves(s, r, base.classes, ctx.opts.urls),
+        honesty: modelHonesty(s, r, base.classes),
       };
       return detail;
     },

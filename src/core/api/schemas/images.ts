@@ -60,6 +60,8 @@ export const ImageSummary = z.object({
   /** Active-learning score from the last suggestion pass (higher = more useful to label). */
   score: z.number().nullable(),
   thumbnailUrl: z.string(),
+  /** The active model's last prediction pass found this image unlike its training data. */
+  unlikeTraining: z.boolean().optional(),
 });
 export type ImageSummary = z.infer<typeof ImageSummary>;
 

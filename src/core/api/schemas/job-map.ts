@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { STRATEGIES } from '../../active/types.ts';
 import { ExportParams, ExportResult } from './app.ts';
 import { ImportParams, type JobInfo, type JobKind, TrainParams } from './jobs.ts';
+import { PacsRetrieveParams } from './pacs.ts';
 import { ExecutionProvider } from './project.ts';
 
 /** The handler adds the project's execution-provider setting to every engine job. */
@@ -72,12 +73,22 @@ export const SuggestJobResult = z.object({
   trained: z.boolean().optional(),
 });
 
+export const RetrieveJobResult = z.object({
+  studies: z.array(
+    z.object({ studyInstanceUid: z.string(), received: z.number().int(), error: z.string().optional() }),
+  ),
+  /** The ordinary import's report over everything received. */
+  import: ImportJobResult,
+  cancelled: z.boolean(),
+});
+
 export const jobSchemas = {
   import: { params: ImportParams, result: ImportJobResult },
   features: { params: WithProvider, result: FeaturesJobResult },
   train: { params: TrainParams.extend(WithProvider.shape), result: TrainJobResult },
   suggest: { params: SuggestJobParams, result: SuggestJobResult },
   export: { params: ExportJobParams, result: ExportResult },
+  retrieve: { params: PacsRetrieveParams.required({ callingAet: true }), result: RetrieveJobResult },
 } as const satisfies Record<JobKind, { params: z.ZodType; result: z.ZodType }>;
 
 export type ImportJobResult = z.output<typeof ImportJobResult>;

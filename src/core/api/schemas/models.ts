@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ModelHonesty } from './honesty.ts';
 
 export const Metrics = z.record(z.string(), z.number());
 
@@ -48,6 +49,8 @@ export const ModelDetail = ModelSummary.extend({
   samples: z.array(z.object({ imageId: z.number().int(), maskUrl: z.string(), dice: z.number() })),
   /** Which images the curves above were computed on, in words (e.g. 'validation split, 12 images'). */
   evaluatedOn: z.string(),
+  /** Warnings, n per class, the training estimate, the threshold trade-off (classifiers). */
+  honesty: ModelHonesty.optional(),
 });
 export type ModelDetail = z.infer<typeof ModelDetail>;
 

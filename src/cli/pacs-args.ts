@@ -1,0 +1,33 @@
+import { DICOM_SETTINGS_KEY, DicomSettings, type PacsPeer } from '../core/interop/pacs/types.ts';
+import type { ProjectStore } from '../core/store/types.ts';
+import { UsageError } from './types.ts';
+
+/** The project's DICOM settings (AE title, receiver, default PACS), defaults filled in. */
+export function dicomSettings(store: ProjectStore | undefined): DicomSettings {
+  const raw = store?.getSetting(DICOM_SETTINGS_KEY) ?? {};
+  const r = DicomSettings.safeParse(raw);
+  return r.success ? r.data : DicomSettings.parse({});
+}
+
+const flag = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+
+export function parsePortFlag(v: string | boolean | undefined, name: string, fallback?: number): number {
+  if (v === undefined && fallback !== undefined) return fallback;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1 || n > 65535)
+    throw new UsageError(`--${name} must be a port number 1..65535, got '${v ?? ''}'`);
+  return n;
+}
+
+/** --host/--port/--called-aet/--aet, falling back to the project's saved PACS and AE title. */
+export function peerFromFlags(flags: Record<string, string | boolean>, s: DicomSettings): PacsPeer {
+  const host = flag(flags.host) ?? s.pacs?.host;
+  if (!host) throw new UsageError('--host H is required (no PACS saved in the project settings)');
+  const port = parsePortFlag(flags.port, 'port', s.pacs?.port);
+  return {
+    host,
+    port,
+    calledAet: flag(flags['called-aet']) ?? s.pacs?.calledAet ?? 'ANY-SCP',
+    callingAet: flag(flags.aet) ?? s.aet,
+  };
+}
