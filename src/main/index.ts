@@ -32,7 +32,10 @@ import { createMainWindow } from './window.ts';
 import { utilityWorkerSpawner } from './worker-electron.ts';
 
 registerSchemes(protocol);
-if (!app.requestSingleInstanceLock()) app.quit();
+// A second launch hands over to the first (its 'second-instance' event) and does nothing else:
+// app.quit() is asynchronous, so without the guard below this process would go on to start.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
 
 const root = app.getAppPath();
 const isDev = !app.isPackaged;
@@ -140,7 +143,8 @@ async function start(): Promise<void> {
   app.on('will-quit', () => service.close());
 }
 
-app.whenReady().then(start, (e: Error) => {
-  dialog.showErrorBox('SPCXR Studio could not start', e.message);
-  app.exit(1);
-});
+if (primary)
+  app.whenReady().then(start, (e: Error) => {
+    dialog.showErrorBox('SPCXR Studio could not start', e.message);
+    app.exit(1);
+  });

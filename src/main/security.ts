@@ -63,6 +63,11 @@ export function hardenApp(app: App, session: Session): void {
     contents.on('will-redirect', (ev, url) => {
       if (!isAppUrl(url)) ev.preventDefault();
     });
+    // Sub-frames too (will-navigate covers only the main frame): an injected iframe must not
+    // navigate anywhere either.
+    contents.on('will-frame-navigate', (ev) => {
+      if (!isAppUrl(ev.url)) ev.preventDefault();
+    });
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-attach-webview', (ev) => ev.preventDefault());
   });

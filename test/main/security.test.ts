@@ -84,6 +84,18 @@ describe('Electron window security', () => {
     expect(nav('will-navigate', 'file:///etc/passwd')).toBe(true);
     expect(nav('will-redirect', 'https://evil.example/')).toBe(true);
     expect(nav('will-navigate', 'app://renderer/index.html')).toBe(false);
+    // will-frame-navigate passes one event that carries the URL (every frame, sub-frames too).
+    const frameNav = (url: string) => {
+      let prevented = false;
+      contents.emit('will-frame-navigate', {
+        url,
+        isMainFrame: false,
+        preventDefault: () => (prevented = true),
+      });
+      return prevented;
+    };
+    expect(frameNav('https://evil.example/')).toBe(true);
+    expect(frameNav('app://renderer/index.html')).toBe(false);
     expect(contents.openHandler?.()).toEqual({ action: 'deny' });
     let webview = false;
     contents.emit('will-attach-webview', { preventDefault: () => (webview = true) });

@@ -25,13 +25,21 @@ export function modelHonesty(s: ProjectSession, r: Row, classes: string[]): Mode
     s.store.getSetting<number[]>(MODEL_VAL_KEY(r.id)) ??
     [];
   const labels = new Map(s.store.getLabels().map((l) => [l.imageId, l.label]));
-  const preds = new Map(
-    s.store
-      .getPredictions(r.id, valIds)
-      .filter((p) => p.probs)
-      .map((p) => [p.imageId, p.probs!]),
+  const oof = cfg.outOfFold as { imageIds: number[]; probs: number[][] } | undefined;
+  // Same images as the curves: out-of-fold predictions of cross-validation, else the split.
+  const preds = oof
+    ? new Map(
+        oof.imageIds.map((id, i) => [id, Object.fromEntries(classes.map((c, k) => [c, oof.probs[i][k]]))]),
+      )
+    : new Map(
+        s.store
+          .getPredictions(r.id, valIds)
+          .filter((p) => p.probs)
+          .map((p) => [p.imageId, p.probs!]),
+      );
+  const rows = (oof ? oof.imageIds : valIds).filter(
+    (id) => classes.includes(labels.get(id) ?? '') && preds.has(id),
   );
-  const rows = valIds.filter((id) => classes.includes(labels.get(id) ?? '') && preds.has(id));
   const nPerClass = Object.fromEntries(
     classes.map((c) => [c, rows.filter((id) => labels.get(id) === c).length]),
   );

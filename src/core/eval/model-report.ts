@@ -30,37 +30,54 @@ export async function trainedModelReport(
   if (row.kind !== 'classify')
     throw new Error(`model ${row.id} is a ${row.kind} model; reports cover classifiers`);
   const encoder = await encoderForModel(project, row, opts);
-  const cfg = row.config as unknown as ClassifierConfig & { valImageIds?: number[] };
+  const cfg = row.config as unknown as ClassifierConfig & {
+    valImageIds?: number[];
+    outOfFold?: { imageIds: number[]; probs: number[][] };
+  };
   const ctx = await modelContext(project, encoder, row, ctl);
-  const valIds = cfg.valImageIds ?? project.getSetting<number[]>(MODEL_VAL_SETTING(row.id)) ?? [];
+  const valIds = cfg.valImageIds?.length
+    ? cfg.valImageIds
+    : (project.getSetting<number[]>(MODEL_VAL_SETTING(row.id)) ?? []);
   const byId = new Map(ctx.training.images.map((i) => [i.id, i]));
-  const val = valIds.map((id) => byId.get(id)).filter((i): i is NonNullable<typeof i> => !!i);
-  if (!val.length)
-    throw new Error(
-      `model ${row.id}: no recorded validation images with a current label; evaluate it with 'spcxr eval --manifest'`,
-    );
-  await ensureFeatures(
-    project,
-    encoder,
-    val.map((i) => i.id),
-    projectInputLoader(project, encoder),
-    [cfg.layer],
-    [0],
-    ctl,
-  );
-  const m = loadClassifier(cfg, weights);
+  const oof = cfg.outOfFold;
+  let val: typeof ctx.training.images;
   let probs: number[][];
-  try {
-    probs = m.score(
-      readFeatures(
-        project,
-        encoder.id,
-        val.map((i) => i.id),
-        cfg.layer,
-      ),
+  let evaluatedOn: string;
+  if (oof?.imageIds.length) {
+    // Cross-validated: every image was scored by a model that never saw its patient.
+    const keep = oof.imageIds.map((id, i) => [byId.get(id), oof.probs[i]] as const).filter(([im]) => !!im);
+    val = keep.map(([im]) => im!);
+    probs = keep.map(([, p]) => p);
+    evaluatedOn = `out-of-fold predictions of patient-grouped cross-validation (${val.length} images)`;
+  } else {
+    val = valIds.map((id) => byId.get(id)).filter((i): i is NonNullable<typeof i> => !!i);
+    if (!val.length)
+      throw new Error(
+        `model ${row.id}: no recorded validation images with a current label; evaluate it with 'spcxr eval --manifest'`,
+      );
+    await ensureFeatures(
+      project,
+      encoder,
+      val.map((i) => i.id),
+      projectInputLoader(project, encoder),
+      [cfg.layer],
+      [0],
+      ctl,
     );
-  } finally {
-    m.dispose();
+    const m = loadClassifier(cfg, weights);
+    try {
+      probs = m.score(
+        readFeatures(
+          project,
+          encoder.id,
+          val.map((i) => i.id),
+          cfg.layer,
+        ),
+      );
+    } finally {
+      m.dispose();
+    }
+    evaluatedOn = `the validation split recorded at training (${val.length} images, held out by patient)`;
   }
   const truth = val.map((i) => cfg.classes.indexOf(i.label));
   const metrics = classifierReport(
@@ -77,7 +94,7 @@ export async function trainedModelReport(
   if (small) warnings.push(small);
   return buildReportData({
     title: `Model report: ${row.name}`,
-    evaluatedOn: `the validation split recorded at training (${val.length} images, held out by patient)`,
+    evaluatedOn,
     row,
     encoder: { id: encoder.id, card: encoder.card as unknown as { name: string } & Record<string, unknown> },
     probs,
