@@ -46,9 +46,13 @@ export async function reload(): Promise<void> {
   }
 }
 
-/** Makes sure the items in [start, end) are loaded. */
+/** Rows loaded beyond the visible range, so the next page is there before it scrolls in. */
+const AHEAD = PAGE / 2;
+
+/** Makes sure the items in [start, end) (and half a page either side) are loaded. */
 export function ensureRange(start: number, end: number): void {
-  for (let p = Math.floor(start / PAGE); p * PAGE < end; p++) {
+  const last = Math.min(app.total, end + AHEAD);
+  for (let p = Math.floor(Math.max(0, start - AHEAD) / PAGE); p * PAGE < last; p++) {
     if (loading.has(p) || app.order[p * PAGE] !== undefined) continue;
     loading.add(p);
     const gen = generation;

@@ -52,6 +52,6 @@ describe('bounded candidate pool', () => {
     expect(boundPool('hybrid', inp, 7, bounds).index).toEqual(b.index);
     expect(boundPool('hybrid', inp, 8, bounds).index).not.toEqual(b.index);
     // Cold start keeps fewer labelled references.
-    expect(boundPool('coldstart', inp, 7, bounds).labelled.size).toBe(200);
+    expect(boundPool('coldstart', inp, 7).labelled.size).toBe(32);
   });
 });

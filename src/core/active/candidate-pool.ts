@@ -5,6 +5,9 @@
  *   - unlabelled: the `uncertain` most uncertain images (when a classifier scored them, so the
  *     exact uncertainty ranking's head is always in), plus a seeded random sample up to `size`;
  *   - labelled: a seeded sample of at most `labelled` images (they only mark covered regions).
+ * Cold start runs k-means with one cluster per labelled reference on top of its picks, so it
+ * gets tighter bounds (2,000 candidates, 32 labelled references); it serves projects without a
+ * classifier, which have few labels anyway.
  * Uncertainty and random stay exact (they are O(n) and need no distances). The loss against
  * the exact pass is measured in bench/scale.ts (overlap of picks and coverage ratio).
  */
@@ -17,12 +20,12 @@ export interface PoolBounds {
   size: number;
   /** Of those, the most uncertain ones (default 1,000). */
   uncertain: number;
-  /** Labelled images kept as references (default 2,000; cold start: 200). */
+  /** Labelled images kept as references (default 2,000). */
   labelled: number;
 }
 
 export const DEFAULT_BOUNDS: PoolBounds = { size: 4000, uncertain: 1000, labelled: 2000 };
-const COLDSTART_LABELLED = 200;
+const COLDSTART: PoolBounds = { size: 2000, uncertain: 0, labelled: 32 };
 
 export interface BoundedInput {
   pool: Pool;
@@ -49,12 +52,13 @@ export function boundPool(
   strategy: StrategyName | 'coldstart',
   input: Omit<BoundedInput, 'index'>,
   seed: number,
-  bounds: PoolBounds = DEFAULT_BOUNDS,
+  given?: PoolBounds,
 ): BoundedInput {
+  const bounds = given ?? (strategy === 'coldstart' ? COLDSTART : DEFAULT_BOUNDS);
   const n = input.pool.ids.length;
   const full = { ...input, index: Array.from({ length: n }, (_, i) => i) };
   if (strategy === 'uncertainty' || strategy === 'random') return full;
-  const labCap = strategy === 'coldstart' ? Math.min(bounds.labelled, COLDSTART_LABELLED) : bounds.labelled;
+  const labCap = bounds.labelled;
   const unl: number[] = [];
   for (let i = 0; i < n; i++) if (!input.labelled.has(i)) unl.push(i);
   const lab = [...input.labelled].sort((a, b) => a - b);

@@ -243,9 +243,11 @@ export function listImages(st: Statements, opts: ListOptions = {}): Page<ImageLi
          LEFT JOIN classes c ON c.id = l.class_id`;
   const taskParam = task === DEFAULT_TASK ? [] : [task];
   const w = where(filter, task);
+  const countFrom =
+    task !== DEFAULT_TASK ? from : `FROM images i${filter.search ? ' INDEXED BY images_grid_name' : ''}`;
   const total =
     countedTotal(st, filter, task) ??
-    (st.get(`SELECT count(*) AS n ${from} ${w.sql}`).get(...taskParam, ...w.params) as { n: number }).n;
+    (st.get(`SELECT count(*) AS n ${countFrom} ${w.sql}`).get(...taskParam, ...w.params) as { n: number }).n;
   const keys = sortKeys(opts.sort ?? 'id', opts.order);
   const orderBy = keys.map((k) => `${k.expr}${descOf(k, opts.order) ? ' DESC' : ''}`).join(', ');
   let cond = w.sql;
@@ -257,7 +259,9 @@ export function listImages(st: Statements, opts: ListOptions = {}): Page<ImageLi
   }
   // The classes join is only needed to sort by label name: without it the page's ids come from
   // a covering index.
-  const idFrom = task === DEFAULT_TASK && opts.sort !== 'label' ? 'FROM images i' : from;
+  let idFrom = task === DEFAULT_TASK && opts.sort !== 'label' ? 'FROM images i' : from;
+  // A file-name search scans names: the name index holds them, the table rows need not be read.
+  if (filter.search) idFrom = idFrom.replace('FROM images i', 'FROM images i INDEXED BY images_grid_name');
   const ids = st
     .get(`SELECT i.id ${idFrom} ${cond} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
     .all(...params, opts.limit ?? -1, opts.after !== undefined ? 0 : (opts.offset ?? 0)) as Array<{
