@@ -38,7 +38,7 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
   receive: { value: ['port', 'aet', 'host', 'allow'], boolean: [] },
   doctor: { value: ['models'], boolean: [] },
   serve: { value: ['port', 'host', 'renderer', 'import-root'], boolean: [] },
-  app: { value: ['port', 'browser', 'renderer'], boolean: [] },
+  app: { value: ['port', 'browser', 'renderer', 'import-root'], boolean: [] },
   'al-sim': {
     value: [
       'dataset',
