@@ -251,6 +251,11 @@ describe('SPCXR Studio UI, end to end', () => {
       .toMatch(/auc|accuracy/i);
     const detail = await page.getByTestId('model-detail').textContent();
     expect(detail).toMatch(/Confusion matrix/);
+    // Honest evaluation beside the curves: n per class and the threshold trade-off picker.
+    expect(await page.getByTestId('model-honesty').textContent()).toMatch(
+      /Curves below: \d+ normal, \d+ pneumonia/,
+    );
+    expect(await page.getByTestId('tradeoff-row').textContent()).toMatch(/sensitivity .* specificity/);
     await shot(page, '4-training');
     expect(errors.splice(0)).toEqual([]);
   }, 400_000);
