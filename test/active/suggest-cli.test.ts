@@ -102,7 +102,7 @@ describe('spcxr suggest on the bundled sample', () => {
     store.close();
 
     const r = cli('suggest', project, '--n', '3', '--encoder', MICRO, '--serve', '--json');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.json.strategy).toBe('hybrid');
     expect(r.json.trained).toBe(true);
     expect(r.json.labelled).toBe(8);
