@@ -3,12 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SimDatasetName } from '../../core/active/sim-data.ts';
 import { runSim } from '../../core/active/sim-run.ts';
-import type { StrategyName } from '../../core/active/types.ts';
+import { STRATEGIES, type StrategyName } from '../../core/active/types.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DATASETS: SimDatasetName[] = ['nih', 'kermany', 'ieee-masks'];
-const STRATEGIES: StrategyName[] = ['hybrid', 'uncertainty', 'diversity', 'random'];
 
 function int(v: string | boolean | undefined, name: string, def: number): number {
   if (v === undefined) return def;

@@ -1,10 +1,9 @@
 import { suggestForProject } from '../../core/active/project.ts';
-import type { ActiveTask, StrategyName } from '../../core/active/types.ts';
+import { type ActiveTask, STRATEGIES, type StrategyName } from '../../core/active/types.ts';
 import { openProject } from '../../core/store/index.ts';
 import { releaseEncoders } from '../../core/train/engine.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
 
-const STRATEGIES: StrategyName[] = ['hybrid', 'uncertainty', 'diversity', 'random'];
 const TASKS: ActiveTask[] = ['classify', 'segment'];
 
 export const command: Command = {
