@@ -82,7 +82,7 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
     value: ['manifest', 'model', 'name', 'target-sensitivity', 'target-specificity', ...ENGINE],
     boolean: [],
   },
-  suggest: { value: ['n', 'strategy', 'task', ...ENGINE], boolean: ['serve', 'no-train'] },
+  suggest: { value: ['n', 'strategy', 'task', 'seed', ...ENGINE], boolean: ['serve', 'no-train'] },
   demo: { value: ['encoder'], boolean: [] },
 };
 

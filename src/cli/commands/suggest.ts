@@ -9,7 +9,7 @@ const TASKS: ActiveTask[] = ['classify', 'segment'];
 export const command: Command = {
   name: 'suggest',
   usage:
-    'spcxr suggest DIR [--n 10] [--strategy hybrid|uncertainty|diversity|random] [--task classify|segment] [--encoder DIR] [--serve] [--no-train] [--json]',
+    'spcxr suggest DIR [--n 10] [--strategy hybrid|uncertainty|diversity|random] [--task classify|segment] [--seed N] [--encoder DIR] [--serve] [--no-train] [--json]',
   summary:
     'Which images to label next, and why. Computes missing features and (with enough labels) a classifier; with no labels it falls back to cold start and says so.',
   async run({ positionals, flags, io }) {
@@ -22,6 +22,9 @@ export const command: Command = {
       throw new UsageError(`unknown --strategy '${strategy}' (${STRATEGIES.join(', ')})`);
     const task = String(flags.task ?? 'classify') as ActiveTask;
     if (!TASKS.includes(task)) throw new UsageError(`unknown --task '${task}' (classify, segment)`);
+    const seed = flags.seed === undefined ? undefined : Number(flags.seed);
+    if (seed !== undefined && !Number.isInteger(seed))
+      throw new UsageError(`--seed must be an integer, got '${flags.seed}'`);
     const store = openProject(positionals[0]);
     try {
       const r = await suggestForProject(
@@ -33,6 +36,7 @@ export const command: Command = {
           encoderDir: typeof flags.encoder === 'string' ? flags.encoder : undefined,
           train: flags['no-train'] !== true,
           markServed: flags.serve === true,
+          seed,
         },
         { onProgress: (p) => io.progress(p.phase, p.done, p.total) },
       );

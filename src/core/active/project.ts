@@ -29,6 +29,7 @@ export interface ProjectSuggestOptions {
   train?: boolean;
   /** Record the returned images as served, so the next pass offers others first. */
   markServed?: boolean;
+  /** Seeds the picks (k-means, random, cold start) and the classifier trained on the way (1). */
   seed?: number;
   /** Candidate-pool bounds for distance-based strategies (see candidate-pool.ts). */
   poolBounds?: PoolBounds;
@@ -86,7 +87,17 @@ export async function suggestForProject(
 
   const t0 = performance.now();
   const encoder = await getEncoder(store, { encoderDir: o.encoderDir });
-  await ensureFeatures(store, encoder, ids, projectInputLoader(store, encoder), ['pooled'], [0], ctl);
+  // pooled3 (the small-set linear head's input) comes from the same encoder pass: caching it now
+  // lets the classifier below score every candidate without a second pass.
+  await ensureFeatures(
+    store,
+    encoder,
+    ids,
+    projectInputLoader(store, encoder),
+    ['pooled', 'pooled3'],
+    [0],
+    ctl,
+  );
   // One streaming pass over the cache; the classifier scores from the same matrix.
   const mat = readFeatureMatrix(store, encoder.id, ids, 'pooled');
   const { dim, data: embeddings } = mat;
@@ -108,7 +119,7 @@ export async function suggestForProject(
     if ((!row || (newest !== undefined && row.createdAt < newest)) && o.train !== false) {
       const r = await trainClassifier(
         store,
-        { task: labelTask, head: 'linear', encoderDir: o.encoderDir },
+        { task: labelTask, head: 'linear', encoderDir: o.encoderDir, seed: o.seed },
         ctl,
       );
       row = store.getModel(r.modelId);
