@@ -133,7 +133,7 @@ describe('SPCXR Studio UI, end to end', () => {
     await page.waitForSelector('[data-testid="project-card"]');
     expect(await page.getByTestId('project-card').textContent()).toMatch(/16 of 40 images labelled/);
     await shot(page, '1-home');
-    await page.getByRole('button', { name: 'Images' }).click();
+    await page.getByRole('button', { name: 'Images', exact: true }).click();
 
     await page.getByLabel('Filter by status').selectOption('unlabelled');
     // All 40 tiles fit on screen, so wait for the labelled ones to go, not just for 24 unlabelled.
@@ -263,7 +263,7 @@ describe('SPCXR Studio UI, end to end', () => {
   it('5 follows Next and accepts a suggestion', async () => {
     if (await page.getByRole('alert').isVisible())
       await page.getByRole('button', { name: 'Dismiss' }).click();
-    await page.getByRole('button', { name: 'Images' }).click();
+    await page.getByRole('button', { name: 'Images', exact: true }).click();
     const before = await invoke<{ counts: { labelled: number } }>('project.info');
     await page.getByTestId('al-panel').getByRole('button', { name: /Next/ }).click();
     await page.waitForSelector('[data-testid="al-reason"]', { timeout: 120_000 });
@@ -316,7 +316,7 @@ describe('SPCXR Studio UI, end to end', () => {
     // Accepting in step 5 moved on to the next suggestion; let that settle first.
     await page.waitForTimeout(1000);
     await page.setViewportSize({ width: 700, height: 450 });
-    await page.getByRole('button', { name: 'Images' }).click();
+    await page.getByRole('button', { name: 'Images', exact: true }).click();
     await page.waitForSelector('.tile img');
     await thumbnailsLoaded();
     /** Elements sticking out to the right: a horizontal scrollbar at 200 % zoom is a bug. */

@@ -22,7 +22,8 @@ export const runFeaturesJob: JobRunner<'features'> = async (ctx) => {
     encoder,
     ids,
     projectInputLoader(store, encoder),
-    ['pooled'],
+    // pooled3 is what the linear head reads below 1,000 labels: same encoder pass, cached now.
+    ['pooled', 'pooled3'],
     [0],
     engineControl(ctx),
   );
