@@ -1,5 +1,6 @@
 import { suggestForProject } from '../../core/active/project.ts';
 import { type ActiveTask, STRATEGIES, type StrategyName } from '../../core/active/types.ts';
+import { registryFor } from '../../core/app/models.ts';
 import { openProject } from '../../core/store/index.ts';
 import { releaseEncoders } from '../../core/train/engine.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
@@ -36,6 +37,7 @@ export const command: Command = {
           encoderDir: typeof flags.encoder === 'string' ? flags.encoder : undefined,
           train: flags['no-train'] !== true,
           markServed: flags.serve === true,
+          registry: registryFor(store),
           seed,
         },
         { onProgress: (p) => io.progress(p.phase, p.done, p.total) },

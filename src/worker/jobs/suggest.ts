@@ -1,6 +1,6 @@
 import { suggestForProject } from '../../core/active/project.ts';
 import { jobSchemas } from '../../core/api/schemas/job-map.ts';
-import { activeModelId } from '../../core/app/models.ts';
+import { activeModelId, registryFor } from '../../core/app/models.ts';
 import { type SuggestionQueue, state } from '../../core/app/state.ts';
 import { predict } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
@@ -15,7 +15,11 @@ export const runSuggestJob: JobRunner<'suggest'> = async (ctx) => {
   const { store } = ctx;
   const p = jobSchemas.suggest.params.parse(ctx.params ?? {});
   const ctl = engineControl(ctx);
-  const r = await suggestForProject(store, { task: p.task, strategy: p.strategy, n: p.n, train: true }, ctl);
+  const r = await suggestForProject(
+    store,
+    { task: p.task, strategy: p.strategy, n: p.n, train: true, registry: registryFor(store) },
+    ctl,
+  );
   let segmentModelId: number | null = null;
   let dice: number | null = null;
   if (p.task === 'segment') {
