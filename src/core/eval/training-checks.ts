@@ -2,6 +2,7 @@ import { readFeatures } from '../model/features.ts';
 import type { ImageListItem, ProjectStore } from '../store/types.ts';
 import { confoundingChecks } from './confounding.ts';
 import { stack } from './folds.ts';
+import { finalPooled } from './training-set.ts';
 import type { ConfoundingReport } from './types.ts';
 
 /**
@@ -28,12 +29,7 @@ export function trainingChecks(
     images.map((i) => i.id),
     layer,
   );
-  const dim = f[0].data.length;
-  return confoundingChecks(items, {
-    x: stack(
-      f.map((a) => a.data),
-      dim,
-    ),
-    dim,
-  });
+  const rows = f.map((a) => finalPooled(a.data, layer));
+  const dim = rows[0].length;
+  return confoundingChecks(items, { x: stack(rows, dim), dim });
 }
