@@ -39,24 +39,7 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
   doctor: { value: ['models'], boolean: [] },
   serve: { value: ['port', 'host', 'renderer', 'import-root'], boolean: [] },
   app: { value: ['port', 'browser', 'renderer', 'import-root'], boolean: [] },
-  'al-sim': {
-    value: [
-      'dataset',
-      'seeds',
-      'budget',
-      'batch',
-      'start',
-      'encoder',
-      'data',
-      'figures',
-      'strategies',
-      'lambda',
-      'hybrid-warmup',
-      'hybrid-pool',
-      'hybrid-select',
-    ],
-    boolean: [],
-  },
+
   train: {
     value: [
       'task',
