@@ -85,7 +85,11 @@ function segLoss(logits: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
   return tf.add(bce, tf.sub(1, dice)) as tf.Scalar;
 }
 
-async function logits(
+/**
+ * Logits [S×S] per input: the one implementation of segmentation-head inference. `normed`:
+ * the grids are already normalised (training samples; normaliseGrids).
+ */
+export async function segLogits(
   head: SegHeadModel,
   cfg: SegHeadConfig,
   inputs: SegInput[],
@@ -116,8 +120,8 @@ async function predictModelMasks(
   flipped?: SegInput[],
   normed = false,
 ): Promise<Uint8Array[]> {
-  const a = await logits(head, cfg, inputs, normed);
-  const b = flipped ? await logits(head, cfg, flipped, normed) : null;
+  const a = await segLogits(head, cfg, inputs, normed);
+  const b = flipped ? await segLogits(head, cfg, flipped, normed) : null;
   const sig = (v: number) => 1 / (1 + Math.exp(-v));
   return a.map((la, i) => {
     const lb = b ? flipSquare(b[i], cfg.size) : null;
