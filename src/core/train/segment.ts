@@ -85,7 +85,12 @@ function segLoss(logits: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
   return tf.add(bce, tf.sub(1, dice)) as tf.Scalar;
 }
 
-async function logits(head: SegHeadModel, cfg: SegHeadConfig, inputs: SegInput[]): Promise<Float32Array[]> {
+/** Logits [S×S] per input: the one implementation of segmentation-head inference. */
+export async function segLogits(
+  head: SegHeadModel,
+  cfg: SegHeadConfig,
+  inputs: SegInput[],
+): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   const n = cfg.size * cfg.size;
   for (let i = 0; i < inputs.length; i += 8) {
@@ -110,8 +115,8 @@ async function predictModelMasks(
   inputs: SegInput[],
   flipped?: SegInput[],
 ): Promise<Uint8Array[]> {
-  const a = await logits(head, cfg, inputs);
-  const b = flipped ? await logits(head, cfg, flipped) : null;
+  const a = await segLogits(head, cfg, inputs);
+  const b = flipped ? await segLogits(head, cfg, flipped) : null;
   const sig = (v: number) => 1 / (1 + Math.exp(-v));
   return a.map((la, i) => {
     const lb = b ? flipSquare(b[i], cfg.size) : null;
