@@ -219,6 +219,15 @@ export function contractSuite(name: string, setup: () => Harness) {
       expect(ev.jobId).toBe(jobId);
       // One mask was painted by the mask test: its PNG plus masks.csv.
       expect(ev.result).toMatchObject({ files: 2 });
+      // The folder downloads as one zip (it used to answer 500, EISDIR).
+      const url = (ev.result as { url: string | null }).url;
+      expect(url).not.toBeNull();
+      {
+        const got = await h().fetchUrl(url!);
+        expect(got.status).toBe(200);
+        expect(got.type).toMatch(/zip/);
+        expect(got.body.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+      }
     });
 
     it('reports health through doctor', async () => {
