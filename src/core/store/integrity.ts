@@ -57,7 +57,7 @@ export function integrityCheck(st: Statements, dir: string): IntegrityReport {
 }
 
 /** Below this size the open check reads the whole database: a full quick_check costs little. */
-const WHOLE_DB_BYTES = 64 * 1024 * 1024;
+const WHOLE_DB_BYTES = 16 * 1024 * 1024;
 /** Tables every interaction reads; above the threshold only these are checked at open. */
 const HOT_TABLES = ['project', 'settings', 'classes', 'images', 'labels', 'image_counts', 'al_state'];
 /** Image files whose presence is checked at open, spread evenly over the ids. */
