@@ -45,10 +45,12 @@ function evict(files: string[]): string {
 const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
 const mb = (b: number) => Math.round(b / 2 ** 20);
 
-const bases: Base[] = await loadBases();
+// Bases (and their real features) only when some size still has to be built.
+const needBuild = sizes.some((n) => !fs.existsSync(path.join(work, `p${n}`, '.built')));
+const bases: Base[] = needBuild ? await loadBases() : [];
 const t0 = performance.now();
-const encoderId = await baseFeatures(bases, path.join(work, 'bases'));
-console.error(`base features of ${bases.length} images: ${Math.round(performance.now() - t0)} ms`);
+const encoderId = needBuild ? await baseFeatures(bases, path.join(work, 'bases')) : '';
+if (needBuild) console.error(`base features of ${bases.length} images: ${Math.round(performance.now() - t0)} ms`);
 
 type Row = Record<string, number | string>;
 const rows: Row[] = sizes.map((n) => ({ n }));
