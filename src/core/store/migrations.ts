@@ -282,10 +282,6 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX images_grid_score ON images(status, label_class_id IS NOT NULL, al_score IS NULL, ifnull(-al_score, 0), id);
   CREATE INDEX images_grid_confidence ON images(status, confidence IS NULL, ifnull(confidence, 0), id);
   `,
-  // The source filter pages in id order without sorting every image of that source.
-  `
-  CREATE INDEX images_grid_source ON images(status, source, id);
-  `,
   // Typed project state (was untyped settings): each task gets its own active model (0.2.0
   // shared one between classifier and segmenter), models can be archived, and a classifier's
   // recorded validation ids move into its config.
@@ -304,6 +300,10 @@ export const MIGRATIONS: string[] = [
   UPDATE models SET config = json_set(config, '$.valImageIds', json(s.value))
     FROM settings s WHERE s.key = 'api.modelVal.' || models.id AND json_valid(s.value);
   DELETE FROM settings WHERE key LIKE 'api.modelVal.%';
+  `,
+  // The source filter pages in id order without sorting every image of that source.
+  `
+  CREATE INDEX images_grid_source ON images(status, source, id);
   `,
 ];
 
