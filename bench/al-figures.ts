@@ -4,8 +4,8 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Savings, SimResult } from '../src/core/active/sim-types.ts';
-import { learningCurveSvg } from '../src/core/active/svg.ts';
+import type { Savings, SimResult } from './al-sim/sim-types.ts';
+import { learningCurveSvg } from './al-sim/svg.ts';
 
 const dir = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '../docs/figures'));
 for (const f of readdirSync(dir).filter((n) => /^al-.*\.json$/.test(n))) {

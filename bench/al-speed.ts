@@ -7,7 +7,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { loadSimDataset, simFeatures } from '../src/core/active/sim-data.ts';
+import { loadSimDataset, simFeatures } from './al-sim/sim-data.ts';
 import { suggest } from '../src/core/active/suggest.ts';
 import type { ClassProbs, Pool, StrategyName } from '../src/core/active/types.ts';
 import { centerNormalize, sqDist } from '../src/core/active/vectors.ts';

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadSimDataset, type SimDatasetName, type SimImage } from '../src/core/active/sim-data.ts';
+import { loadSimDataset, type SimDatasetName, type SimImage } from './al-sim/sim-data.ts';
 import { decodeFile, renderDisplay, toModelInput } from '../src/core/imaging/index.ts';
 import { Encoder } from '../src/core/model/encoder.ts';
 import { blackLevel, pooled } from '../src/core/model/features.ts';

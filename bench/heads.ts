@@ -12,12 +12,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { crossValidate } from '../src/core/train/cv-linear.ts';
-import { design, fitExact, linearLogits } from '../src/core/train/exact-linear.ts';
+import { aucInterval } from '../src/core/train/estimate.ts';
+import { design, fitExact, linearLogits, solver } from '../src/core/train/exact-linear.ts';
 import { auc } from '../src/core/train/metrics.ts';
 import { mulberry32, shuffle } from '../src/core/util/rng.ts';
 import { type HeadsData, headsData } from './heads-data.ts';
@@ -34,7 +35,9 @@ const { values: a } = parseArgs({
     variants: { type: 'string', default: 'final,ms' },
     repeats: { type: 'string', default: '3' },
     'no-peer': { type: 'boolean', default: false },
-    tta: { type: 'boolean', default: false },
+    /** Also the all-label and NIH → Kermany tasks (minutes per variant). */
+    big: { type: 'boolean', default: false },
+    balanced: { type: 'boolean', default: false },
   },
 });
 
@@ -98,8 +101,10 @@ for (const c of counts)
     if (new Set(pick.map((i) => kerY[i])).size < 2) continue;
     tasks.push({ id: `${c}/${s}`, train: pick, test: held, trainSet: 'kermany' });
   }
-tasks.push({ id: 'all', train: pool, test: held, trainSet: 'kermany' });
-tasks.push({ id: 'nih→kermany', train: nih.images.map((_, i) => i), test: held, trainSet: 'nih' });
+if (a.big) {
+  tasks.push({ id: 'all', train: pool, test: held, trainSet: 'kermany' });
+  tasks.push({ id: 'nih→kermany', train: nih.images.map((_, i) => i), test: held, trainSet: 'nih' });
+}
 
 const out: Record<string, Record<string, number>> = {};
 const peerDir = path.join('runs', 'heads', 'peer');
@@ -125,13 +130,20 @@ for (const variant of a.variants.split(',')) {
     }));
     const big = n > 1000;
     const x = design(tr, n, d);
-    const cv = await crossValidate(x, items, 2, { folds: 5, repeats: big ? 1 : repeats, seed: 0 });
+    const cv = await crossValidate(x, items, 2, {
+      folds: 5,
+      repeats: big ? 1 : repeats,
+      seed: 0,
+      balanced: a.balanced,
+    });
+    const rowsAll = items.map((_, i) => i);
     const m = fitExact(
       x,
-      items.map((_, i) => i),
+      rowsAll,
       Int32Array.from(items.map((it) => it.label)),
       2,
       cv.lambda,
+      solver(x, rowsAll, a.balanced),
     );
     const xt = design(te, t.test.length, d);
     const rows = t.test.map((_, i) => i);
@@ -147,9 +159,14 @@ for (const variant of a.variants.split(',')) {
       truth,
     );
     const key = `${variant} ${t.id}`;
+    const patients = (c: number) => new Set(items.filter((it) => it.label === c).map((it) => it.group)).size;
+    const ci = aucInterval(cv.aucs, patients(1), patients(0));
     out[key] = {
       lambda: cv.lambda,
       cvAuc: cv.aucs.reduce((s, v) => s + v, 0) / cv.aucs.length,
+      ciLo: ci[0],
+      ciHi: ci[1],
+      covered: test >= ci[0] && test <= ci[1] ? 1 : 0,
       test,
       testTta,
       ms: Math.round(performance.now() - t0),
@@ -173,7 +190,7 @@ for (const variant of a.variants.split(',')) {
 if (!a['no-peer']) {
   writeFileSync(path.join(peerDir, 'tasks.json'), JSON.stringify(peerTasks));
   const peer = JSON.parse(
-    execFileSync('python3', ['bench/heads_peer.py', path.join(peerDir, 'tasks.json')], {
+    execFileSync(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', ['bench/heads_peer.py', path.join(peerDir, 'tasks.json')], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
     }),

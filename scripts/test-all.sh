@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc --noEmit -p tsconfig.json
 npx svelte-check --workspace src/renderer --tsconfig ./tsconfig.json --fail-on-warnings
+# Renderer unit tests: neither of the above type-checks them (both exclude *.test.ts).
+npx tsc --noEmit -p src/renderer/tsconfig.test.json
 npx biome check
 npx vitest run
 /usr/bin/python3 -m pytest -q pretrain/tests

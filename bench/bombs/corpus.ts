@@ -131,6 +131,10 @@ export const BOMBS: Bomb[] = [
   },
   { name: 'grey16-8000.png', what: 'PNG grey 16-bit 8000×8000: 64 MP, the largest image accepted' },
   {
+    name: 'rgba16-5600-b.png',
+    what: 'PNG RGBA 16-bit 5599×5600 (a second large colour PNG, for imports in parallel)',
+  },
+  {
     name: 'mask-host.png',
     mask: 'mask-bomb.png',
     what: 'manifest mask: 1-bit PNG 14000×14000 for a 64×64 image',
@@ -165,6 +169,7 @@ export async function makeBombCorpus(dir: string): Promise<Bomb[]> {
     );
   if (todo('rgba16-14000.png')) await zeroPng(at('rgba16-14000.png'), 14000, 14000, 16, 6, 4);
   if (todo('rgba16-5600.png')) await zeroPng(at('rgba16-5600.png'), 5600, 5600, 16, 6, 4);
+  if (todo('rgba16-5600-b.png')) await zeroPng(at('rgba16-5600-b.png'), 5599, 5600, 16, 6, 4);
   if (todo('grey16-8000.png')) await zeroPng(at('grey16-8000.png'), 8000, 8000, 16, 0, 1);
   if (todo('grey-14000.jpg'))
     await sharp({ create: { width: 14000, height: 14000, channels: 3, background: '#000' } })

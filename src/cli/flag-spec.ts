@@ -33,30 +33,13 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
       'study',
       'timeout',
     ],
-    boolean: ['all'],
+    boolean: ['all', 'save'],
   },
-  receive: { value: ['port', 'aet', 'host', 'allow'], boolean: [] },
+  receive: { value: ['port', 'aet', 'host', 'allow'], boolean: ['save'] },
   doctor: { value: ['models'], boolean: [] },
   serve: { value: ['port', 'host', 'renderer', 'import-root'], boolean: [] },
-  app: { value: ['port', 'browser', 'renderer'], boolean: [] },
-  'al-sim': {
-    value: [
-      'dataset',
-      'seeds',
-      'budget',
-      'batch',
-      'start',
-      'encoder',
-      'data',
-      'figures',
-      'strategies',
-      'lambda',
-      'hybrid-warmup',
-      'hybrid-pool',
-      'hybrid-select',
-    ],
-    boolean: [],
-  },
+  app: { value: ['port', 'browser', 'renderer', 'import-root'], boolean: [] },
+
   train: {
     value: [
       'task',
@@ -82,7 +65,7 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
     value: ['manifest', 'model', 'name', 'target-sensitivity', 'target-specificity', ...ENGINE],
     boolean: [],
   },
-  suggest: { value: ['n', 'strategy', 'task', ...ENGINE], boolean: ['serve', 'no-train'] },
+  suggest: { value: ['n', 'strategy', 'task', 'seed', ...ENGINE], boolean: ['serve', 'no-train'] },
   demo: { value: ['encoder'], boolean: [] },
 };
 

@@ -2,6 +2,33 @@ import { DICOM_SETTINGS_KEY, DicomSettings, type PacsPeer } from '../core/intero
 import type { ProjectStore } from '../core/store/types.ts';
 import { UsageError } from './types.ts';
 
+/** Stores the peer (and this app's AE title) as the project's default PACS (`--save`). */
+export function savePeer(store: ProjectStore, peer: PacsPeer): DicomSettings {
+  const next = DicomSettings.parse({
+    ...dicomSettings(store),
+    aet: peer.callingAet,
+    pacs: { host: peer.host, port: peer.port, calledAet: peer.calledAet },
+  });
+  store.setSetting(DICOM_SETTINGS_KEY, next);
+  return next;
+}
+
+/** Stores the receiver's port, host, AE title and allowed senders (`spcxr receive --save`). */
+export function saveReceiver(
+  store: ProjectStore,
+  r: { aet: string; port: number; host: string; allowedAets: string[] },
+): void {
+  const s = dicomSettings(store);
+  store.setSetting(
+    DICOM_SETTINGS_KEY,
+    DicomSettings.parse({
+      ...s,
+      aet: r.aet,
+      receiver: { port: r.port, host: r.host, allowedAets: r.allowedAets },
+    }),
+  );
+}
+
 /** The project's DICOM settings (AE title, receiver, default PACS), defaults filled in. */
 export function dicomSettings(store: ProjectStore | undefined): DicomSettings {
   const raw = store?.getSetting(DICOM_SETTINGS_KEY) ?? {};

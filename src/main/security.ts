@@ -3,6 +3,7 @@
  * that a Node test can check it without the Electron binary (test/main/security.test.ts).
  */
 import type { App, Session, WebPreferences } from 'electron';
+import { contentSecurityPolicy } from '../core/api/csp.ts';
 
 export const APP_SCHEME = 'app';
 export const IMAGE_SCHEME = 'spcxr-image';
@@ -27,19 +28,10 @@ export const WINDOW_WEB_PREFERENCES = {
 } as const satisfies WebPreferences;
 
 /** Our own scripts and wasm only; images from the project protocol; nothing remote at all. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  `img-src 'self' ${IMAGE_SCHEME}: data: blob:`,
-  "font-src 'self'",
-  `connect-src 'self' ${IMAGE_SCHEME}:`,
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy({
+  img: [`${IMAGE_SCHEME}:`],
+  connect: [`${IMAGE_SCHEME}:`],
+});
 
 /** True when a URL belongs to our renderer (navigation inside the app is allowed). */
 export function isAppUrl(url: string): boolean {

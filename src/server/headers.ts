@@ -1,27 +1,13 @@
 import type { ServerResponse } from 'node:http';
+import { contentSecurityPolicy } from '../core/api/csp.ts';
 
-/**
- * Same policy as the Electron window: our own scripts and wasm only, nothing remote, no
- * framing, no plugins. Inline styles are allowed because Svelte and Konva set style attributes.
- */
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+/** The renderer's policy, plus this server's WebSocket for events. */
+export function serverCsp(port: number): string {
+  return contentSecurityPolicy({ connect: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] });
 }
 
 export function securityHeaders(res: ServerResponse, port: number): void {
-  res.setHeader('Content-Security-Policy', contentSecurityPolicy(port));
+  res.setHeader('Content-Security-Policy', serverCsp(port));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');

@@ -8,6 +8,7 @@
  */
 import '../core/offline.ts';
 import '../core/private-umask.ts';
+import { looseResult } from '../core/api/schemas/job-map.ts';
 import { HostToWorker, type RunMessage, type WorkerToHost } from '../core/api/worker-protocol.ts';
 import { openProject } from '../core/store/index.ts';
 import type { ProjectStore } from '../core/store/types.ts';
@@ -52,7 +53,13 @@ async function run(msg: RunMessage): Promise<void> {
       metrics: (epoch, metrics) => post({ type: 'metrics', jobId: msg.jobId, epoch, metrics }),
     });
     if (ac.signal.aborted) throw ac.signal.reason;
-    post({ type: 'done', jobId: msg.jobId, result: result ?? null });
+    // The job map is the contract of results: a job that breaks it fails instead of lying.
+    const checked = looseResult(msg.kind).safeParse(result);
+    if (!checked.success)
+      throw new Error(
+        `${msg.kind} job: result does not match the contract (${checked.error.issues[0]?.message})`,
+      );
+    post({ type: 'done', jobId: msg.jobId, result: checked.data });
   } catch (e) {
     const cancelled = ac.signal.aborted;
     const error = cancelled ? 'cancelled' : e instanceof Error ? e.message : String(e);

@@ -1,3 +1,5 @@
+import type { JobResults } from '../core/api/schemas/job-map.ts';
+import type { JobKind } from '../core/api/schemas/jobs.ts';
 import type { ProjectStore } from '../core/store/types.ts';
 
 /** What a job function gets inside the worker. */
@@ -11,4 +13,5 @@ export interface JobContext {
   metrics(epoch: number, metrics: Record<string, number>): void;
 }
 
-export type JobRunner = (ctx: JobContext) => Promise<unknown>;
+/** A job of one kind: its result is the kind's entry of the job map (`schemas/job-map.ts`). */
+export type JobRunner<K extends JobKind = JobKind> = (ctx: JobContext) => Promise<JobResults[K]>;

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSimDataset, type SimImage, simFeatures } from '../../src/core/active/sim-data.ts';
+import { loadSimDataset, type SimImage, simFeatures } from '../../bench/al-sim/sim-data.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DATA = path.resolve(ROOT, '../shared/data/cxr');

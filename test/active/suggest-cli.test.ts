@@ -83,6 +83,27 @@ describe('spcxr suggest on the bundled sample', () => {
     expect(text).toMatch(/from source kermany_pediatric/);
   });
 
+  it('--seed makes the picks repeatable and another seed changes them', () => {
+    const ids = (seed: string, strategy = 'random') =>
+      cli(
+        'suggest',
+        project,
+        '--n',
+        '4',
+        '--strategy',
+        strategy,
+        '--seed',
+        seed,
+        '--encoder',
+        MICRO,
+        '--json',
+      )
+        .json.suggestions.map((s: { imageId: number }) => s.imageId)
+        .join(',');
+    expect(ids('7')).toBe(ids('7'));
+    expect(ids('7')).not.toBe(ids('8'));
+  });
+
   it('with labels trains a classifier, pre-fills labels and explains the pick; answers are stored with their source', () => {
     const store = openProject(project);
     const byFile = new Map(
@@ -102,7 +123,7 @@ describe('spcxr suggest on the bundled sample', () => {
     store.close();
 
     const r = cli('suggest', project, '--n', '3', '--encoder', MICRO, '--serve', '--json');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.json.strategy).toBe('hybrid');
     expect(r.json.trained).toBe(true);
     expect(r.json.labelled).toBe(8);

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadSimDataset } from '../../bench/al-sim/sim-data.ts';
 import { segmenterMaskStats } from '../../src/core/active/mask-probs.ts';
 import { suggestForProject } from '../../src/core/active/project.ts';
-import { loadSimDataset } from '../../src/core/active/sim-data.ts';
 import { openProject } from '../../src/core/store/index.ts';
 import { getEncoder, releaseEncoders } from '../../src/core/train/engine.ts';
 import { trainSegmenter } from '../../src/core/train/segment.ts';

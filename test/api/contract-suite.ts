@@ -219,6 +219,15 @@ export function contractSuite(name: string, setup: () => Harness) {
       expect(ev.jobId).toBe(jobId);
       // One mask was painted by the mask test: its PNG plus masks.csv.
       expect(ev.result).toMatchObject({ files: 2 });
+      // The folder downloads as one zip (it used to answer 500, EISDIR).
+      const url = (ev.result as { url: string | null }).url;
+      expect(url).not.toBeNull();
+      {
+        const got = await h().fetchUrl(url!);
+        expect(got.status).toBe(200);
+        expect(got.type).toMatch(/zip/);
+        expect(got.body.subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
+      }
     });
 
     it('reports health through doctor', async () => {
@@ -257,6 +266,32 @@ export function contractSuite(name: string, setup: () => Harness) {
       const after = await client.invoke('classes.list');
       expect(after.classes.some((c) => c.name === 'viral')).toBe(false);
       expect(after.history.slice(0, 4).map((x) => x.op)).toEqual(['undo', 'undo', 'remove', 'add']);
+    });
+
+    it('lets a second person review labels and reports their agreement', async () => {
+      const { client } = h();
+      const before = await client.invoke('settings.get');
+      await client.invoke('settings.set', { author: 'reviewer-bo' });
+      const first = await client.invoke('review.next');
+      expect(first).toMatchObject({ reviewer: 'reviewer-bo' });
+      expect(first.remaining).toBeGreaterThan(1);
+      const a = await client.invoke('images.get', { id: first.imageId! });
+      const ok = await client.invoke('review.answer', { imageId: a.id, label: a.label!, durationMs: 1200 });
+      expect(ok).toMatchObject({ verdict: 'confirm', reviewed: a.label });
+      const second = await client.invoke('review.next', { exclude: [a.id] });
+      expect(second.imageId).not.toBe(a.id);
+      const b = await client.invoke('images.get', { id: second.imageId! });
+      const other = b.label === 'normal' ? 'pneumonia' : 'normal';
+      expect((await client.invoke('review.answer', { imageId: b.id, label: other })).verdict).toBe('reject');
+      expect((await client.invoke('images.get', { id: b.id })).label).toBe(b.label);
+      expect((await client.invoke('images.get', { id: b.id })).status).toBe('needs-review');
+      const sum = await client.invoke('review.summary');
+      expect(sum).toMatchObject({ reviews: 2, rejected: 1 });
+      expect(sum.agreements[0]).toMatchObject({ reviewer: 'reviewer-bo', n: 2, agree: 1 });
+      expect((await client.invoke('review.next')).remaining).toBe(first.remaining - 2);
+      await rejects(client.invoke('review.answer', { imageId: b.id, label: 'nope' }), 'bad_request');
+      await client.invoke('labels.setReview', { imageIds: [b.id], needsReview: false });
+      await client.invoke('settings.set', { author: before.author });
     });
   });
 }

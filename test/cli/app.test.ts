@@ -108,26 +108,39 @@ describe.skipIf(missing.length > 0)('spcxr app: a desktop window without Electro
       const profile = win!.cmd.match(/--user-data-dir=(\S+)/)![1];
       expect(existsSync(profile)).toBe(true);
 
-      // Wait until the UI has painted (a blank screen has a handful of colours), then keep it.
+      // Wait until the image grid has painted its X-ray thumbnails: the page is drawn (many
+      // colours; a blank page has a handful) and a fair share of the grid is bright (the UI is
+      // dark and thumbnail placeholders are black).
       mkdirSync(artifacts, { recursive: true });
       const shot = path.join(artifacts, 'spcxr-app-window.png');
+      let bright = 0;
       let colours = 0;
-      for (let i = 0; i < 60 && colours < 500; i++) {
+      for (let i = 0; i < 90 && (bright < 0.15 || colours < 1000); i++) {
         await sleep(1000);
         const r = spawnSync(
           PY,
           [
             '-c',
-            'import sys; from PIL import ImageGrab; im = ImageGrab.grab(xdisplay=sys.argv[1]); im.save(sys.argv[2]); print(len(set(im.getdata())))',
+            [
+              'import sys',
+              'from PIL import ImageGrab',
+              'im = ImageGrab.grab(xdisplay=sys.argv[1])',
+              'im.save(sys.argv[2])',
+              'g = im.convert("L").crop((20, 200, 1100, 850))',
+              'h = g.histogram()',
+              'print(sum(h[128:]) / sum(h), len(set(im.getdata())))',
+            ].join('\n'),
             display,
             shot,
           ],
           { encoding: 'utf8' },
         );
         expect(r.status, r.stderr).toBe(0);
-        colours = Number(r.stdout.trim());
+        [bright, colours] = r.stdout.trim().split(' ').map(Number);
       }
-      expect(colours).toBeGreaterThanOrEqual(500); // the image grid of the sample project
+      // The sample's chest X-rays are on screen.
+      expect(bright).toBeGreaterThanOrEqual(0.15);
+      expect(colours).toBeGreaterThanOrEqual(1000);
 
       // Closing the window ends the browser process; the server follows.
       process.kill(Number(win!.pid), 'SIGTERM');

@@ -25,7 +25,6 @@ describe('flag specs', () => {
       if (!spec) continue;
       const src = read(f);
       const flags = [...used(src), ...(src.includes('engineFlags(') ? engine : [])];
-      if (name === 'al-sim') flags.push('budget', 'batch', 'start'); // read through a loop
       for (const flag of flags) expect([...spec.value, ...spec.boolean], `${name} --${flag}`).toContain(flag);
     }
   });

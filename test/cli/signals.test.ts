@@ -74,18 +74,22 @@ describe.skipIf(process.platform !== 'linux')('signals to `npx spcxr serve`', ()
     it(`${signal} stops the server and its worker and frees the port`, async () => {
       const dir = path.join(tmp, signal);
       expect(cli('init', dir, '--classes', 'normal,pneumonia').code).toBe(0);
-      const npx = spawn('npx', ['spcxr', 'serve', dir, '--port', '0', '--json'], {
-        cwd: REPO,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      });
+      const npx = spawn(
+        'npx',
+        ['spcxr', 'serve', dir, '--port', '0', '--json', '--import-root', path.join(REPO, 'sample')],
+        {
+          cwd: REPO,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        },
+      );
       let stderr = '';
       npx.stderr.on('data', (d) => {
         stderr += d;
       });
       try {
+        let out = '';
         const line = await new Promise<string>((resolve, reject) => {
-          let out = '';
           npx.stdout.on('data', (d) => {
             out += d;
             if (out.includes('\n')) resolve(out.split('\n')[0]);
@@ -113,6 +117,7 @@ describe.skipIf(process.platform !== 'linux')('signals to `npx spcxr serve`', ()
         process.kill(signal === 'SIGINT' ? -npx.pid! : npx.pid!, signal);
         expect(await until(() => tree.every((p) => !alive(p)), 20_000)).toBe(true);
         expect(await until(() => portFree(port), 5_000)).toBe(true);
+        expect(out.trim().split('\n')).toEqual([line]); // serve --json: one JSON object, nothing more
       } finally {
         for (const p of [npx.pid!, ...descendants(npx.pid!)]) if (alive(p)) process.kill(p, 'SIGKILL');
       }

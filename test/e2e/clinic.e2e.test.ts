@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   ensureRendererBuilt,
   invokeIn,
@@ -19,6 +19,9 @@ import {
   shot,
   watchErrors,
 } from './harness.ts';
+
+// The machine is shared and loaded: UI polls get 20 s, not vitest's default second.
+vi.setConfig({ expect: { poll: { timeout: 20_000, interval: 100 } } });
 
 let served: Served;
 let closeBrowser: (() => Promise<void>) | undefined;
@@ -32,7 +35,7 @@ const invoke = <T = unknown>(name: string, params: unknown = {}) => invokeIn<T>(
 const saved = () => page.waitForSelector('[data-testid="autosave"][data-state="saved"]', { timeout: 30_000 });
 
 async function openByName(name: string) {
-  await page.getByRole('button', { name: 'Images' }).click();
+  await page.getByRole('button', { name: 'Images', exact: true }).click();
   await page.locator(`.tile:has(img[alt="${name}"])`).dblclick();
   await expect.poll(() => page.getByTestId('image-name').textContent(), { timeout: 20_000 }).toBe(name);
 }
@@ -57,7 +60,7 @@ afterAll(async () => {
 
 describe('the clinic: first day, end to end', () => {
   it('1 starts empty and adds the classes in the app', async () => {
-    await page.getByRole('button', { name: 'Project' }).click();
+    await page.getByRole('button', { name: 'Project', exact: true }).click();
     const cm = page.getByTestId('class-manager');
     await expect.poll(() => cm.textContent(), { timeout: 20_000 }).toMatch(/No image classes yet/);
     for (const c of ['normal', 'pneumonia', 'covid']) {
@@ -100,7 +103,7 @@ describe('the clinic: first day, end to end', () => {
   });
 
   it('3 labels by keyboard, skipping one it is unsure of', async () => {
-    await page.getByRole('button', { name: 'Images' }).click();
+    await page.getByRole('button', { name: 'Images', exact: true }).click();
     await page.waitForSelector('.tile img', { timeout: 60_000 });
     await page.locator('.tile').first().dblclick();
     await page.getByLabel('next after labelling').check();
@@ -148,7 +151,7 @@ describe('the clinic: first day, end to end', () => {
   });
 
   it('5 trains, then follows suggestions: skip, correct, accept, unsure', async () => {
-    await page.getByRole('button', { name: 'Training' }).click();
+    await page.getByRole('button', { name: 'Training', exact: true }).click();
     const before = new Set((await invoke<{ id: string }[]>('jobs.list')).map((j) => j.id));
     await page.getByRole('button', { name: 'Start training' }).click();
     type Job = { id: string; kind: string; state: string; startedAt: string; finishedAt: string | null };
@@ -162,7 +165,15 @@ describe('the clinic: first day, end to end', () => {
       await shot(page, 'clinic-5-failed');
       throw new Error(`training: ${await page.getByRole('alert').textContent()}`);
     }
-    await page.getByRole('button', { name: 'Images' }).click();
+    // Chart legends take their series colour (a CSS rule used to turn them all grey).
+    await page.locator('[data-testid="model-detail"] svg text.legend').first().waitFor({ timeout: 30_000 });
+    const fills = await page
+      .locator('[data-testid="model-detail"] svg text.legend')
+      .evaluateAll((els) => els.map((e) => getComputedStyle(e).fill));
+    expect(fills.length).toBeGreaterThan(0);
+    for (const f of fills) expect(f).not.toBe('rgb(163, 169, 179)');
+    await shot(page, 'clinic-5-training');
+    await page.getByRole('button', { name: 'Images', exact: true }).click();
     const t1 = Date.now();
     await page.getByTestId('al-panel').getByRole('button', { name: /Next/ }).click();
     await page.getByTestId('suggestion').waitFor({ timeout: 180_000 });

@@ -36,7 +36,7 @@ function centreGrey(p: Page): Promise<number> {
 }
 
 async function openByName(name: string) {
-  await page.getByRole('button', { name: 'Images' }).click();
+  await page.getByRole('button', { name: 'Images', exact: true }).click();
   await page.locator(`.tile:has(img[alt="${name}"])`).dblclick();
   await expect.poll(() => page.getByTestId('image-name').textContent(), { timeout: 20_000 }).toBe(name);
   await page.waitForTimeout(300);

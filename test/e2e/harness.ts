@@ -56,7 +56,10 @@ export function ensureRendererBuilt(): void {
  * A temp copy of the sample project: `spcxr init` + `spcxr import --manifest`. Labels are
  * kept for only `keepLabels` images per class so that active learning has work to suggest.
  */
-export function makeSampleProject(keepLabels = Number.POSITIVE_INFINITY): { dir: string; tmp: string } {
+export function makeSampleProject(
+  keepLabels = Number.POSITIVE_INFINITY,
+  author?: string,
+): { dir: string; tmp: string } {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'spcxr-e2e-'));
   const sample = path.join(repoRoot, 'sample');
   fs.cpSync(path.join(sample, 'images'), path.join(tmp, 'images'), { recursive: true });
@@ -75,7 +78,14 @@ export function makeSampleProject(keepLabels = Number.POSITIVE_INFINITY): { dir:
   fs.writeFileSync(path.join(tmp, 'manifest.csv'), [lines[0], ...rows].join('\n') + '\n');
   const dir = path.join(tmp, 'project');
   cli(['init', dir, '--classes', 'normal,pneumonia', '--json']);
-  cli(['import', dir, '--manifest', path.join(tmp, 'manifest.csv'), '--json']);
+  cli([
+    'import',
+    dir,
+    '--manifest',
+    path.join(tmp, 'manifest.csv'),
+    ...(author ? ['--author', author] : []),
+    '--json',
+  ]);
   return { dir, tmp };
 }
 

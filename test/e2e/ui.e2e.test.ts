@@ -133,7 +133,7 @@ describe('SPCXR Studio UI, end to end', () => {
     await page.waitForSelector('[data-testid="project-card"]');
     expect(await page.getByTestId('project-card').textContent()).toMatch(/16 of 40 images labelled/);
     await shot(page, '1-home');
-    await page.getByRole('button', { name: 'Images' }).click();
+    await page.getByRole('button', { name: 'Images', exact: true }).click();
 
     await page.getByLabel('Filter by status').selectOption('unlabelled');
     // All 40 tiles fit on screen, so wait for the labelled ones to go, not just for 24 unlabelled.
@@ -251,6 +251,11 @@ describe('SPCXR Studio UI, end to end', () => {
       .toMatch(/auc|accuracy/i);
     const detail = await page.getByTestId('model-detail').textContent();
     expect(detail).toMatch(/Confusion matrix/);
+    // Honest evaluation beside the curves: n per class and the threshold trade-off picker.
+    expect(await page.getByTestId('model-honesty').textContent()).toMatch(
+      /Curves below: \d+ normal, \d+ pneumonia/,
+    );
+    expect(await page.getByTestId('tradeoff-row').textContent()).toMatch(/sensitivity .* specificity/);
     await shot(page, '4-training');
     expect(errors.splice(0)).toEqual([]);
   }, 400_000);
@@ -258,7 +263,7 @@ describe('SPCXR Studio UI, end to end', () => {
   it('5 follows Next and accepts a suggestion', async () => {
     if (await page.getByRole('alert').isVisible())
       await page.getByRole('button', { name: 'Dismiss' }).click();
-    await page.getByRole('button', { name: 'Images' }).click();
+    await page.getByRole('button', { name: 'Images', exact: true }).click();
     const before = await invoke<{ counts: { labelled: number } }>('project.info');
     await page.getByTestId('al-panel').getByRole('button', { name: /Next/ }).click();
     await page.waitForSelector('[data-testid="al-reason"]', { timeout: 120_000 });
@@ -311,7 +316,7 @@ describe('SPCXR Studio UI, end to end', () => {
     // Accepting in step 5 moved on to the next suggestion; let that settle first.
     await page.waitForTimeout(1000);
     await page.setViewportSize({ width: 700, height: 450 });
-    await page.getByRole('button', { name: 'Images' }).click();
+    await page.getByRole('button', { name: 'Images', exact: true }).click();
     await page.waitForSelector('.tile img');
     await thumbnailsLoaded();
     /** Elements sticking out to the right: a horizontal scrollbar at 200 % zoom is a bug. */

@@ -62,11 +62,13 @@ describe('decompression bombs and corrupt headers', () => {
     expect(r.peakRssMiB).toBeLessThan(GiB_MiB);
   }, 120_000);
 
-  it('the largest accepted images import under 1 GiB each', () => {
-    for (const f of ['rgba16-5600.png', 'grey16-8000.png']) {
-      const r = importIn(f, [path.join(corpus, f)]);
-      expect(r.added, r.failed.join('\n')).toBe(1);
-      expect(r.peakRssMiB).toBeLessThan(GiB_MiB);
-    }
-  }, 120_000);
+  it('the largest accepted images, imported together, decode one at a time (well under 1 GiB)', () => {
+    const files = ['rgba16-5600.png', 'rgba16-5600-b.png', 'grey16-8000.png'].map((f) =>
+      path.join(corpus, f),
+    );
+    const r = importIn('large', files);
+    expect(r.added, r.failed.join('\n')).toBe(3);
+    // One of them alone peaks at ~460 MiB; decoded side by side they reached ~1,000 MiB.
+    expect(r.peakRssMiB).toBeLessThan(800);
+  }, 180_000);
 });

@@ -52,6 +52,12 @@ describeShared('trainClassifier', () => {
     const saved = project.getModel(r.modelId)!;
     expect(saved).toMatchObject({ kind: 'classify', head: 'linear', hasWeights: true });
     expect(saved.config.temperature).toBeGreaterThan(0);
+    // Below 1,000 labels the probe reads pooled vectors of three depths side by side.
+    expect(saved.config.layer).toBe('pooled3');
+    const dim = saved.config.dim as number;
+    expect(
+      project.getFeatures([{ imageId: 1, encoderId: saved.encoderId, layer: 'pooled3', view: 0 }])[0].shape,
+    ).toEqual([6 * dim]);
     expect(project.getRun(r.runId)).toMatchObject({ status: 'done', modelId: r.modelId });
     // Same seed, cached features: identical result; nothing recomputed.
     const again = await trainClassifier(project, { ...enc, head: 'linear', seed: 1 });

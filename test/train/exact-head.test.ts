@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { crossValidate } from '../../src/core/train/cv-linear.ts';
 import { aucInterval, buildEstimate } from '../../src/core/train/estimate.ts';
 import { Estimate } from '../../src/core/train/estimate-contract.ts';
-import { design, fitExact, linearLogits } from '../../src/core/train/exact-linear.ts';
+import { design, fitExact, linearLogits, solver } from '../../src/core/train/exact-linear.ts';
 import { groupedFolds } from '../../src/core/train/folds.ts';
 import { mulberry32 } from '../../src/core/util/rng.ts';
 
@@ -47,7 +47,7 @@ describe('exact linear head', () => {
     const small = Array.from({ length: 30 }, (_, i) => i);
     const big = Array.from({ length: 60 }, (_, i) => i);
     for (const rows of [small, big]) {
-      const m = fitExact(x, rows, y, 2, 3);
+      const m = fitExact(x, rows, y, 2, 3, solver(x, rows, false));
       const w = Float64Array.from({ length: d }, (_, j) => m.weight[j * 2 + 1]);
       const f0 = objective(z, d, y, rows, w, m.bias[1], 3);
       // Any small perturbation of the optimum raises the objective.
@@ -62,6 +62,16 @@ describe('exact linear head', () => {
       // Two classes: logits [0, s].
       expect(m.weight[0]).toBe(0);
     }
+  });
+
+  it('balances the classes by default: the bias no longer follows the class mix', () => {
+    const { z, y } = blobs(60, 10, 0, 4); // no signal: only the bias can fit, to the class mix
+    const x = design(z, 60, 10);
+    const rows = [...Array(60).keys()];
+    const plain = fitExact(x, rows, y, 2, 1000, solver(x, rows, false));
+    const balanced = fitExact(x, rows, y, 2, 1000);
+    expect(plain.bias[1]).toBeLessThan(-0.5); // logit(1/3)
+    expect(Math.abs(balanced.bias[1])).toBeLessThan(0.1);
   });
 
   it('keeps every patient in one fold and spreads each class', () => {

@@ -21,6 +21,22 @@ beforeAll(async () => {
 afterAll(() => project?.close());
 
 describeShared('trainSegmenter', () => {
+  it('a cancelled run frees every TF.js tensor it made and is recorded as cancelled', async () => {
+    const { tf } = await import('../../src/core/train/backend.ts');
+    await trainSegmenter(project, { encoderDir: microDir, provider: 'cpu', epochs: 1, seed: 1 });
+    const before = tf.memory().numTensors;
+    const stop = new AbortController();
+    const run = trainSegmenter(
+      project,
+      { encoderDir: microDir, provider: 'cpu', epochs: 5, seed: 1 },
+      { signal: stop.signal, onProgress: (p) => p.phase === 'train' && stop.abort() },
+    );
+    await expect(run).rejects.toThrow();
+    expect(tf.memory().numTensors).toBe(before);
+    const last = project.listRuns().find((r) => r.kind === 'train-segment');
+    expect(last?.status).toBe('cancelled');
+  }, 120_000);
+
   it('learns lung masks better than chance and reports Dice/IoU/HD95 at original geometry', async () => {
     expect(project.listMasks('lung')).toHaveLength(12);
     const r = await trainSegmenter(project, { encoderDir: microDir, provider: 'cpu', epochs: 15, seed: 3 });

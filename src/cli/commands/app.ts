@@ -5,13 +5,13 @@ import path from 'node:path';
 import { defaultBrowserCommand, findChromium, openAppWindow } from '../browser.ts';
 import { startProjectServer, untilSignal } from '../project-server.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
-import { parsePort } from './serve.ts';
+import { parseImportRoots, parsePort } from './serve.ts';
 
 type Closed = { by: 'window'; code: number | null } | { by: NodeJS.Signals };
 
 export const command: Command = {
   name: 'app',
-  usage: 'spcxr app [DIR] [--browser PATH] [--port P] [--json]',
+  usage: 'spcxr app [DIR] [--browser PATH] [--port P] [--import-root FOLDER] [--json]',
   summary:
     'Open the project in DIR (default: the current folder) as a desktop window without Electron: starts the ' +
     'server on 127.0.0.1 and opens it in an installed Chromium, Chrome or Edge in app mode with a private ' +
@@ -23,8 +23,10 @@ export const command: Command = {
     const browser = findChromium(explicit);
     if (explicit && !browser) throw new UsageError(`browser not found: ${explicit}`);
     const dir = path.resolve(positionals[0] ?? '.');
+    const importRoots = parseImportRoots(flags['import-root']);
     const server = await startProjectServer({
       dir,
+      importRoots,
       port: parsePort(flags.port, 0),
       host: '127.0.0.1',
       rendererDir: typeof flags.renderer === 'string' ? flags.renderer : undefined,

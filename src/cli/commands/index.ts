@@ -13,7 +13,6 @@ export const commands: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor.ts')).command,
   serve: async () => (await import('./serve.ts')).command,
   app: async () => (await import('./app.ts')).command,
-  'al-sim': async () => (await import('./al-sim.ts')).command,
   train: async () => (await import('./train.ts')).command,
   predict: async () => (await import('./predict.ts')).command,
   eval: async () => (await import('./eval.ts')).command,

@@ -4,7 +4,7 @@ import { echo, findStudies } from '../../core/interop/pacs/client.ts';
 import { retrieveStudies } from '../../core/interop/pacs/retrieve.ts';
 import { PacsError, type StudyQuery } from '../../core/interop/pacs/types.ts';
 import { openProject, type ProjectStore } from '../../core/store/index.ts';
-import { dicomSettings, peerFromFlags } from '../pacs-args.ts';
+import { dicomSettings, peerFromFlags, savePeer } from '../pacs-args.ts';
 import { type Command, EXIT_OK, EXIT_PARTIAL, UsageError } from '../types.ts';
 
 const flag = (v: string | boolean | undefined) => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -22,11 +22,12 @@ export const command: Command = {
   name: 'pacs',
   usage:
     'spcxr pacs echo|find|retrieve DIR --host H --port P [--aet AE] [--called-aet AE] [--patient-id ID] ' +
-    '[--study-date RANGE] [--modality M] [--body-part B] [--study UID[,UID...] | --all] [--json]',
+    '[--study-date RANGE] [--modality M] [--body-part B] [--study UID[,UID...] | --all] [--save] [--json]',
   summary:
     'Talk to a PACS over DICOM: echo (C-ECHO), find studies (C-FIND), retrieve studies (C-GET) into the project ' +
     "DIR through the ordinary import. --aet is this app's AE title (default: the project's, else SPCXR); the PACS " +
-    'must know it. retrieve takes --study UIDs, or --all to retrieve every study the query finds.',
+    'must know it. retrieve takes --study UIDs, or --all to retrieve every study the query finds. --save keeps ' +
+    'host, port and AE titles in the project settings, so later calls can leave them out.',
   async run({ positionals, flags, io }) {
     const [action, dir] = positionals;
     if (!['echo', 'find', 'retrieve'].includes(action ?? '') || positionals.length !== 2)
@@ -35,6 +36,12 @@ export const command: Command = {
       throw new UsageError(`${dir}: not a project folder (run spcxr init first)`);
     let store: ProjectStore | undefined = openProject(dir);
     const peer = peerFromFlags(flags, dicomSettings(store));
+    if (flags.save === true) {
+      savePeer(store, peer);
+      io.err(
+        `saved ${peer.calledAet}@${peer.host}:${peer.port} (as ${peer.callingAet}) as the project's PACS`,
+      );
+    }
     if (action !== 'retrieve') {
       store.close();
       store = undefined;

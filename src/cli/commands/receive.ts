@@ -1,17 +1,17 @@
 import path from 'node:path';
 import { startReceiver } from '../../core/interop/pacs/receiver.ts';
 import { openProject } from '../../core/store/index.ts';
-import { dicomSettings, parsePortFlag } from '../pacs-args.ts';
+import { dicomSettings, parsePortFlag, saveReceiver } from '../pacs-args.ts';
 import { untilSignal } from '../project-server.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
 
 export const command: Command = {
   name: 'receive',
-  usage: 'spcxr receive DIR [--port P] [--aet AE] [--host 127.0.0.1] [--allow AE1,AE2] [--json]',
+  usage: 'spcxr receive DIR [--port P] [--aet AE] [--host 127.0.0.1] [--allow AE1,AE2] [--save] [--json]',
   summary:
     'Run a DICOM receiver (C-STORE SCP) for the project in DIR until Ctrl-C: what a PACS or modality sends goes ' +
     'through the ordinary import. Listens on 127.0.0.1 unless --host says otherwise; --allow limits the calling AE ' +
-    "titles. Port and AE title default to the project's settings (11112, SPCXR). Off unless started.",
+    "titles. Port and AE title default to the project's settings (11112, SPCXR; --save stores these). Off unless started.",
   async run({ positionals, flags, io, json }) {
     if (positionals.length !== 1) throw new UsageError('expected exactly one project folder');
     const store = openProject(path.resolve(positionals[0]));
@@ -20,6 +20,7 @@ export const command: Command = {
     const aet = typeof flags.aet === 'string' ? flags.aet : s.aet;
     const host = typeof flags.host === 'string' ? flags.host : s.receiver.host;
     const allowedAets = typeof flags.allow === 'string' ? flags.allow.split(',') : s.receiver.allowedAets;
+    if (flags.save === true) saveReceiver(store, { aet, port, host, allowedAets });
     let received = 0;
     let added = 0;
     let failed = 0;

@@ -12,6 +12,13 @@ export function parsePort(v: string | boolean | undefined, fallback: number): nu
   return n;
 }
 
+/** --import-root FOLDER[:FOLDER…]: folders the browser may import from by path. */
+export function parseImportRoots(v: string | boolean | undefined): string[] {
+  const roots = typeof v === 'string' ? v.split(path.delimiter) : [];
+  for (const r of roots) if (!existsSync(r)) throw new UsageError(`--import-root ${r}: no such folder`);
+  return roots;
+}
+
 export const command: Command = {
   name: 'serve',
   usage: `spcxr serve DIR [--port P] [--host 127.0.0.1] [--renderer DIR] [--import-root FOLDER[${path.delimiter}FOLDER...]] [--json]`,
@@ -29,10 +36,7 @@ export const command: Command = {
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const importRoots =
-      typeof flags['import-root'] === 'string' ? flags['import-root'].split(path.delimiter) : [];
-    for (const r of importRoots)
-      if (!existsSync(r)) throw new UsageError(`--import-root ${r}: no such folder`);
+    const importRoots = parseImportRoots(flags['import-root']);
     const server = await startProjectServer({
       dir: path.resolve(positionals[0]),
       importRoots,

@@ -1,16 +1,16 @@
 import { suggestForProject } from '../../core/active/project.ts';
-import type { ActiveTask, StrategyName } from '../../core/active/types.ts';
+import { type ActiveTask, STRATEGIES, type StrategyName } from '../../core/active/types.ts';
+import { registryFor } from '../../core/app/models.ts';
 import { openProject } from '../../core/store/index.ts';
 import { releaseEncoders } from '../../core/train/engine.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
 
-const STRATEGIES: StrategyName[] = ['hybrid', 'uncertainty', 'diversity', 'random'];
 const TASKS: ActiveTask[] = ['classify', 'segment'];
 
 export const command: Command = {
   name: 'suggest',
   usage:
-    'spcxr suggest DIR [--n 10] [--strategy hybrid|uncertainty|diversity|random] [--task classify|segment] [--encoder DIR] [--serve] [--no-train] [--json]',
+    'spcxr suggest DIR [--n 10] [--strategy hybrid|uncertainty|diversity|random] [--task classify|segment] [--seed N] [--encoder DIR] [--serve] [--no-train] [--json]',
   summary:
     'Which images to label next, and why. Computes missing features and (with enough labels) a classifier; with no labels it falls back to cold start and says so.',
   async run({ positionals, flags, io }) {
@@ -23,6 +23,9 @@ export const command: Command = {
       throw new UsageError(`unknown --strategy '${strategy}' (${STRATEGIES.join(', ')})`);
     const task = String(flags.task ?? 'classify') as ActiveTask;
     if (!TASKS.includes(task)) throw new UsageError(`unknown --task '${task}' (classify, segment)`);
+    const seed = flags.seed === undefined ? undefined : Number(flags.seed);
+    if (seed !== undefined && !Number.isInteger(seed))
+      throw new UsageError(`--seed must be an integer, got '${flags.seed}'`);
     const store = openProject(positionals[0]);
     try {
       const r = await suggestForProject(
@@ -34,6 +37,8 @@ export const command: Command = {
           encoderDir: typeof flags.encoder === 'string' ? flags.encoder : undefined,
           train: flags['no-train'] !== true,
           markServed: flags.serve === true,
+          registry: registryFor(store),
+          seed,
         },
         { onProgress: (p) => io.progress(p.phase, p.done, p.total) },
       );

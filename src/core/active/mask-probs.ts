@@ -4,12 +4,12 @@ import { modelInputFromFile } from '../model/input.ts';
 import { parseSafetensors } from '../model/safetensors.ts';
 import type { RunControl } from '../model/types.ts';
 import type { ModelRow, ProjectStore } from '../store/types.ts';
-import { initTf, tf } from '../train/backend.ts';
+import { initTf } from '../train/backend.ts';
 import { projectInputLoader } from '../train/engine.ts';
-import { loadHeadWeights } from '../train/heads.ts';
+import { disposeHead, loadHeadWeights } from '../train/heads.ts';
 import { segHead } from '../train/seg-head.ts';
 import { cachedGrids, gridViews } from '../train/seg-input.ts';
-import type { SegmenterConfig } from '../train/segment.ts';
+import { type SegmenterConfig, segLogits } from '../train/segment.ts';
 import type { MaskStats } from './types.ts';
 import { maskStats } from './uncertainty.ts';
 
@@ -88,16 +88,17 @@ async function computeMaskStats(
           );
         }
       }
-      const probs = tf.tidy(() => {
-        const tokens = tf.tensor4d(grid, [part.length, g, g, cfg.levels * cfg.dim]);
-        const im = image ? tf.tensor4d(image, [part.length, cfg.size, cfg.size, 1]) : null;
-        return tf.sigmoid(head.forwardSeg(tokens, im));
-      });
-      const [, h, w] = probs.shape;
-      const data = (await probs.data()) as Float32Array;
-      probs.dispose();
+      const n = cfg.size * cfg.size;
+      const blank = new Float32Array(n);
+      const inputs = part.map((_, j) => ({
+        grid: grid.subarray(j * g * g * cfg.levels * cfg.dim, (j + 1) * g * g * cfg.levels * cfg.dim),
+        image: image ? image.subarray(j * n, (j + 1) * n) : blank,
+      }));
+      // The segmenter's own inference (segLogits); probabilities, not the binary stored masks.
+      const logits = await segLogits(head, cfg, inputs);
       part.forEach((id, j) => {
-        out.set(id, maskStats(data.subarray(j * h * w, (j + 1) * h * w), w, h));
+        const p = Float32Array.from(logits[j], (v) => 1 / (1 + Math.exp(-v)));
+        out.set(id, maskStats(p, cfg.size, cfg.size));
       });
       ctl.onProgress?.({
         phase: 'mask uncertainty',
@@ -107,8 +108,7 @@ async function computeMaskStats(
       await new Promise((r) => setImmediate(r));
     }
   } finally {
-    for (const v of Object.values(head.vars)) v.dispose();
-    for (const t of Object.values(head.consts)) t.dispose();
+    disposeHead(head);
   }
   return out;
 }

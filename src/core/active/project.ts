@@ -29,11 +29,15 @@ export interface ProjectSuggestOptions {
   train?: boolean;
   /** Record the returned images as served, so the next pass offers others first. */
   markServed?: boolean;
+  /** Seeds the picks (k-means, random, cold start) and the classifier trained on the way (1). */
   seed?: number;
   /** Candidate-pool bounds for distance-based strategies (see candidate-pool.ts). */
   poolBounds?: PoolBounds;
   /** Probability maps of a segmentation model, when one exists (see mask-probs.ts). */
   maskStats?: (imageIds: number[]) => Promise<Map<number, MaskStats> | null>;
+  /** The model registry (`core/app/models.ts`), injected by the caller: which classifier the
+   * user works with, and what happens to a probe this pass trains (the promotion rule). */
+  registry?: { activeClassifier(): number | null; trained(modelId: number): void };
 }
 
 export interface ProjectSuggestion extends Suggestion {
@@ -86,7 +90,17 @@ export async function suggestForProject(
 
   const t0 = performance.now();
   const encoder = await getEncoder(store, { encoderDir: o.encoderDir });
-  await ensureFeatures(store, encoder, ids, projectInputLoader(store, encoder), ['pooled'], [0], ctl);
+  // pooled3 (the small-set linear head's input) comes from the same encoder pass: caching it now
+  // lets the classifier below score every candidate without a second pass.
+  await ensureFeatures(
+    store,
+    encoder,
+    ids,
+    projectInputLoader(store, encoder),
+    ['pooled', 'pooled3'],
+    [0],
+    ctl,
+  );
   // One streaming pass over the cache; the classifier scores from the same matrix.
   const mat = readFeatureMatrix(store, encoder.id, ids, 'pooled');
   const { dim, data: embeddings } = mat;
@@ -99,18 +113,33 @@ export async function suggestForProject(
   const strategy = o.strategy ?? 'hybrid';
   const needsModel = strategy === 'hybrid' || strategy === 'uncertainty';
   if (task === 'classify' && labelledIdx.size > 0 && needsModel && canTrain(counts)) {
-    let row = store.listModels({ kind: 'classify', task: labelTask, encoderId: encoder.id }).at(-1) ?? null;
+    // The classifier the user works with: the task's active one when it fits this encoder and
+    // label task, else the newest that does.
+    const fits = (m: { task: string; encoderId: string } | null) =>
+      m !== null && m.task === labelTask && m.encoderId === encoder.id;
+    const activeId = o.registry?.activeClassifier() ?? null;
+    const active = activeId === null ? null : store.getModel(activeId);
+    let row = fits(active)
+      ? active
+      : (store
+          .listModels({ kind: 'classify', task: labelTask, encoderId: encoder.id, archived: false })
+          .at(-1) ?? null);
     const newest = store
       .getLabels(labelTask)
       .map((l) => l.updatedAt)
       .sort()
       .at(-1);
-    if ((!row || (newest !== undefined && row.createdAt < newest)) && o.train !== false) {
+    // A stale linear probe is refreshed (cheap); a head the user chose and trained (attentive,
+    // last blocks) is never replaced behind their back by a linear one.
+    const stale = row !== null && newest !== undefined && row.createdAt < newest && row.head === 'linear';
+    if ((!row || stale) && o.train !== false) {
       const r = await trainClassifier(
         store,
-        { task: labelTask, head: 'linear', encoderDir: o.encoderDir },
+        { task: labelTask, head: 'linear', encoderDir: o.encoderDir, seed: o.seed },
         ctl,
       );
+      // Like any retrain: it takes over only if it is not worse than the active model.
+      o.registry?.trained(r.modelId);
       row = store.getModel(r.modelId);
       trained = true;
     }

@@ -4,7 +4,9 @@
  * Float32Array so that a full pass over thousands of cached embeddings stays well under a second.
  */
 
-export type StrategyName = 'hybrid' | 'uncertainty' | 'diversity' | 'random';
+/** The strategies a user can ask for; the one list every shell and schema reads. */
+export const STRATEGIES = ['hybrid', 'uncertainty', 'diversity', 'random'] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
 /** What actually produced a suggestion: a requested strategy, or cold start when labels are few. */
 export type UsedStrategy = StrategyName | 'coldstart';
 export type ActiveTask = 'classify' | 'segment';

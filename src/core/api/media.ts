@@ -5,11 +5,12 @@
  * project's exports folder and refuses anything else, symlinks included.
  */
 
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import { EXPORTS_DIR } from '../export/safe-path.ts';
+import { zipFolder } from '../export/zip.ts';
 import { decodeFile, encodeGrayPng, renderDisplay } from '../imaging/index.ts';
 import type { DecodedImage, DisplayOptions } from '../imaging/types.ts';
 import type { ProjectSession } from './session.ts';
@@ -109,6 +110,8 @@ export async function serveMedia(
   if (kind === 'file') {
     const file = resolveInside(path.join(s.dir, EXPORTS_DIR), rest);
     if (!file) return forbidden('path is outside the project exports folder or does not exist');
+    // A folder export (masks, model bundle) downloads as one zip instead of failing with EISDIR.
+    if (statSync(file).isDirectory()) return { status: 200, mime: 'application/zip', body: zipFolder(file) };
     const mime = file.endsWith('.csv')
       ? 'text/csv'
       : file.endsWith('.png')

@@ -5,6 +5,7 @@
  * worker (visible in the job list, cancellable).
  */
 import { RetrainScheduler } from '../active/scheduler.ts';
+import { jobResult } from './schemas/job-map.ts';
 import type { ServiceContext } from './service.ts';
 import type { ProjectSession } from './session.ts';
 
@@ -29,7 +30,7 @@ function schedulerFor(ctx: ServiceContext, s: ProjectSession): RetrainScheduler 
       signal.addEventListener('abort', () => ctx.jobs.cancel(job.id));
       const done = await ctx.jobs.wait(job.id);
       if (done.state !== 'done') throw new Error(done.error ?? done.state);
-      const modelId = (done.result as { modelId?: number } | undefined)?.modelId;
+      const modelId = jobResult(done, 'train')?.modelId;
       return { modelId: modelId === undefined ? undefined : String(modelId) };
     },
   });

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import * as A from './schemas/app.ts';
 import * as K from './schemas/classes.ts';
+import * as RV from './schemas/review.ts';
 import * as C from './schemas/common.ts';
 import * as E from './schemas/edits.ts';
 import { eventSchemas } from './schemas/events.ts';
@@ -56,6 +57,9 @@ export const requestSchemas = {
   'suggest.reject': { params: S.SuggestImageParams, result: C.Ok },
   'suggest.skip': { params: S.SuggestImageParams, result: C.Ok },
   'suggest.unsure': { params: S.SuggestImageParams, result: C.Ok },
+  'review.next': { params: RV.ReviewNextParams, result: RV.ReviewNextResult },
+  'review.answer': { params: RV.ReviewAnswerParams, result: RV.ReviewAnswerResult },
+  'review.summary': { params: C.Empty, result: RV.ReviewSummary },
   'export.start': { params: A.ExportParams, result: J.JobStarted },
   'pacs.echo': { params: X.PacsPeerParams, result: X.PacsEchoResult },
   'pacs.find': { params: X.PacsFindParams, result: X.PacsFindResult },

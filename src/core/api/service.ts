@@ -21,6 +21,7 @@ import {
 } from './contract.ts';
 import { appHandlers } from './handlers/app.ts';
 import { classHandlers } from './handlers/classes.ts';
+import { reviewHandlers } from './handlers/review.ts';
 import { editHandlers } from './handlers/edits.ts';
 import { imageHandlers } from './handlers/images.ts';
 import { jobHandlers } from './handlers/jobs.ts';
@@ -118,6 +119,7 @@ export class ApiService {
       ...appHandlers(this.ctx),
       ...projectHandlers(this.ctx),
       ...classHandlers(this.ctx),
+      ...reviewHandlers(this.ctx),
       ...imageHandlers(this.ctx),
       ...editHandlers(this.ctx),
       ...jobHandlers(this.ctx),

@@ -4,7 +4,10 @@
  * one UID mapping across every file it writes.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeExportFile } from '../export/safe-path.ts';
 import { exportCoco } from '../interop/coco/export.ts';
+import { deidentifyCard } from '../interop/deid/card.ts';
 import { DeidContext } from '../interop/deid/context.ts';
 import { exportCsvDeid, exportMasksDeid } from '../interop/deid/tables.ts';
 import { exportNnUnet } from '../interop/nnunet/export.ts';
@@ -84,4 +87,14 @@ export async function exportInterop(
     default:
       throw new Error(`${req.format}: no interop export for this format`);
   }
+}
+
+/** A model bundle's `bundle.json` rewritten without per-image lists, site names or patient IDs. */
+export function deidentifyBundleCard(store: ProjectStore, out: string, files: number): ExportOutcome {
+  const file = path.join(out, 'bundle.json');
+  const card = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const deid = new DeidContext();
+  deidentifyCard(card, store, deid);
+  writeExportFile(store.dir, file, `${JSON.stringify(card, null, 1)}\n`);
+  return { format: 'model', path: path.resolve(out), files, count: files, failed: [], deid: deid.summary() };
 }

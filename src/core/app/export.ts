@@ -8,7 +8,7 @@ import { assertSafeExportPath, writeExportFile } from '../export/safe-path.ts';
 import { decodeMaskPng, encodeGrayPng } from '../imaging/index.ts';
 import { csvRow } from '../import/csv.ts';
 import type { ProjectStore } from '../store/types.ts';
-import { exportInterop } from './export-interop.ts';
+import { deidentifyBundleCard, exportInterop } from './export-interop.ts';
 
 const CSV_COLUMNS = [
   'id',
@@ -174,5 +174,6 @@ export async function exportProject(
   const { exportBundle } = await import('../train/bundle.ts');
   const card = await exportBundle(store, req.modelId, req.out);
   const files = Object.keys(card.files).length + 1;
+  if (req.deidentify) return deidentifyBundleCard(store, req.out, files);
   return { format: 'model', path: path.resolve(req.out), files, count: files, failed: [] };
 }

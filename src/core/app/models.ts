@@ -86,6 +86,14 @@ export function promoteIfNotWorse(store: ProjectStore, modelId: number): Promoti
   return decision;
 }
 
+/** What a suggestion pass needs from the registry (injected: active learning sits below app). */
+export function registryFor(store: ProjectStore) {
+  return {
+    activeClassifier: () => activeModelId(store, 'classify'),
+    trained: (id: number) => void promoteIfNotWorse(store, id),
+  };
+}
+
 /** "Classifier 3 · linear · 2 classes · 48 images": what a user can tell apart in a list. */
 export function readableName(
   kind: ModelKind,

@@ -5,6 +5,7 @@
  * Shells and worker jobs use these accessors and never spell a key.
  */
 import { z } from 'zod';
+import { STRATEGIES } from '../active/types.ts';
 
 /** The part of the store settings live in (structural: the renderer type-checks these schemas
  * through the contract and must not see the Node-only store types). */
@@ -58,7 +59,7 @@ export const EncoderState = z.object({
 });
 export type EncoderState = z.infer<typeof EncoderState>;
 
-export const SuggestionStrategy = z.enum(['hybrid', 'uncertainty', 'diversity', 'random', 'coldstart']);
+export const SuggestionStrategy = z.enum([...STRATEGIES, 'coldstart']);
 
 /** The queue written by the suggest job: suggestions in order, with the model that pre-filled them. */
 export const SuggestionQueue = z.object({

@@ -26,6 +26,9 @@ export interface TrainRequest extends Pick<EngineOptions, 'provider'> {
   augment?: boolean;
   /** Fit the final classifier on every label, with the cross-validated or held-out estimate attached. */
   all?: boolean;
+  /** Two classes: choose the threshold for this sensitivity or specificity (not both). */
+  targetSensitivity?: number;
+  targetSpecificity?: number;
   seed?: number;
   name?: string;
   /** Engine options only the CLI exposes (label task, encoder folder, decoder variant). */
@@ -82,8 +85,8 @@ export async function trainAndScore(
             augment: req.augment,
             all: req.all,
             task: req.engine?.task,
-            targetSensitivity: req.engine?.targetSensitivity,
-            targetSpecificity: req.engine?.targetSpecificity,
+            targetSensitivity: req.engine?.targetSensitivity ?? req.targetSensitivity,
+            targetSpecificity: req.engine?.targetSpecificity ?? req.targetSpecificity,
           },
           ctl,
         )

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Encoder } from '../model/encoder.ts';
 import { fromFloat16, toFloat16 } from '../model/f16.ts';
-import { computeFeatures } from '../model/features.ts';
+import { computeFeatures, isPooled } from '../model/features.ts';
 import { modelInputFromFile } from '../model/input.ts';
 import type { FeatureArray, FeatureLayer, RunControl } from '../model/types.ts';
 import { openDb } from '../store/db.ts';
@@ -52,7 +52,7 @@ export class EvalFeatureCache {
     this.db.transaction(() => {
       for (const r of rows) {
         // Same precision rule as the project cache: pooled vectors exact, token layers float16.
-        const half = r.layer !== 'pooled';
+        const half = !isPooled(r.layer);
         const arr = half ? toFloat16(r.f.data) : r.f.data;
         ins.run(
           r.sha,

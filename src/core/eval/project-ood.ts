@@ -29,7 +29,7 @@ export async function projectOod(
 ): Promise<{ summary: OodSummary; warnings: EvalWarning[] } | null> {
   const ctx = await modelContext(project, encoder, row, ctl);
   if (!ctx.ood || !ids.length) return null;
-  const { x } = await pooledMatrix(project, encoder, ids, ctl);
+  const { x } = await pooledMatrix(project, encoder, ids, ctl, ctx.layer);
   const s = oodScores(ctx.ood.ref, x, ctx.ood.cal.k);
   const summary = oodSummary(ctx.ood.cal, s);
   const flagged: Record<string, number> = {};

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { ImageDecodeError } from '../imaging/index.ts';
 import type { ProjectStore } from '../store/index.ts';
 import { readManifest } from './manifest.ts';
+import { decodeCost, MemoryBudget } from './memory-budget.ts';
 import { prepare } from './prepare.ts';
 import type { ImportItem, ImportOptions, ImportResult } from './types.ts';
 import { expandPaths } from './walk.ts';
@@ -75,6 +76,7 @@ export async function importItems(
     seen.add(sha);
     return store.findImageBySha(sha) !== null;
   };
+  const budget = new MemoryBudget();
   let next = 0;
   let done = 0;
   const tick = (n: number) => {
@@ -86,12 +88,19 @@ export async function importItems(
       const index = next++;
       const item = items[index];
       try {
-        const p = await prepare(
-          item,
-          store.dir,
-          { reference: opts.reference ?? false, thumbSize: opts.thumbSize ?? 256, source: opts.source },
-          knownSha,
-        );
+        const cost = await decodeCost(item.file);
+        await budget.acquire(cost);
+        let p: Awaited<ReturnType<typeof prepare>>;
+        try {
+          p = await prepare(
+            item,
+            store.dir,
+            { reference: opts.reference ?? false, thumbSize: opts.thumbSize ?? 256, source: opts.source },
+            knownSha,
+          );
+        } finally {
+          budget.release(cost);
+        }
         if (p.maskFailure) result.failed.push(p.maskFailure);
         tick(
           'duplicate' in p

@@ -7,6 +7,7 @@ declare module 'dcmjs' {
     write(options?: Record<string, unknown>): ArrayBuffer;
   }
   const dcmjs: {
+    log: { setLevel(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'): void };
     data: {
       DicomMessage: {
         readFile(buffer: ArrayBuffer, options?: Record<string, unknown>): DicomDictInstance;

@@ -1,8 +1,14 @@
+import { createRequire } from 'node:module';
 import dcmjs from 'dcmjs';
 import { EXPLICIT_VR_LE } from './seg/types.ts';
 
 type Dataset = Record<string, unknown>;
 const { DicomDict, DicomMessage, DicomMetaDictionary } = dcmjs.data;
+// dcmjs logs lenient-parse notes (legacy value lengths) on stderr for every instance; the
+// importer reports real problems per file, so these would only drown them.
+// dcmjs-dimse loads dcmjs's CommonJS build, which has its own logger: silence both.
+dcmjs.log.setLevel('silent');
+(createRequire(import.meta.url)('dcmjs') as typeof dcmjs).log.setLevel('silent');
 
 const IMPLEMENTATION_CLASS_UID = '2.25.178012442520413546717049427553407916061';
 

@@ -20,10 +20,49 @@ export function segLevels(depth: number): FeatureLayer[] {
   return [`block${a}`, `block${Math.min(b, depth)}`, 'final'];
 }
 
-/** ONNX output that a cached layer is derived from. */
-function sourceOutput(layer: FeatureLayer): string {
-  return layer === 'pooled' ? 'final' : layer;
+/**
+ * Depths whose pooled vectors make `pooled3`: the middle block, the three-quarter block and
+ * `final`. On cached Kermany features this lifted the small-set probe by 0.005–0.017 AUC at
+ * 25–200 labels over `final` alone (docs/BENCHMARKS.md, "Heads").
+ */
+export function multiLevels(depth: number): string[] {
+  return [`block${Math.round(depth / 2)}`, `block${Math.round((3 * depth) / 4)}`, 'final'];
 }
+
+/** ONNX outputs that a cached layer is derived from. */
+function sourceOutputs(layer: FeatureLayer, depth: number): string[] {
+  if (layer === 'pooled') return ['final'];
+  if (layer === 'pooled3') return multiLevels(depth);
+  return [layer];
+}
+
+/** The cached value of `layer` for item j of an encoder run. */
+function derive(
+  layer: FeatureLayer,
+  res: Record<string, FeatureArray[]>,
+  j: number,
+  depth: number,
+): FeatureArray {
+  if (layer === 'pooled') return pooled(res.final[j]);
+  if (layer !== 'pooled3') return res[layer][j];
+  const parts = multiLevels(depth).map((l) => pooled(res[l][j]).data);
+  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return { shape: [out.length], data: out };
+}
+
+/** Pooled vectors are tiny and feed the linear probe directly: they are cached exactly. */
+export function isPooled(layer: string): boolean {
+  return layer === 'pooled' || layer === 'pooled3';
+}
+
+const outputsOf = (layers: FeatureLayer[], depth: number) => [
+  ...new Set(layers.flatMap((l) => sourceOutputs(l, depth))),
+];
 
 /** CLS ‖ mean of the patch tokens: the linear probe's [2D] input. */
 export function pooled(tokens: FeatureArray): FeatureArray {
@@ -48,8 +87,7 @@ function encode(
   view: ViewId,
   f: FeatureArray,
 ): FeatureEntry {
-  // Pooled vectors are tiny and feed the linear probe directly: keep them exact.
-  const half = layer !== 'pooled';
+  const half = !isPooled(layer);
   const arr = half ? toFloat16(f.data) : f.data;
   return {
     imageId,
@@ -76,13 +114,10 @@ export async function computeFeatures(
   inputs: Float32Array[],
   layers: FeatureLayer[],
 ): Promise<Record<string, FeatureArray[]>> {
-  const outputs = [...new Set(layers.map(sourceOutput))];
-  const res = await encoder.run(inputs, outputs);
+  const depth = encoder.card.arch.depth;
+  const res = await encoder.run(inputs, outputsOf(layers, depth));
   const out: Record<string, FeatureArray[]> = {};
-  for (const layer of layers) {
-    const src = res[sourceOutput(layer)];
-    out[layer] = layer === 'pooled' ? src.map(pooled) : src;
-  }
+  for (const layer of layers) out[layer] = inputs.map((_, j) => derive(layer, res, j, depth));
   return out;
 }
 
@@ -110,7 +145,8 @@ export async function ensureFeatures(
 ): Promise<EnsureResult> {
   const t0 = performance.now();
   const invalidated = store.invalidateFeatures(encoder.id);
-  const outputs = [...new Set(layers.map(sourceOutput))];
+  const depth = encoder.card.arch.depth;
+  const outputs = outputsOf(layers, depth);
   const todo: Array<{ id: number; view: ViewId }> = [];
   for (const view of views) {
     const have = store.imagesWithFeatures(encoder.id, layers, view);
@@ -130,10 +166,8 @@ export async function ensureFeatures(
     const res = await encoder.run(inputs, outputs);
     const entries: FeatureEntry[] = [];
     batch.forEach(({ id, view }, j) => {
-      for (const layer of layers) {
-        const tok = res[sourceOutput(layer)][j];
-        entries.push(encode(id, encoder.id, layer, view, layer === 'pooled' ? pooled(tok) : tok));
-      }
+      for (const layer of layers)
+        entries.push(encode(id, encoder.id, layer, view, derive(layer, res, j, depth)));
     });
     store.putFeatures(entries);
     ctl.onProgress?.({ phase: 'features', done: Math.min(total, i + batch.length), total });

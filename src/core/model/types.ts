@@ -62,7 +62,8 @@ export type EncoderOutputName = `block${number}` | 'final';
  * - `final`: patch tokens of `final` plus CLS, [1+N, D] (attentive probe);
  * - `block{k}`: raw tokens of block k, [1+N, D] (segmentation levels, last-k fine-tuning).
  */
-export type FeatureLayer = 'pooled' | 'final' | `block${number}`;
+/** pooled3: `pooled` of three depths (multiLevels) side by side, the small-set linear probe's input. */
+export type FeatureLayer = 'pooled' | 'pooled3' | 'final' | `block${number}`;
 
 /**
  * A view of an image: 0 = plain; 1 = horizontal flip (augmentation); ≥ 2 = the shifted and

@@ -301,6 +301,23 @@ export const MIGRATIONS: string[] = [
     FROM settings s WHERE s.key = 'api.modelVal.' || models.id AND json_valid(s.value);
   DELETE FROM settings WHERE key LIKE 'api.modelVal.%';
   `,
+  // Review: a second person's answer on an image label, kept apart from the label itself (the
+  // current label stays the first annotator's); agreement (Cohen's kappa) is computed from it.
+  `
+  CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    task TEXT NOT NULL,
+    reviewed_class_id INTEGER NOT NULL REFERENCES classes(id),
+    class_id INTEGER NOT NULL REFERENCES classes(id),
+    labeller TEXT NOT NULL,
+    author TEXT NOT NULL,
+    verdict TEXT NOT NULL CHECK (verdict IN ('confirm', 'reject')),
+    duration_ms INTEGER,
+    at TEXT NOT NULL
+  );
+  CREATE INDEX reviews_image ON reviews(image_id, task);
+  `,
   // The source filter pages in id order without sorting every image of that source.
   `
   CREATE INDEX images_grid_source ON images(status, source, id);

@@ -15,6 +15,7 @@ import { integrityCheck, quickCheck } from './integrity.ts';
 import * as labels from './labels.ts';
 import * as masks from './masks.ts';
 import * as models from './models.ts';
+import * as reviews from './reviews.ts';
 import {
   type AnnotationSource,
   type ClassKind,
@@ -107,6 +108,11 @@ export class Project implements ProjectStore {
     });
   undoClassOp = (author: string) => this.tx(() => classOps.undoClassOp(this.st, author));
   listClassEvents = (limit?: number) => classOps.listClassEvents(this.st, limit);
+
+  addReview: ProjectStore['addReview'] = (r) => this.tx(() => reviews.addReview(this.st, r));
+  listReviews = (task?: string) => reviews.listReviews(this.st, task);
+  reviewCandidates = (author: string, task?: string) => reviews.reviewCandidates(this.st, author, task);
+  authorStats = (task?: string) => reviews.authorStats(this.st, task);
 
   setLabel: ProjectStore['setLabel'] = (w) => this.tx(() => labels.setLabel(this.st, w));
   clearLabel = (imageId: number, author: string, task?: string, source?: AnnotationSource) =>

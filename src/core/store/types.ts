@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors.ts';
 import type { ClassEvent, ClassImpact, ClassOp, ClassOpResult } from './class-types.ts';
+import type { AuthorStats, ReviewRow } from './reviews.ts';
 /**
  * Project store contract. A project is a folder:
  *
@@ -464,6 +465,18 @@ export interface ProjectStore {
   undoClassOp(author: string): { undone: ClassEvent; restored: number; kept: number };
   /** Class events, newest first. */
   listClassEvents(limit?: number): ClassEvent[];
+
+  // reviews (a second person's answer on a label; see reviews.ts)
+  addReview(r: {
+    imageId: number;
+    task?: string;
+    label: string;
+    author: string;
+    durationMs?: number;
+  }): ReviewRow;
+  listReviews(task?: string): ReviewRow[];
+  reviewCandidates(author: string, task?: string): number[];
+  authorStats(task?: string): AuthorStats[];
 
   // labels (current + append-only history, both written in one transaction)
   setLabel(w: LabelWrite): LabelRow;

@@ -41,11 +41,11 @@ export function blocksHead(
   };
   const vars: Record<string, tf.Variable> = {};
   const take = (name: string, shape: number[]) => {
-    if (!src) return tf.variable(tf.zeros(shape));
+    if (!src) return tf.tidy(() => tf.variable(tf.zeros(shape)));
     const t = src[name];
     if (!t || t.shape.join() !== shape.join())
       throw new Error(`${weightsFile}: tensor ${name} missing or not ${shape}`);
-    return tf.variable(tf.tensor(t.data, shape));
+    return tf.tidy(() => tf.variable(tf.tensor(t.data, shape)));
   };
   const prefixes: string[] = [];
   for (let i = enc.depth - k; i < enc.depth; i++) {
@@ -54,8 +54,10 @@ export function blocksHead(
   }
   vars['norm.weight'] = take('norm.weight', [dim]);
   vars['norm.bias'] = take('norm.bias', [dim]);
-  vars['linear.weight'] = tf.variable(tf.randomNormal([2 * dim, classes], 0, 0.01, 'float32', seed));
-  vars['linear.bias'] = tf.variable(tf.zeros([classes]));
+  vars['linear.weight'] = tf.tidy(() =>
+    tf.variable(tf.randomNormal([2 * dim, classes], 0, 0.01, 'float32', seed)),
+  );
+  vars['linear.bias'] = tf.tidy(() => tf.variable(tf.zeros([classes])));
   return {
     kind: `blocks:${k}`,
     vars,

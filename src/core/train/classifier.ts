@@ -9,6 +9,9 @@ import { type Batcher, predictLogits } from './fit.ts';
 import { attentiveHead, type Head, headWeights, linearHead, loadHeadWeights } from './heads.ts';
 import type { ClassifierHead } from './types.ts';
 
+/** Below this many labelled images the linear head's estimate comes from repeated CV. */
+export const CV_LIMIT = 1000;
+
 /** What a saved classifier needs to be rebuilt and to score. Stored as the model's config. */
 export interface ClassifierConfig {
   head: ClassifierHead;
@@ -25,9 +28,13 @@ export interface ClassifierConfig {
   hyper: Record<string, number | boolean>;
 }
 
-/** Which cached layer a head reads. */
-export function headLayer(head: ClassifierHead, depth: number): FeatureLayer {
-  if (head === 'linear') return 'pooled';
+/**
+ * Which cached layer a head reads. The linear head reads three depths below `CV_LIMIT` labels
+ * (measured better there) and `final` alone above, where its exact fit over 3× the columns
+ * would cost 9× the time per Newton step.
+ */
+export function headLayer(head: ClassifierHead, depth: number, labels = 0): FeatureLayer {
+  if (head === 'linear') return labels < CV_LIMIT ? 'pooled3' : 'pooled';
   if (head === 'attentive') return 'final';
   const k = Number(head.split(':')[1]);
   if (!(k >= 1 && k < depth)) throw new Error(`head ${head}: k must be between 1 and ${depth - 1}`);
@@ -54,7 +61,7 @@ export function buildHead(
 ): Head {
   const c = cfg.classes.length;
   if (cfg.head === 'linear') {
-    const d = cfg.dim * 2;
+    const d = cfg.dim * (cfg.layer === 'pooled3' ? 6 : 2);
     return linearHead(d, c, init.mean ?? new Float32Array(d), init.std ?? new Float32Array(d).fill(1), seed);
   }
   if (cfg.head === 'attentive') return attentiveHead(cfg.dim, c, seed);

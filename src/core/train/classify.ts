@@ -71,7 +71,7 @@ export function trainClassifier(
       config: { ...opts, head, task },
     });
     try {
-      const layer = headLayer(head, encoder.depth);
+      const layer = headLayer(head, encoder.depth, imgs.length);
       const views: ViewId[] = opts.augment ? [0, 1] : [0];
       const feat = await ensureFeatures(
         project,
@@ -233,8 +233,10 @@ async function fitLinearHead(
   Object.assign(cfg.hyper, { lambda: r.lambda, folds: r.folds, repeats: r.repeats });
   const model = buildHead(cfg, 0, { mean: r.mean, std: r.std });
   const c = cfg.classes.length;
-  model.vars['linear.weight'].assign(tf.tensor2d(Float32Array.from(r.model.weight), [r.mean.length, c]));
-  model.vars['linear.bias'].assign(tf.tensor1d(Float32Array.from(r.model.bias)));
+  tf.tidy(() => {
+    model.vars['linear.weight'].assign(tf.tensor2d(Float32Array.from(r.model.weight), [r.mean.length, c]));
+    model.vars['linear.bias'].assign(tf.tensor1d(Float32Array.from(r.model.bias)));
+  });
   return {
     model,
     metrics: r.metrics,

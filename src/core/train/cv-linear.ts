@@ -38,6 +38,7 @@ export async function crossValidate(
     lambdas?: number[];
     aux?: number[][];
     tta?: number[];
+    balanced?: boolean;
   },
   ctl: RunControl = {},
 ): Promise<CvResult> {
@@ -67,7 +68,7 @@ export async function crossValidate(
       ctl.signal?.throwIfAborted();
       ctl.onProgress?.({ phase: 'train', done: r * opts.folds + f, total: opts.repeats * opts.folds });
       await new Promise<void>((res) => setImmediate(res));
-      const s = solver(x, train);
+      const s = solver(x, train, opts.balanced ?? true);
       lambdas.forEach((lambda, li) => {
         const m = fitExact(x, train, labels, classes, lambda, s);
         const lg = linearLogits(x, test, m);

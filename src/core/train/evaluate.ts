@@ -4,6 +4,7 @@ import { evalFeatures } from '../eval/feature-cache.ts';
 import { stack } from '../eval/folds.ts';
 import { modelContext } from '../eval/model-checks.ts';
 import { targetFrom } from '../eval/operating.ts';
+import { finalPooled } from '../eval/training-set.ts';
 import type { CvEstimate, EvalImage } from '../eval/types.ts';
 import { decodeMaskPng } from '../imaging/index.ts';
 import { readManifest } from '../import/manifest.ts';
@@ -51,8 +52,8 @@ export async function evaluateManifest(
       return true;
     });
     if (!items.length) throw new Error(`${opts.manifest}: no rows with a label among ${classes.join(', ')}`);
-    const layers = [...new Set([m.config.layer, 'pooled' as const])];
     const ctx = await modelContext(project, encoder, row, ctl);
+    const layers = [...new Set([m.config.layer, ctx.layer])];
     const feats = await evalFeatures(
       project.dir,
       encoder,
@@ -85,15 +86,8 @@ export async function evaluateManifest(
     const probs = images.map((i) => i.probs);
     const truth = images.map((i) => classes.indexOf(i.label));
     const sources = images.map((i) => i.source);
-    const pooled = keep.length
-      ? {
-          x: stack(
-            keep.map((i) => feats.feats.pooled[i]!.data),
-            feats.feats.pooled[keep[0]]!.data.length,
-          ),
-          dim: feats.feats.pooled[keep[0]]!.data.length,
-        }
-      : undefined;
+    const rows = keep.map((i) => finalPooled(feats.feats[ctx.layer][i]!.data, ctx.layer));
+    const pooled = rows.length ? { x: stack(rows, rows[0].length), dim: rows[0].length } : undefined;
     const checks = evalChecks(ctx, images, pooled, classes, {
       target: targetFrom(opts),
       features: { computed: feats.computed, cached: feats.cached },

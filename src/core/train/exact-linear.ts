@@ -51,8 +51,19 @@ export interface BinaryFit {
 export function solver(
   x: Design,
   rows: readonly number[],
+  balanced = true,
 ): { fit(y: ArrayLike<number>, lambda: number): BinaryFit } {
   const m = rows.length;
+  // Each class carries half the total weight: the intercept then no longer follows the class
+  // mix of each CV fold, which made pooled out-of-fold scores incomparable at tiny n.
+  const weightsOf = (y: ArrayLike<number>) => {
+    if (!balanced) return undefined;
+    let pos = 0;
+    for (let i = 0; i < y.length; i++) pos += y[i];
+    const wp = pos ? y.length / (2 * pos) : 0;
+    const wn = pos < y.length ? y.length / (2 * (y.length - pos)) : 0;
+    return Float64Array.from(y as ArrayLike<number>, (v) => (v ? wp : wn));
+  };
   const idx = Array.from({ length: m }, (_, i) => i);
   const warm = new Map<string, Float64Array>();
   if (m > x.d) {
@@ -60,7 +71,7 @@ export function solver(
     return {
       fit(y, lambda) {
         const key = Array.from(y).join('');
-        const r = fitLogReg(x.z, x.d, rows, y, id, lambda, warm.get(key));
+        const r = fitLogReg(x.z, x.d, rows, y, id, lambda, warm.get(key), weightsOf(y));
         warm.set(key, r.w);
         return { w: r.w.slice(0, x.d), b: r.w[x.d] };
       },
@@ -80,7 +91,7 @@ export function solver(
   return {
     fit(y, lambda) {
       const key = Array.from(y).join('');
-      const r = fitLogReg(l, m, idx, y, id, lambda, warm.get(key));
+      const r = fitLogReg(l, m, idx, y, id, lambda, warm.get(key), weightsOf(y));
       warm.set(key, r.w);
       // β = L⁻ᵀ c, then w = Σ βᵢ zᵢ over the training rows.
       const beta = new Float64Array(m);

@@ -11,7 +11,7 @@ export interface Head {
 
 function glorot(shape: number[], seed: number): tf.Variable {
   const fan = shape[0] + shape[shape.length - 1];
-  return tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fan), 'float32', seed));
+  return tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fan), 'float32', seed)));
 }
 
 /** Linear probe on standardised pooled features [B, 2D] (CLS ‖ mean patch). */
@@ -24,7 +24,7 @@ export function linearHead(
 ): Head {
   const vars = {
     'linear.weight': glorot([dim, classes], seed),
-    'linear.bias': tf.variable(tf.zeros([classes])),
+    'linear.bias': tf.tidy(() => tf.variable(tf.zeros([classes]))),
   };
   const consts = { 'norm.mean': tf.tensor1d(mean), 'norm.std': tf.tensor1d(std) };
   return {
@@ -61,11 +61,11 @@ export function attentiveHead(
   dropout = 0.2,
 ): Head {
   const vars = {
-    'attn.query': tf.variable(tf.randomNormal([dim, queries], 0, 0.02, 'float32', seed)),
+    'attn.query': tf.tidy(() => tf.variable(tf.randomNormal([dim, queries], 0, 0.02, 'float32', seed))),
     'mlp.fc1.weight': glorot([queries * dim, hidden], seed + 1),
-    'mlp.fc1.bias': tf.variable(tf.zeros([hidden])),
+    'mlp.fc1.bias': tf.tidy(() => tf.variable(tf.zeros([hidden]))),
     'mlp.fc2.weight': glorot([hidden, classes], seed + 2),
-    'mlp.fc2.bias': tf.variable(tf.zeros([classes])),
+    'mlp.fc2.bias': tf.tidy(() => tf.variable(tf.zeros([classes]))),
   };
   const scale = 1 / Math.sqrt(dim);
   return {
@@ -107,7 +107,7 @@ export function headWeights(h: Head): Record<string, { shape: number[]; data: Fl
 export function loadHeadWeights(h: Head, w: Record<string, { shape: number[]; data: Float32Array }>): void {
   for (const [k, v] of Object.entries(h.vars)) {
     if (!w[k]) throw new Error(`head weights: ${k} missing`);
-    v.assign(tf.tensor(w[k].data, w[k].shape));
+    tf.tidy(() => v.assign(tf.tensor(w[k].data, w[k].shape)));
   }
   for (const k of Object.keys(h.consts)) {
     if (!w[k]) throw new Error(`head weights: ${k} missing`);

@@ -1,6 +1,6 @@
 import type { FeatureArray, RunControl } from '../model/types.ts';
 import { fitTemperature, softmaxRow } from './calibrate.ts';
-import { standardise } from './classifier.ts';
+import { CV_LIMIT, standardise } from './classifier.ts';
 import { crossValidate, LAMBDAS, oofAuc } from './cv-linear.ts';
 import { buildEstimate } from './estimate.ts';
 import type { Estimate } from './estimate-contract.ts';
@@ -9,9 +9,6 @@ import { groupsPerClass } from './folds.ts';
 import { chooseThreshold, classifierReport } from './report.ts';
 import { groupedSplit, type SplitItem } from './split.ts';
 import type { ClassifierMetrics } from './types.ts';
-
-/** Below this many labelled images the estimate comes from repeated CV over all of them. */
-export const CV_LIMIT = 1000;
 
 export interface LinearTrainInput {
   /** Pooled features of every labelled image (view 0), and optionally their flipped view. */

@@ -70,6 +70,7 @@ export interface LogReg {
 /**
  * L2-regularised binary logistic regression by Newton's method (IRLS); the bias is not
  * penalised. `warm` restarts from a previous fit, so a round with ten more labels takes 2–3 steps.
+ * `weights` (one per row, default 1) scale each row's loss, e.g. to balance the classes.
  */
 export function fitLogReg(
   x: Float32Array,
@@ -79,8 +80,10 @@ export function fitLogReg(
   std: { mean: Float64Array; inv: Float64Array },
   lambda = 1,
   warm?: Float64Array,
+  weights?: ArrayLike<number>,
 ): LogReg {
   const d = dim + 1;
+  const wt = (i: number) => (weights ? weights[i] : 1);
   const z = new Float64Array(rows.length * d);
   rows.forEach((r, i) => {
     for (let j = 0; j < dim; j++) z[i * d + j] = (x[r * dim + j] - std.mean[j]) * std.inv[j];
@@ -94,7 +97,7 @@ export function fitLogReg(
       let s = 0;
       for (let j = 0; j < d; j++) s += z[i * d + j] * v[j];
       const m = y[i] === 1 ? -s : s;
-      f += m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m));
+      f += wt(i) * (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)));
     }
     for (let j = 0; j < dim; j++) f += 0.5 * lambda * v[j] * v[j];
     return f;
@@ -107,8 +110,8 @@ export function fitLogReg(
       let s = 0;
       for (let j = 0; j < d; j++) s += z[o + j] * w[j];
       const p = 1 / (1 + Math.exp(-s));
-      const e = p - y[i];
-      const c = Math.max(p * (1 - p), 1e-9);
+      const e = wt(i) * (p - y[i]);
+      const c = wt(i) * Math.max(p * (1 - p), 1e-9);
       for (let j = 0; j < d; j++) {
         const zj = z[o + j];
         g[j] += e * zj;

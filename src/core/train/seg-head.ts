@@ -24,7 +24,7 @@ export interface SegHeadConfig {
 
 function conv(shape: [number, number, number, number], seed: number): tf.Variable {
   const fanIn = shape[0] * shape[1] * shape[2];
-  return tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed));
+  return tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed)));
 }
 
 /**
@@ -48,16 +48,16 @@ export function segHead(cfg: SegHeadConfig, seed: number): SegHeadModel {
   const r = cfg.size / 2 / cfg.grid;
   const vars: Record<string, tf.Variable> = {
     'proj.weight': conv([1, 1, cfg.levels * cfg.dim, w], seed),
-    'proj.bias': tf.variable(tf.zeros([w])),
+    'proj.bias': tf.tidy(() => tf.variable(tf.zeros([w]))),
   };
   for (let k = 0; k < nctx; k++) {
     const n = k ? `ctx${k + 1}` : 'ctx';
     vars[`${n}.weight`] = conv([3, 3, w, w], seed + 1 + 10 * k);
-    vars[`${n}.bias`] = tf.variable(tf.zeros([w]));
+    vars[`${n}.bias`] = tf.tidy(() => tf.variable(tf.zeros([w])));
   }
   const add = (name: string, shape: [number, number, number, number], s: number, zero = false) => {
-    vars[`${name}.weight`] = zero ? tf.variable(tf.zeros(shape)) : conv(shape, s);
-    vars[`${name}.bias`] = tf.variable(tf.zeros([shape[3]]));
+    vars[`${name}.weight`] = zero ? tf.tidy(() => tf.variable(tf.zeros(shape))) : conv(shape, s);
+    vars[`${name}.bias`] = tf.tidy(() => tf.variable(tf.zeros([shape[3]])));
   };
   if (c) {
     add('img1', [3, 3, 1, c], seed + 4);

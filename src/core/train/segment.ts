@@ -85,7 +85,12 @@ function segLoss(logits: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
   return tf.add(bce, tf.sub(1, dice)) as tf.Scalar;
 }
 
-async function logits(head: SegHeadModel, cfg: SegHeadConfig, inputs: SegInput[]): Promise<Float32Array[]> {
+/** Logits [S×S] per input: the one implementation of segmentation-head inference. */
+export async function segLogits(
+  head: SegHeadModel,
+  cfg: SegHeadConfig,
+  inputs: SegInput[],
+): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   const n = cfg.size * cfg.size;
   for (let i = 0; i < inputs.length; i += 8) {
@@ -110,8 +115,8 @@ async function predictModelMasks(
   inputs: SegInput[],
   flipped?: SegInput[],
 ): Promise<Uint8Array[]> {
-  const a = await logits(head, cfg, inputs);
-  const b = flipped ? await logits(head, cfg, flipped) : null;
+  const a = await segLogits(head, cfg, inputs);
+  const b = flipped ? await segLogits(head, cfg, flipped) : null;
   const sig = (v: number) => 1 / (1 + Math.exp(-v));
   return a.map((la, i) => {
     const lb = b ? flipSquare(b[i], cfg.size) : null;
@@ -232,124 +237,128 @@ export function trainSegmenter(
       const val = await samples(split.val, 0, false);
       const valFlipped = tta ? await samples(split.val, 0, true) : undefined;
       const head = segHead(cfg, seed);
-      const history: TrainResult['history'] = [];
-      const opt = tf.train.adam(cfg.hyper.lr);
-      const rand = mulberry32(seed);
-      let best = Number.POSITIVE_INFINITY;
-      let bestEpoch = -1;
-      let bestVals: Record<string, tf.Tensor> = {};
-      const evalLoss = async (set: Sample[]) => {
-        let s = 0;
-        for (let i = 0; i < set.length; i += 8) {
-          const b = batchTensors(set.slice(i, i + 8), cfg);
-          const l = tf.tidy(() =>
-            segLoss(head.forwardSeg(b.tokens, b.image, targetSide(cfg) < cfg.size), b.target),
-          );
-          s += (await l.data())[0] * Math.min(8, set.length - i);
-          tf.dispose([b.tokens, b.image, b.target, l]);
-        }
-        return s / Math.max(1, set.length);
-      };
+      // Disposed however the run ends: a cancelled or failed run used to leak its TF.js variables.
       try {
-        for (let epoch = 0; epoch < cfg.hyper.epochs; epoch++) {
-          const t0 = performance.now();
-          const order = shuffle([...train.keys()], rand);
-          let sum = 0;
-          let steps = 0;
-          for (let i = 0; i < order.length; i += cfg.hyper.batchSize) {
-            ctl.signal?.throwIfAborted();
-            const b = batchTensors(
-              order.slice(i, i + cfg.hyper.batchSize).map((k) => train[k]),
-              cfg,
+        const history: TrainResult['history'] = [];
+        const opt = tf.train.adam(cfg.hyper.lr);
+        const rand = mulberry32(seed);
+        let best = Number.POSITIVE_INFINITY;
+        let bestEpoch = -1;
+        let bestVals: Record<string, tf.Tensor> = {};
+        const evalLoss = async (set: Sample[]) => {
+          let s = 0;
+          for (let i = 0; i < set.length; i += 8) {
+            const b = batchTensors(set.slice(i, i + 8), cfg);
+            const l = tf.tidy(() =>
+              segLoss(head.forwardSeg(b.tokens, b.image, targetSide(cfg) < cfg.size), b.target),
             );
-            const loss = opt.minimize(
-              () => segLoss(head.forwardSeg(b.tokens, b.image, targetSide(cfg) < cfg.size), b.target),
-              true,
-            )!;
-            sum += (await loss.data())[0];
-            steps++;
-            tf.dispose([b.tokens, b.image, b.target, loss]);
-            await new Promise((r) => setImmediate(r));
+            s += (await l.data())[0] * Math.min(8, set.length - i);
+            tf.dispose([b.tokens, b.image, b.target, l]);
           }
-          const vl = val.length ? await evalLoss(val) : sum / steps;
-          history.push({ epoch, trainLoss: sum / steps, valLoss: vl, ms: performance.now() - t0 });
-          ctl.onProgress?.({
-            phase: 'train',
-            done: epoch + 1,
-            total: cfg.hyper.epochs,
-            trainLoss: sum / steps,
-            valLoss: vl,
-          });
-          if (vl < best) {
-            best = vl;
-            bestEpoch = epoch;
-            tf.dispose(Object.values(bestVals));
-            bestVals = Object.fromEntries(Object.entries(head.vars).map(([k, v]) => [k, tf.clone(v)]));
-          } else if (epoch - bestEpoch >= cfg.hyper.patience) break;
-        }
-        for (const [k, v] of Object.entries(bestVals)) head.vars[k].assign(v);
-      } finally {
-        tf.dispose(Object.values(bestVals));
-        opt.dispose();
-      }
-      const t2 = performance.now();
-      const preds = await predictModelMasks(head, cfg, val, valFlipped);
-      const perImage = val.map((s, i) => {
-        const t = truth.get(s.id)!;
-        const g = inputs.get(s.id)!.geometry;
-        const pm = toOriginalMask(preds[i], cfg, g);
-        return {
-          imageId: s.id,
-          source: project.getImage(s.id)!.source,
-          ...maskMetrics(pm, t.mask, t.w, t.h),
+          return s / Math.max(1, set.length);
         };
-      });
-      const metrics = segReport(perImage);
-      ctl.signal?.throwIfAborted();
-      const timings = {
-        featuresMs: Math.round(feat.ms),
-        trainMs: Math.round(t2 - t1),
-        evalMs: Math.round(performance.now() - t2),
-      };
-      const saved = project.saveModel({
-        name: opts.name ?? `lung decoder ${new Date().toISOString().slice(0, 16)}`,
-        kind: 'segment',
-        head: 'segdecoder',
-        encoderId: encoder.id,
-        task: maskClass,
-        config: {
-          ...(cfg as unknown as Record<string, unknown>),
+        try {
+          for (let epoch = 0; epoch < cfg.hyper.epochs; epoch++) {
+            const t0 = performance.now();
+            const order = shuffle([...train.keys()], rand);
+            let sum = 0;
+            let steps = 0;
+            for (let i = 0; i < order.length; i += cfg.hyper.batchSize) {
+              ctl.signal?.throwIfAborted();
+              const b = batchTensors(
+                order.slice(i, i + cfg.hyper.batchSize).map((k) => train[k]),
+                cfg,
+              );
+              const loss = opt.minimize(
+                () => segLoss(head.forwardSeg(b.tokens, b.image, targetSide(cfg) < cfg.size), b.target),
+                true,
+              )!;
+              sum += (await loss.data())[0];
+              steps++;
+              tf.dispose([b.tokens, b.image, b.target, loss]);
+              await new Promise((r) => setImmediate(r));
+            }
+            const vl = val.length ? await evalLoss(val) : sum / steps;
+            history.push({ epoch, trainLoss: sum / steps, valLoss: vl, ms: performance.now() - t0 });
+            ctl.onProgress?.({
+              phase: 'train',
+              done: epoch + 1,
+              total: cfg.hyper.epochs,
+              trainLoss: sum / steps,
+              valLoss: vl,
+            });
+            if (vl < best) {
+              best = vl;
+              bestEpoch = epoch;
+              tf.dispose(Object.values(bestVals));
+              bestVals = Object.fromEntries(Object.entries(head.vars).map(([k, v]) => [k, tf.clone(v)]));
+            } else if (epoch - bestEpoch >= cfg.hyper.patience) break;
+          }
+          for (const [k, v] of Object.entries(bestVals)) head.vars[k].assign(v);
+        } finally {
+          tf.dispose(Object.values(bestVals));
+          opt.dispose();
+        }
+        const t2 = performance.now();
+        const preds = await predictModelMasks(head, cfg, val, valFlipped);
+        const perImage = val.map((s, i) => {
+          const t = truth.get(s.id)!;
+          const g = inputs.get(s.id)!.geometry;
+          const pm = toOriginalMask(preds[i], cfg, g);
+          return {
+            imageId: s.id,
+            source: project.getImage(s.id)!.source,
+            ...maskMetrics(pm, t.mask, t.w, t.h),
+          };
+        });
+        const metrics = segReport(perImage);
+        ctl.signal?.throwIfAborted();
+        const timings = {
+          featuresMs: Math.round(feat.ms),
+          trainMs: Math.round(t2 - t1),
+          evalMs: Math.round(performance.now() - t2),
+        };
+        const saved = project.saveModel({
+          name: opts.name ?? `lung decoder ${new Date().toISOString().slice(0, 16)}`,
+          kind: 'segment',
+          head: 'segdecoder',
+          encoderId: encoder.id,
+          task: maskClass,
+          config: {
+            ...(cfg as unknown as Record<string, unknown>),
+            trainImages: split.train.length,
+            valImages: split.val.length,
+          },
+          metrics: metrics as unknown as Record<string, unknown>,
+          history,
+          weights: writeSafetensors(headWeights(head), { config: JSON.stringify(cfg) }),
+          runId: run.id,
+        });
+        project.saveRun({
+          id: run.id,
+          kind: 'train-segment',
+          status: 'done',
+          modelId: saved.id,
+          metrics: metrics as unknown as Record<string, unknown>,
+          timings,
+        });
+        return {
+          modelId: saved.id,
+          runId: run.id,
+          head: 'segdecoder',
+          classes: [maskClass],
           trainImages: split.train.length,
           valImages: split.val.length,
-        },
-        metrics: metrics as unknown as Record<string, unknown>,
-        history,
-        weights: writeSafetensors(headWeights(head), { config: JSON.stringify(cfg) }),
-        runId: run.id,
-      });
-      disposeHead(head);
-      project.saveRun({
-        id: run.id,
-        kind: 'train-segment',
-        status: 'done',
-        modelId: saved.id,
-        metrics: metrics as unknown as Record<string, unknown>,
-        timings,
-      });
-      return {
-        modelId: saved.id,
-        runId: run.id,
-        head: 'segdecoder',
-        classes: [maskClass],
-        trainImages: split.train.length,
-        valImages: split.val.length,
-        metrics,
-        history,
-        timings,
-        features: { computed: feat.computed, cached: feat.cached },
-        backend: tfInfo.backend,
-        provider: encoder.provider,
-      };
+          metrics,
+          history,
+          timings,
+          features: { computed: feat.computed, cached: feat.cached },
+          backend: tfInfo.backend,
+          provider: encoder.provider,
+        };
+      } finally {
+        disposeHead(head);
+      }
     } catch (e) {
       project.saveRun({
         id: run.id,

@@ -1,10 +1,5 @@
-import { z } from 'zod';
-import { ExecutionProvider } from '../../core/api/schemas/project.ts';
 import type { RunControl } from '../../core/model/types.ts';
 import type { JobContext } from '../types.ts';
-
-/** The handler adds the project's execution-provider setting to every engine job. */
-export const WithProvider = z.object({ provider: ExecutionProvider.default('auto') });
 
 /**
  * Engine progress → job progress. Numeric extras on a 'train' progress (losses, metrics) are

@@ -1,13 +1,9 @@
-import { z } from 'zod';
-import { ExportParams } from '../../core/api/schemas/app.ts';
+import { jobSchemas } from '../../core/api/schemas/job-map.ts';
 import { exportProject } from '../../core/app/export.ts';
 import type { JobRunner } from '../types.ts';
 
-/** The handler resolves `out` (inside the project unless the shell allows otherwise) and its URL. */
-const WorkerExportParams = ExportParams.extend({ out: z.string(), url: z.string().nullable() });
-
-export const runExportJob: JobRunner = async ({ store, params, progress, signal }) => {
-  const p = WorkerExportParams.parse(params);
+export const runExportJob: JobRunner<'export'> = async ({ store, params, progress, signal }) => {
+  const p = jobSchemas.export.params.parse(params);
   const r = await exportProject(
     store,
     { format: p.format, out: p.out, modelId: p.modelId, deidentify: p.deidentify },

@@ -1,13 +1,14 @@
+import { jobSchemas } from '../../core/api/schemas/job-map.ts';
 import { state } from '../../core/app/state.ts';
 import { ensureFeatures } from '../../core/model/features.ts';
 import { getEncoder, projectInputLoader } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
-import { engineControl, WithProvider } from './engine-options.ts';
+import { engineControl } from './engine-options.ts';
 
 /** Caches the pooled features of every image (what suggestions and the linear probe read). */
-export const runFeaturesJob: JobRunner = async (ctx) => {
+export const runFeaturesJob: JobRunner<'features'> = async (ctx) => {
   const { store } = ctx;
-  const { provider } = WithProvider.parse(ctx.params ?? {});
+  const { provider } = jobSchemas.features.params.parse(ctx.params ?? {});
   const encoder = await getEncoder(store, { provider });
   state.encoder.set(store, {
     name: encoder.card.name,
@@ -21,7 +22,8 @@ export const runFeaturesJob: JobRunner = async (ctx) => {
     encoder,
     ids,
     projectInputLoader(store, encoder),
-    ['pooled'],
+    // pooled3 is what the linear head reads below 1,000 labels: same encoder pass, cached now.
+    ['pooled', 'pooled3'],
     [0],
     engineControl(ctx),
   );

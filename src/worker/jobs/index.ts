@@ -8,7 +8,7 @@ import { runSuggestJob } from './suggest.ts';
 import { runTrainJob } from './train.ts';
 
 /** One runner per job kind of the contract. */
-export const runners: Record<JobKind, JobRunner> = {
+export const runners: { [K in JobKind]: JobRunner<K> } = {
   import: runImportJob,
   features: runFeaturesJob,
   train: runTrainJob,

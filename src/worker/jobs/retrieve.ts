@@ -1,10 +1,10 @@
-import { PacsRetrieveParams } from '../../core/api/schemas/pacs.ts';
+import { jobSchemas } from '../../core/api/schemas/job-map.ts';
 import { retrieveStudies } from '../../core/interop/pacs/retrieve.ts';
 import type { JobRunner } from '../types.ts';
 
 /** C-GET the studies into the project through the ordinary import; cancel keeps whole instances. */
-export const runRetrieveJob: JobRunner = async ({ store, params, signal, progress }) => {
-  const p = PacsRetrieveParams.required({ callingAet: true }).parse(params);
+export const runRetrieveJob: JobRunner<'retrieve'> = async ({ store, params, signal, progress }) => {
+  const p = jobSchemas.retrieve.params.parse(params);
   const r = await retrieveStudies(
     store,
     { host: p.host, port: p.port, calledAet: p.calledAet, callingAet: p.callingAet },

@@ -1,29 +1,25 @@
-import { z } from 'zod';
 import { suggestForProject } from '../../core/active/project.ts';
-import { activeModelId } from '../../core/app/models.ts';
+import { jobSchemas } from '../../core/api/schemas/job-map.ts';
+import { activeModelId, registryFor } from '../../core/app/models.ts';
 import { type SuggestionQueue, state } from '../../core/app/state.ts';
 import { predict } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
-import { engineControl, WithProvider } from './engine-options.ts';
-
-const Params = z
-  .object({
-    task: z.enum(['classify', 'segment']).default('classify'),
-    strategy: z.enum(['hybrid', 'uncertainty', 'diversity', 'random']).default('hybrid'),
-    n: z.number().int().min(1).max(500).default(20),
-  })
-  .extend(WithProvider.shape);
+import { engineControl } from './engine-options.ts';
 
 /**
  * One active-learning pass (features, classifier if labels changed, strategy), stored as the
  * project's suggestion queue and per-image scores. For masks, the active segmentation model
  * pre-fills the suggested images; its validation Dice is the confidence shown.
  */
-export const runSuggestJob: JobRunner = async (ctx) => {
+export const runSuggestJob: JobRunner<'suggest'> = async (ctx) => {
   const { store } = ctx;
-  const p = Params.parse(ctx.params ?? {});
+  const p = jobSchemas.suggest.params.parse(ctx.params ?? {});
   const ctl = engineControl(ctx);
-  const r = await suggestForProject(store, { task: p.task, strategy: p.strategy, n: p.n, train: true }, ctl);
+  const r = await suggestForProject(
+    store,
+    { task: p.task, strategy: p.strategy, n: p.n, train: true, registry: registryFor(store) },
+    ctl,
+  );
   let segmentModelId: number | null = null;
   let dice: number | null = null;
   if (p.task === 'segment') {

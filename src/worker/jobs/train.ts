@@ -1,10 +1,10 @@
-import { TrainParams } from '../../core/api/schemas/jobs.ts';
+import { jobSchemas } from '../../core/api/schemas/job-map.ts';
 import { trainAndScore } from '../../core/app/train.ts';
 import type { JobRunner } from '../types.ts';
-import { engineControl, WithProvider } from './engine-options.ts';
+import { engineControl } from './engine-options.ts';
 
-export const runTrainJob: JobRunner = async (ctx) => {
-  const p = TrainParams.extend(WithProvider.shape).parse(ctx.params);
+export const runTrainJob: JobRunner<'train'> = async (ctx) => {
+  const p = jobSchemas.train.params.parse(ctx.params);
   const r = await trainAndScore(ctx.store, p, engineControl(ctx));
   // The full curve, once more, so a client that joined late still gets every epoch.
   for (const h of r.history) ctx.metrics(h.epoch + 1, { trainLoss: h.trainLoss, valLoss: h.valLoss });

@@ -7,7 +7,7 @@ export const SettingsPatch = Settings.partial().strict();
 
 export const ExportParams = z.strictObject({
   format: z.enum(['csv', 'masks', 'model', 'seg', 'coco', 'nnunet']),
-  /** csv, masks, seg, coco, nnunet: apply the DICOM PS3.15 basic de-identification profile. */
+  /** Apply the DICOM PS3.15 basic de-identification profile (model: to the data card). */
   deidentify: z.boolean().optional(),
   /** Output path; default: `<project>/exports/<time>-<format>`. */
   out: z.string().optional(),

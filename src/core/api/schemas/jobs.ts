@@ -54,6 +54,9 @@ export const TrainParams = z.strictObject({
   augment: z.boolean().optional(),
   /** Fit the final classifier on every label, with the cross-validated or held-out estimate attached. */
   all: z.boolean().optional(),
+  /** Two classes: threshold reaching this held-out sensitivity (or specificity) instead of Youden's J. */
+  targetSensitivity: z.number().gt(0).lt(1).optional(),
+  targetSpecificity: z.number().gt(0).lt(1).optional(),
   seed: z.number().int().optional(),
   name: z.string().max(200).optional(),
 });

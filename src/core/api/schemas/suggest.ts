@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STRATEGIES } from '../../active/types.ts';
 import { SuggestionStrategy } from '../../app/state.ts';
 import { ImageId } from './common.ts';
 
@@ -6,7 +7,7 @@ export const Strategy = SuggestionStrategy;
 
 export const SuggestNextParams = z.strictObject({
   task: z.enum(['classify', 'segment']).default('classify'),
-  strategy: z.enum(['hybrid', 'uncertainty', 'diversity', 'random']).optional(),
+  strategy: z.enum(STRATEGIES).optional(),
   /** Images the UI already shows or just served; they are deprioritised. */
   exclude: z.array(ImageId).max(1000).optional(),
 });

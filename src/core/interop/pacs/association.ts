@@ -1,4 +1,5 @@
 import dimse from 'dcmjs-dimse';
+import '../dicom-file.ts';
 import { PacsError, type PacsPeer } from './types.ts';
 
 dimse.log.setLevel('error');

@@ -1,4 +1,4 @@
-import type { StrategyName } from './types.ts';
+import type { StrategyName } from '../../src/core/active/types.ts';
 
 /** One simulated labelling campaign per strategy and seed (the `spcxr al-sim` proof). */
 export interface SimConfig {

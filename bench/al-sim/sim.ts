@@ -1,11 +1,11 @@
-import { auc, fitLogReg, predictLogReg, standardizer } from '../train/logreg.ts';
+import { suggest } from '../../src/core/active/suggest.ts';
+import type { Pool } from '../../src/core/active/types.ts';
+import { rng } from '../../src/core/active/vectors.ts';
+import { auc, fitLogReg, predictLogReg, standardizer } from '../../src/core/train/logreg.ts';
 import type { SimFeatures, SimImage } from './sim-data.ts';
 import { patientSplit } from './sim-data.ts';
 import { simSegmentation } from './sim-seg.ts';
 import type { Curve, SimConfig, SimResult } from './sim-types.ts';
-import { suggest } from './suggest.ts';
-import type { Pool } from './types.ts';
-import { rng } from './vectors.ts';
 
 /** Rows `rows` of a row-major matrix. */
 export function gather(x: Float32Array, dim: number, rows: readonly number[]): Float32Array {

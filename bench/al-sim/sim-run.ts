@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { StrategyName } from '../../src/core/active/types.ts';
 import { simulate } from './sim.ts';
 import { loadMasks, loadSimDataset, type SimDatasetName, simFeatures } from './sim-data.ts';
 import { markdownTable, savings } from './sim-report.ts';
 import type { Savings, SimConfig, SimResult } from './sim-types.ts';
 import { learningCurveSvg } from './svg.ts';
-import type { StrategyName } from './types.ts';
 
 export interface SimRunOptions {
   dataRoot: string;

@@ -1,11 +1,11 @@
-import { cholSolve } from '../train/logreg.ts';
+import { suggest } from '../../src/core/active/suggest.ts';
+import type { MaskStats, Pool } from '../../src/core/active/types.ts';
+import { maskStats } from '../../src/core/active/uncertainty.ts';
+import { rng } from '../../src/core/active/vectors.ts';
+import { cholSolve } from '../../src/core/train/logreg.ts';
 import type { SimFeatures, SimImage } from './sim-data.ts';
 import { patientSplit } from './sim-data.ts';
 import type { Curve, SimConfig, SimResult } from './sim-types.ts';
-import { suggest } from './suggest.ts';
-import type { MaskStats, Pool } from './types.ts';
-import { maskStats } from './uncertainty.ts';
-import { rng } from './vectors.ts';
 
 /** Bilinear upsampling of a g×g map (cell centres) to res×res. */
 export function upsample(cells: Float32Array, g: number, res: number): Float32Array {

@@ -2,20 +2,20 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../src/core/active/sim.ts';
+import { simulate } from '../../bench/al-sim/sim.ts';
 import {
   csvRecords,
   loadMasks,
   loadSimDataset,
   patientSplit,
   simFeatures,
-} from '../../src/core/active/sim-data.ts';
-import { labelsToReach, markdownTable, savings } from '../../src/core/active/sim-report.ts';
-import type { SimConfig } from '../../src/core/active/sim-types.ts';
-import { learningCurveSvg } from '../../src/core/active/svg.ts';
+} from '../../bench/al-sim/sim-data.ts';
+import { labelsToReach, markdownTable, savings } from '../../bench/al-sim/sim-report.ts';
+import type { SimConfig } from '../../bench/al-sim/sim-types.ts';
+import { learningCurveSvg } from '../../bench/al-sim/svg.ts';
 import { rng } from '../../src/core/active/vectors.ts';
+import { DATA, MICRO } from '../active/real-embeddings.ts';
 import { describeShared, itShared } from '../shared-data.ts';
-import { DATA, MICRO } from './real-embeddings.ts';
 
 const cache = mkdtempSync(path.join(os.tmpdir(), 'spcxr-alsim-'));
 const base = { seeds: [1, 2], testFraction: 0.3, lambda: 30 };

@@ -1,14 +1,21 @@
+/**
+ * The label-savings simulation (research harness, not product code; it was `spcxr al-sim`):
+ * simulates active-learning campaigns on real labelled data with a patient-level held-out split
+ * and reports how many labels each strategy needs.
+ *
+ *   npx tsx bench/al-sim.ts [--dataset nih|kermany|ieee-masks|all] [--seeds 5] [--budget N]
+ *     [--batch N] [--start N] [--strategies a,b] [--encoder DIR] [--data DIR] [--figures DIR] [--json]
+ */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { SimDatasetName } from '../../core/active/sim-data.ts';
-import { runSim } from '../../core/active/sim-run.ts';
-import type { StrategyName } from '../../core/active/types.ts';
-import { type Command, EXIT_OK, UsageError } from '../types.ts';
+import { parseArgs } from 'node:util';
+import { STRATEGIES, type StrategyName } from '../src/core/active/types.ts';
+import type { SimDatasetName } from './al-sim/sim-data.ts';
+import { runSim } from './al-sim/sim-run.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+class UsageError extends Error {}
+const ROOT = path.resolve(import.meta.dirname, '..');
 const DATASETS: SimDatasetName[] = ['nih', 'kermany', 'ieee-masks'];
-const STRATEGIES: StrategyName[] = ['hybrid', 'uncertainty', 'diversity', 'random'];
 
 function int(v: string | boolean | undefined, name: string, def: number): number {
   if (v === undefined) return def;
@@ -17,13 +24,14 @@ function int(v: string | boolean | undefined, name: string, def: number): number
   return n;
 }
 
-export const command: Command = {
-  name: 'al-sim',
-  usage:
-    'spcxr al-sim [--dataset nih|kermany|ieee-masks|all] [--seeds 5] [--budget N] [--batch N] [--start N] [--encoder DIR] [--data DIR] [--figures DIR] [--json]',
-  summary:
-    'Simulates active-learning campaigns on real labelled data (patient-level held-out split) and reports how many labels each strategy needs.',
-  async run({ flags, io }) {
+const io = {
+  out: (l: string) => process.stdout.write(`${l}\n`),
+  err: (l: string) => process.stderr.write(`${l}\n`),
+  progress: (l: string, done: number, total: number) => process.stderr.write(`\r${l} ${done}/${total}`),
+};
+
+async function main(flags: Record<string, string | boolean | undefined>) {
+  {
     const ds = String(flags.dataset ?? 'all');
     const datasets = ds === 'all' ? DATASETS : ds.split(',');
     for (const d of datasets) {
@@ -84,6 +92,19 @@ export const command: Command = {
       );
       results[d] = { ...result, savings, table: out.table, figure: out.figure };
     }
-    return { json: { ok: true, encoder: encoderDir, results }, exitCode: EXIT_OK };
+    if (flags.json) io.out(JSON.stringify({ ok: true, encoder: encoderDir, results }));
+  }
+}
+
+const names = ['dataset', 'seeds', 'budget', 'batch', 'start', 'strategies', 'encoder', 'data', 'figures'];
+const extra = ['lambda', 'hybrid-warmup', 'hybrid-pool', 'hybrid-select'];
+const { values } = parseArgs({
+  options: {
+    ...Object.fromEntries([...names, ...extra].map((n) => [n, { type: 'string' as const }])),
+    json: { type: 'boolean' },
   },
-};
+});
+main(values).catch((e: Error) => {
+  process.stderr.write(`al-sim: ${e.message}\n`);
+  process.exit(e instanceof UsageError ? 2 : 1);
+});

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { decodeFile, decodeMaskPng, renderDisplay, toModelInput } from '../imaging/index.ts';
-import { parseCsv } from '../import/csv.ts';
-import { Encoder } from '../model/encoder.ts';
-import { pooled } from '../model/features.ts';
+import { decodeFile, decodeMaskPng, renderDisplay, toModelInput } from '../../src/core/imaging/index.ts';
+import { parseCsv } from '../../src/core/import/csv.ts';
+import { Encoder } from '../../src/core/model/encoder.ts';
+import { pooled } from '../../src/core/model/features.ts';
 
 /** One image of a simulation data set, read from a `../shared/data/cxr` manifest. */
 export interface SimImage {
