@@ -1,7 +1,8 @@
 import { suggest } from '../../src/core/active/suggest.ts';
 import type { Pool } from '../../src/core/active/types.ts';
 import { rng } from '../../src/core/active/vectors.ts';
-import { auc, fitLogReg, predictLogReg, standardizer } from '../../src/core/train/logreg.ts';
+import { fitLogReg, predictLogReg, standardizer } from '../../src/core/train/logreg.ts';
+import { auc } from '../../src/core/train/metrics.ts';
 import type { SimFeatures, SimImage } from './sim-data.ts';
 import { patientSplit } from './sim-data.ts';
 import { simSegmentation } from './sim-seg.ts';

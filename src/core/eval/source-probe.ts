@@ -1,4 +1,5 @@
-import { auc, fitLogReg, predictLogReg, standardizer } from '../train/logreg.ts';
+import { fitLogReg, predictLogReg, standardizer } from '../train/logreg.ts';
+import { auc } from '../train/metrics.ts';
 import { mulberry32 } from '../util/rng.ts';
 import { groupedFolds } from './folds.ts';
 import type { SourceProbeResult } from './types.ts';

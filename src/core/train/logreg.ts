@@ -160,25 +160,3 @@ export function predictLogReg(m: LogReg, x: Float32Array): Float32Array {
   }
   return out;
 }
-
-/** Area under the ROC curve by the rank-sum statistic (ties count one half). */
-export function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
-  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
-  let pos = 0;
-  let rankSum = 0;
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && scores[idx[j + 1]] === scores[idx[i]]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) {
-      if (labels[idx[k]] === 1) {
-        pos++;
-        rankSum += r;
-      }
-    }
-    i = j + 1;
-  }
-  const neg = idx.length - pos;
-  if (pos === 0 || neg === 0) return Number.NaN;
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
-}

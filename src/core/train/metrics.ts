@@ -4,8 +4,11 @@
  */
 import { mulberry32 } from '../util/rng.ts';
 
-/** ROC AUC by the Mann–Whitney statistic (ties count one half). NaN without both classes. */
-export function auc(scores: ArrayLike<number>, positive: ArrayLike<boolean>): number {
+/**
+ * ROC AUC by the Mann–Whitney statistic (ties count one half). NaN without both classes.
+ * `positive`: booleans, or 0/1 labels (1 = positive).
+ */
+export function auc(scores: ArrayLike<number>, positive: ArrayLike<boolean | number>): number {
   const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let nPos = 0;
   let rankSum = 0;
