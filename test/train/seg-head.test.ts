@@ -1,7 +1,8 @@
 /** The segmentation decoder's conv (custom gradient) and resize match reference computations. */
 import { describe, expect, it } from 'vitest';
 import { initTf, tf } from '../../src/core/train/backend.ts';
-import { conv2d, resizeBilinearMM, segHead } from '../../src/core/train/seg-head.ts';
+import { conv2dFixedInput } from '../../src/core/train/conv-ops.ts';
+import { conv2d, normTokens, resizeBilinearMM, segHead } from '../../src/core/train/seg-head.ts';
 import { maxAbsDiff } from '../model/golden.ts';
 import { im2colConv2d } from './im2col.ts';
 
@@ -28,6 +29,33 @@ describe('segmentation decoder building blocks', () => {
       expect(maxAbsDiff(gx.dataSync(), rx.dataSync()), `dx k${k} cin ${cin}`).toBeLessThan(1e-3);
       expect(maxAbsDiff(gw.dataSync(), rw.dataSync()), `dW k${k} cin ${cin}`).toBeLessThan(1e-3);
     }
+  });
+
+  it('conv2dFixedInput has the forward and dW of conv2d, and a zero dx (inputs are never trained)', async () => {
+    await initTf();
+    const x = tf.randomNormal([2, 9, 8, 6], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 6, 4], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const up = tf.randomNormal([2, 9, 8, 4], 0, 1, 'float32', 6);
+    const loss = (f: typeof conv2d) => (a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), up));
+    expect(maxAbsDiff(conv2dFixedInput(x, w).dataSync(), conv2d(x, w).dataSync())).toBe(0);
+    const [fx, fw] = tf.grads(loss(conv2dFixedInput))([x, w]);
+    const [, rw] = tf.grads(loss(conv2d))([x, w]);
+    expect(maxAbsDiff(fw.dataSync(), rw.dataSync())).toBeLessThan(1e-5);
+    expect(tf.max(tf.abs(fx)).dataSync()[0]).toBe(0);
+  });
+
+  it('tokens normalised once (training) give the same logits as normalising in the forward pass', async () => {
+    await initTf();
+    const head = segHead(
+      { size: 32, grid: 4, dim: 4, levels: 3, width: 8, stem: false, ctx: 2, branch: 4 },
+      0,
+    );
+    const tokens = tf.randomNormal([2, 4, 4, 12], 3, 5, 'float32', 7) as tf.Tensor4D;
+    const image = tf.randomNormal([2, 32, 32, 1]) as tf.Tensor4D;
+    const a = head.forwardSeg(tokens, image, true);
+    const b = head.forwardSeg(normTokens(tokens, 3, 4), image, true, true);
+    expect(maxAbsDiff(a.dataSync(), b.dataSync())).toBeLessThan(1e-5);
   });
 
   it('resizeBilinearMM equals tf.image.resizeBilinear (half-pixel centres)', async () => {

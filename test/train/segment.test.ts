@@ -39,7 +39,8 @@ describeShared('trainSegmenter', () => {
 
   it('learns lung masks better than chance and reports Dice/IoU/HD95 at original geometry', async () => {
     expect(project.listMasks('lung')).toHaveLength(12);
-    const r = await trainSegmenter(project, { encoderDir: microDir, provider: 'cpu', epochs: 15, seed: 3 });
+    // One copy per image per epoch (the default): 60 epochs ≈ the steps of 15 all-copy epochs.
+    const r = await trainSegmenter(project, { encoderDir: microDir, provider: 'cpu', epochs: 60, seed: 3 });
     const m = r.metrics as SegmentMetrics;
     expect(m.n).toBe(r.valImages);
     expect(m.n).toBeGreaterThanOrEqual(2);
@@ -48,7 +49,8 @@ describeShared('trainSegmenter', () => {
     expect(m.iou).toBeLessThanOrEqual(m.dice);
     expect(m.hd95).toBeGreaterThanOrEqual(0);
     // dense grid: 4 shifted passes per copy; training copies = 2 × (1 + 3 augmentations), val 2 (TTA)
-    expect(r.features).toEqual({ computed: (r.trainImages * 8 + r.valImages * 2) * 4, cached: 0 });
+    // (the cancelled-run test above cached some of these views already)
+    expect(r.features.computed + r.features.cached).toBe((r.trainImages * 8 + r.valImages * 2) * 4);
     const saved = project.getModel(r.modelId)!;
     expect(saved).toMatchObject({ kind: 'segment', head: 'segdecoder', hasWeights: true });
 

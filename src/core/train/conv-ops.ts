@@ -1,5 +1,25 @@
 import { tf } from './backend.ts';
 
+/** dW of a k×k stride-1 "same" conv: the padded input (batch as channels) convolved with dy. */
+function filterGrad(xs: tf.Tensor4D, dy: tf.Tensor4D, k: number): tf.Tensor4D {
+  const p = (k - 1) / 2;
+  const xp = p
+    ? tf.pad(xs, [
+        [0, 0],
+        [p, p],
+        [p, p],
+        [0, 0],
+      ])
+    : xs;
+  const dwT = tf.conv2d(
+    tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D,
+    tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D,
+    1,
+    'valid',
+  );
+  return tf.transpose(dwT, [1, 2, 0, 3]) as tf.Tensor4D;
+}
+
 /**
  * Stride-1 "same" convolution with a hand-written gradient. The wasm backend's Conv2D forward is
  * XNNPACK (fast), but it has no Conv2DBackpropFilter kernel and its Conv2DBackpropInput is ~10×
@@ -14,24 +34,26 @@ export const conv2d = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc
     value: tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const p = (ws.shape[0] - 1) / 2;
       const wt = tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
       const dx = tf.conv2d(dy as tf.Tensor4D, wt, 1, 'same');
-      const xp = p
-        ? tf.pad(xs, [
-            [0, 0],
-            [p, p],
-            [p, p],
-            [0, 0],
-          ])
-        : xs;
-      const dwT = tf.conv2d(
-        tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D,
-        tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D,
-        1,
-        'valid',
-      );
-      return [dx, tf.transpose(dwT, [1, 2, 0, 3])];
+      return [dx, filterGrad(xs, dy as tf.Tensor4D, ws.shape[0])];
+    },
+  };
+}) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
+
+/**
+ * conv2d for an input that needs no gradient (decoder inputs: tokens, image): the same forward,
+ * dW as above, and zeros for dx, saving one conv per step (the 768-channel token projection's
+ * dx costs as much as its forward).
+ */
+export const conv2dFixedInput = tf.customGrad(((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const [x, w, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+  save([x, w]);
+  return {
+    value: tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
+      return [tf.zerosLike(xs), filterGrad(xs, dy as tf.Tensor4D, ws.shape[0])];
     },
   };
 }) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;

@@ -1,5 +1,5 @@
 import { tf } from './backend.ts';
-import { avgPool2, conv2d, resizeBilinearMM, upsample2 } from './conv-ops.ts';
+import { avgPool2, conv2d, conv2dFixedInput, resizeBilinearMM, upsample2 } from './conv-ops.ts';
 import type { Head } from './heads.ts';
 
 export { conv2d, resizeBilinearMM };
@@ -37,9 +37,22 @@ function conv(shape: [number, number, number, number], seed: number): tf.Variabl
  * image's edges rather than the token grid. Measured in docs/BENCHMARKS.md (lung Dice).
  */
 export type SegHeadModel = Head & {
-  /** Logits [B, S, S, 1]; with `half` (training without the stem) [B, S/2, S/2, 1]. */
-  forwardSeg(tokens: tf.Tensor4D, image: tf.Tensor4D | null, half?: boolean): tf.Tensor4D;
+  /**
+   * Logits [B, S, S, 1]; with `half` (training without the stem) [B, S/2, S/2, 1]. With
+   * `normed`, `tokens` are already normTokens(...) (training normalises once, not every step).
+   */
+  forwardSeg(tokens: tf.Tensor4D, image: tf.Tensor4D | null, half?: boolean, normed?: boolean): tf.Tensor4D;
 };
+
+/** Raw block outputs differ in scale by depth: each level's token normalised per cell. */
+export function normTokens(tokens: tf.Tensor4D, levels: number, dim: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [b, g] = tokens.shape;
+    const lv = tf.reshape(tokens, [b, g, g, levels, dim]);
+    const { mean, variance } = tf.moments(lv, -1, true);
+    return tf.reshape(tf.div(tf.sub(lv, mean), tf.sqrt(tf.add(variance, 1e-6))), [b, g, g, levels * dim]);
+  });
+}
 
 export function segHead(cfg: SegHeadConfig, seed: number): SegHeadModel {
   const w = cfg.width;
@@ -70,28 +83,25 @@ export function segHead(cfg: SegHeadConfig, seed: number): SegHeadModel {
     add('stem1', [3, 3, 2, 8], seed + 3);
     add('stem2', [3, 3, 8, 1], 0, true);
   }
-  const lin = (x: tf.Tensor4D, name: string) =>
-    tf.add(conv2d(x, vars[`${name}.weight`] as tf.Tensor4D), vars[`${name}.bias`]) as tf.Tensor4D;
-  const relu = (x: tf.Tensor4D, name: string) => tf.relu(lin(x, name)) as tf.Tensor4D;
+  const lin = (x: tf.Tensor4D, name: string, fixedInput = false) =>
+    tf.add(
+      (fixedInput ? conv2dFixedInput : conv2d)(x, vars[`${name}.weight`] as tf.Tensor4D),
+      vars[`${name}.bias`],
+    ) as tf.Tensor4D;
+  const relu = (x: tf.Tensor4D, name: string, fixedInput = false) =>
+    tf.relu(lin(x, name, fixedInput)) as tf.Tensor4D;
   const cat = (xs: tf.Tensor4D[]) => tf.concat(xs, 3) as tf.Tensor4D;
-  const forwardSeg = (tokens: tf.Tensor4D, image: tf.Tensor4D | null, halfRes = false) =>
+  const forwardSeg = (tokens: tf.Tensor4D, image: tf.Tensor4D | null, halfRes = false, isNormed = false) =>
     tf.tidy(() => {
-      // Raw block outputs differ in scale by depth: normalise each level's token per cell.
       const [b, g] = tokens.shape;
-      const lv = tf.reshape(tokens, [b, g, g, cfg.levels, cfg.dim]);
-      const { mean, variance } = tf.moments(lv, -1, true);
-      const normed = tf.reshape(tf.div(tf.sub(lv, mean), tf.sqrt(tf.add(variance, 1e-6))), [
-        b,
-        g,
-        g,
-        cfg.levels * cfg.dim,
-      ]);
-      let x = relu(normed as tf.Tensor4D, 'proj');
+      const normed = isNormed ? tokens : normTokens(tokens, cfg.levels, cfg.dim);
+      // Tokens and image are inputs, never trained: their convs skip the input gradient.
+      let x = relu(normed, 'proj', true);
       for (let k = 0; k < nctx; k++) x = relu(x, k ? `ctx${k + 1}` : 'ctx');
       const S = cfg.size;
       if (c) {
         if (!image) throw new Error('segHead: the image branch needs the image');
-        const f1 = relu(avgPool2(image), 'img1');
+        const f1 = relu(avgPool2(image), 'img1', true);
         const f2 = relu(avgPool2(f1), 'img2');
         const up = resizeBilinearMM(x, S / 4, S / 4);
         const y2 = relu(cat([up, f2]), 'fuse2');

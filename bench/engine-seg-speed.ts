@@ -1,0 +1,76 @@
+/**
+ * Segmentation training speed, old schedule vs new, in one run on the same machine: the same
+ * ieee8023 masks_v7 subset (patient split), the same cached encoder features, the same decoder;
+ * "old" draws all 2·(augViews+1) copies of every image per epoch (40 epochs, patience 8, the
+ * schedule before 2026-12-02), "new" one copy per image per epoch (60, patience 10). Runs
+ * alternate (old, new, old, new with --reps 2). Reports training seconds (features excluded:
+ * cached once, shared), the ratio, and held-out-patient Dice of both.
+ *
+ *   nice -n 5 npx tsx bench/engine-seg-speed.ts --encoder DIR [--train 24] [--test 16] [--reps 1]
+ */
+import os from 'node:os';
+import { trainSegmenter } from '../src/core/train/index.ts';
+import { groupedSplit } from '../src/core/train/split.ts';
+import { arg, benchProject, sharedItems } from './engine-project.ts';
+
+const encoderDir = arg('encoder');
+if (!encoderDir) throw new Error('--encoder DIR is required');
+const items = sharedItems('ieee8023').filter((i) => /masks_v7/.test(i.mask ?? ''));
+const store = await benchProject(arg('project', '/tmp/spcxr-bench-seg')!, items, false, [
+  'covid19',
+  'pneumonia',
+  'normal',
+  'other_abnormal',
+]);
+const masked = store.listMasks('lung').map((m) => store.getImage(m.imageId)!);
+const split = groupedSplit(
+  masked.map((i) => ({ id: i.id, group: i.patientId ?? `i${i.id}`, label: 0 })),
+  0.3,
+  7,
+);
+const nTrain = Number(arg('train', '24'));
+const nTest = Number(arg('test', '16'));
+// Dice is the run's own patient-grouped validation split (valFraction = test share): held-out patients.
+const ids = [...split.train.slice(0, nTrain), ...split.val.slice(0, nTest)];
+const reps = Number(arg('reps', '1'));
+const rows: Array<Record<string, unknown>> = [];
+for (let r = 0; r < reps; r++)
+  for (const [name, copies] of [
+    ['old', 8],
+    ['new', 1],
+  ] as const) {
+    const t0 = performance.now();
+    const res = await trainSegmenter(store, {
+      encoderDir,
+      provider: 'cpu',
+      imageIds: ids,
+      copiesPerEpoch: copies,
+      valFraction: nTest / ids.length,
+      seed: 0,
+    });
+    const row = {
+      schedule: name,
+      trainSec: res.timings.trainMs / 1000,
+      featuresSec: res.timings.featuresMs / 1000,
+      wallSec: (performance.now() - t0) / 1000,
+      epochs: res.history.length,
+      steps: res.history.length * Math.ceil((res.trainImages * copies) / 8),
+      valImages: res.valImages,
+      dice: 'dice' in res.metrics ? res.metrics.dice : undefined,
+      load: os.loadavg()[0],
+    };
+    rows.push(row);
+    console.error(JSON.stringify(row));
+  }
+const mean = (k: string, s: string) => {
+  const v = rows.filter((r) => r.schedule === s).map((r) => r[k] as number);
+  return v.reduce((a, b) => a + b, 0) / v.length;
+};
+console.log(
+  JSON.stringify({
+    rows,
+    ratio: mean('trainSec', 'old') / mean('trainSec', 'new'),
+    nproc: os.availableParallelism(),
+  }),
+);
+store.close();
