@@ -7,7 +7,7 @@
  * and the per-image figures are scaled to 112,120 images.
  *   nice -n 5 npx tsx bench/scale-projection.ts [N=120]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,10 +36,10 @@ const proj = path.join(work, 'p');
 const bin = path.join(root, 'bin/spcxr.mjs');
 execFileSync(process.execPath, [bin, 'init', proj, '--classes', 'normal,pneumonia'], { stdio: 'ignore' });
 const t0 = performance.now();
-const timeOut = execFileSync('/usr/bin/time', ['-v', process.execPath, bin, 'import', proj, imgs, '--json'], {
+const timeOut = spawnSync('/usr/bin/time', ['-v', process.execPath, bin, 'import', proj, imgs, '--json'], {
   encoding: 'utf8',
   stdio: ['ignore', 'ignore', 'pipe'],
-});
+}).stderr;
 const importS = (performance.now() - t0) / 1000;
 const peakKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(timeOut)?.[1] ?? 0);
 

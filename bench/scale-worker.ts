@@ -12,6 +12,7 @@ import { readFeatureMatrix } from '../src/core/model/features.ts';
 import { openProject } from '../src/core/store/index.ts';
 import { initTf } from '../src/core/train/backend.ts';
 import { getEncoder } from '../src/core/train/engine.ts';
+import { collectGarbage } from '../src/worker/memory.ts';
 
 const dir = process.argv[2];
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -77,9 +78,9 @@ for (const s of strategies) {
   out[s] = entry;
 }
 out.afterMb = rss();
-gc();
-await new Promise((r) => setTimeout(r, 200));
-gc();
+// What the worker does after every job (src/worker/memory.ts): collect, and again a moment later.
+collectGarbage();
+await new Promise((r) => setTimeout(r, 400));
 out.afterGcMb = rss();
 store.close();
 console.log(JSON.stringify(out));

@@ -4,7 +4,7 @@
  * in process (server time, no transport), runs the suggestion strategies in a separate process
  * like the worker (bench/scale-worker.ts), and prints every figure per size with its growth
  * ratio against the smallest size (1.0 = flat in n).
- *   nice -n 5 npx tsx bench/scale.ts [sizes=1000,10000,50000] [workdir]
+ *   nice -n 5 npx tsx bench/scale.ts [sizes=1000,10000,50000] [workdir] [--api-only]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +16,7 @@ import { nodeWorkerSpawner } from '../src/worker/spawn-node.ts';
 import { type Base, baseFeatures, buildProject, loadBases } from './scale-build.ts';
 
 const sizes = (process.argv[2] ?? '1000,10000,50000').split(',').map(Number);
+const apiOnly = process.argv.includes('--api-only');
 const work = process.argv[3] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'spcxr-scale-'));
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -25,29 +26,31 @@ const pct = (xs: number[], p: number) => {
 };
 const round = (x: number) => Math.round(x * 10) / 10;
 
-/** Evicts a file's pages from the page cache (no root needed, unlike drop_caches). */
+/**
+ * Evicts the project's own files from the page cache (posix_fadvise DONTNEED, after an fsync so
+ * every page is clean). Not `echo 3 > /proc/sys/vm/drop_caches`: that works here (root) but
+ * empties the cache of the whole shared machine, so every later figure of this run (and other
+ * people's runs) would read node_modules and the encoder from disk again.
+ */
 function evict(files: string[]): string {
-  try {
-    fs.writeFileSync('/proc/sys/vm/drop_caches', '3');
-    return 'drop_caches';
-  } catch {
-    const list = files.filter((f) => fs.existsSync(f));
-    execFileSync('python3', [
-      '-c',
-      'import os,sys\nfor f in sys.argv[1:]:\n  fd=os.open(f,os.O_RDONLY); os.fsync(fd); os.posix_fadvise(fd,0,0,os.POSIX_FADV_DONTNEED); os.close(fd)',
-      ...list,
-    ]);
-    return 'fadvise(DONTNEED) on the project files';
-  }
+  const list = files.filter((f) => fs.existsSync(f));
+  execFileSync('python3', [
+    '-c',
+    'import os,sys\nfor f in sys.argv[1:]:\n  fd=os.open(f,os.O_RDONLY); os.fsync(fd); os.posix_fadvise(fd,0,0,os.POSIX_FADV_DONTNEED); os.close(fd)',
+    ...list,
+  ]);
+  return 'fadvise(DONTNEED) of the project files';
 }
 
 const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
 const mb = (b: number) => Math.round(b / 2 ** 20);
 
-const bases: Base[] = await loadBases();
+// Bases (and their real features) only when some size still has to be built.
+const needBuild = sizes.some((n) => !fs.existsSync(path.join(work, `p${n}`, '.built')));
+const bases: Base[] = needBuild ? await loadBases() : [];
 const t0 = performance.now();
-const encoderId = await baseFeatures(bases, path.join(work, 'bases'));
-console.error(`base features of ${bases.length} images: ${Math.round(performance.now() - t0)} ms`);
+const encoderId = needBuild ? await baseFeatures(bases, path.join(work, 'bases')) : '';
+if (needBuild) console.error(`base features of ${bases.length} images: ${Math.round(performance.now() - t0)} ms`);
 
 type Row = Record<string, number | string>;
 const rows: Row[] = sizes.map((n) => ({ n }));
@@ -152,7 +155,7 @@ for (const s of services) s.close();
 for (const r of rows) r.coldBy = coldBy;
 
 // 3. Worker figures, one process per size (like the ML worker).
-for (const [k, n] of sizes.entries()) {
+for (const [k, n] of apiOnly ? [] : sizes.entries()) {
   const w = JSON.parse(
     execFileSync(
       process.execPath,

@@ -1,7 +1,8 @@
 /**
  * The grid of a large project in headless Chromium against a real `spcxr serve`: first paint
- * (navigation → first tile with a decoded thumbnail), then a steady scroll in which every frame
- * counts the tiles in the viewport that show no picture yet (no item, or an <img> not decoded).
+ * (navigation → first tile with a loaded thumbnail), then a steady scroll in which every frame,
+ * once painted, counts the tiles in the viewport that show no picture (no item yet, or an <img>
+ * not loaded).
  * Reports fps, the share of frames with an empty tile, and the same for a fast scroll; run it on
  * several sizes to get growth ratios (e.g. the projects bench/scale.ts built).
  *   npx tsx bench/ui-grid-scale.ts DIR [DIR...] [--frames 300] [--step 60]
@@ -37,9 +38,10 @@ const SCROLL = `async (frames, step) => {
     const tick = (ts) => {
       if (last) iv.push(ts - last);
       last = ts;
-      if (f > 0 && emptyNow()) empty++;
+      // Checked once this frame is painted (a task after the rAF), i.e. what the user saw.
+      if (f > 0) setTimeout(() => { if (emptyNow()) empty++; }, 0);
       el.scrollTop += step;
-      if (++f < frames) requestAnimationFrame(tick); else resolve();
+      if (++f < frames) requestAnimationFrame(tick); else setTimeout(resolve, 50);
     };
     requestAnimationFrame(tick);
   });

@@ -5,7 +5,6 @@
 import type { z } from 'zod';
 import * as A from './schemas/app.ts';
 import * as K from './schemas/classes.ts';
-import * as RV from './schemas/review.ts';
 import * as C from './schemas/common.ts';
 import * as E from './schemas/edits.ts';
 import { eventSchemas } from './schemas/events.ts';
@@ -14,6 +13,7 @@ import * as J from './schemas/jobs.ts';
 import * as M from './schemas/models.ts';
 import * as X from './schemas/pacs.ts';
 import * as P from './schemas/project.ts';
+import * as RV from './schemas/review.ts';
 import * as S from './schemas/suggest.ts';
 
 export { eventSchemas };

@@ -21,13 +21,13 @@ import {
 } from './contract.ts';
 import { appHandlers } from './handlers/app.ts';
 import { classHandlers } from './handlers/classes.ts';
-import { reviewHandlers } from './handlers/review.ts';
 import { editHandlers } from './handlers/edits.ts';
 import { imageHandlers } from './handlers/images.ts';
 import { jobHandlers } from './handlers/jobs.ts';
 import { modelHandlers, modelsChanged } from './handlers/models.ts';
 import { pacsHandlers } from './handlers/pacs.ts';
 import { projectHandlers, projectInfo } from './handlers/project.ts';
+import { reviewHandlers } from './handlers/review.ts';
 import { suggestHandlers } from './handlers/suggest.ts';
 import { JobManager } from './job-manager.ts';
 import type { PathGrants } from './path-grants.ts';

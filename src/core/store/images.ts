@@ -200,7 +200,8 @@ function where(f: ImageFilter, task: string): { sql: string; params: unknown[] }
   if (f.status) add('i.status = ?', f.status);
   if (f.state === 'unlabelled') add(`i.grid_state IN ('unlabelled', 'suggested')`);
   else if (f.state) add('i.grid_state = ?', f.state);
-  if (f.source !== undefined) add('i.source IS ?', f.source);
+  if (f.source !== undefined)
+    add(f.source === null ? 'i.source IS NULL' : 'i.source = ?', ...(f.source === null ? [] : [f.source]));
   if (f.split === null) add('i.split IS NULL');
   else if (f.split) add('i.split = ?', f.split);
   if (f.patientId !== undefined) add('i.patient_id = ?', f.patientId);

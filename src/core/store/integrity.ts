@@ -57,9 +57,13 @@ export function integrityCheck(st: Statements, dir: string): IntegrityReport {
 }
 
 /** Below this size the open check reads the whole database: a full quick_check costs little. */
-const WHOLE_DB_BYTES = 64 * 1024 * 1024;
-/** Tables every interaction reads; above the threshold only these are checked at open. */
-const HOT_TABLES = ['project', 'settings', 'classes', 'images', 'labels', 'image_counts', 'al_state'];
+const WHOLE_DB_BYTES = 16 * 1024 * 1024;
+/**
+ * Above the threshold only these small tables are checked at open, so the open costs the same at
+ * any size. A damaged page of a large table (images, labels) is reported by SQLite when it is
+ * read ("database disk image is malformed") and by the full check in `spcxr doctor`.
+ */
+const HOT_TABLES = ['project', 'settings', 'classes', 'image_counts'];
 /** Image files whose presence is checked at open, spread evenly over the ids. */
 const FILE_SAMPLE = 32;
 /** A WAL this large means checkpoints are not keeping up (a reader held open for long). */
@@ -67,7 +71,7 @@ const WAL_WARN_BYTES = 256 * 1024 * 1024;
 
 /**
  * The check run at every open, bounded whatever the project's size: schema (migrate did that),
- * `quick_check` of the hot tables (all of them while the database is small), the WAL's size and
+ * `quick_check` of the small tables (of everything while the database is small), the WAL's size and
  * the presence of a sample of image files. The full check (`integrityCheck`, every file and
  * every page) is `spcxr doctor`'s.
  */

@@ -318,6 +318,10 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX reviews_image ON reviews(image_id, task);
   `,
+  // The source filter pages in id order without sorting every image of that source.
+  `
+  CREATE INDEX images_grid_source ON images(status, source, id);
+  `,
 ];
 
 /** Feature-cache database (DIR/cache/features.sqlite): one table, its own versioning. */
