@@ -50,7 +50,8 @@ const needBuild = sizes.some((n) => !fs.existsSync(path.join(work, `p${n}`, '.bu
 const bases: Base[] = needBuild ? await loadBases() : [];
 const t0 = performance.now();
 const encoderId = needBuild ? await baseFeatures(bases, path.join(work, 'bases')) : '';
-if (needBuild) console.error(`base features of ${bases.length} images: ${Math.round(performance.now() - t0)} ms`);
+if (needBuild)
+  console.error(`base features of ${bases.length} images: ${Math.round(performance.now() - t0)} ms`);
 
 type Row = Record<string, number | string>;
 const rows: Row[] = sizes.map((n) => ({ n }));

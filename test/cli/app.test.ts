@@ -101,7 +101,13 @@ describe.skipIf(missing.length > 0)('spcxr app: a desktop window without Electro
     try {
       const info = await app.first;
       expect(info.mode).toBe('app-window');
-      const win = children(app.proc.pid!).find((c) => c.cmd.includes(`--app=${info.url}`));
+      // The window is spawned as the URL is announced; on a loaded machine its process can
+      // take a moment to appear in ps.
+      let win: { pid: number; cmd: string } | undefined;
+      for (let i = 0; i < 60 && !win; i++) {
+        win = children(app.proc.pid!).find((c) => c.cmd.includes(`--app=${info.url}`));
+        if (!win) await new Promise((r) => setTimeout(r, 250));
+      }
       expect(win, app.stderr()).toBeDefined();
       for (const flag of ['--user-data-dir=', '--disable-extensions', '--disable-background-networking'])
         expect(win!.cmd).toContain(flag);

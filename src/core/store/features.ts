@@ -95,7 +95,9 @@ export class FeatureCache {
     decode: (dtype: FeatureEntry['dtype'], bytes: Uint8Array) => Float32Array,
   ): { dim: number; data: Float32Array; missing: number[] } {
     const row = new Map<number, number>();
-    imageIds.forEach((id, i) => row.set(id, i));
+    imageIds.forEach((id, i) => {
+      row.set(id, i);
+    });
     let data = new Float32Array(0);
     let dim = 0;
     const seen = new Uint8Array(imageIds.length);
