@@ -7,11 +7,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadSimDataset, type SimDatasetName, type SimImage } from './al-sim/sim-data.ts';
 import { decodeFile, renderDisplay, toModelInput } from '../src/core/imaging/index.ts';
 import { Encoder } from '../src/core/model/encoder.ts';
 import { blackLevel, pooled } from '../src/core/model/features.ts';
 import { viewInput } from '../src/core/model/views.ts';
+import { loadSimDataset, type SimDatasetName, type SimImage } from './al-sim/sim-data.ts';
 
 export interface HeadsData {
   images: SimImage[];

@@ -190,10 +190,14 @@ for (const variant of a.variants.split(',')) {
 if (!a['no-peer']) {
   writeFileSync(path.join(peerDir, 'tasks.json'), JSON.stringify(peerTasks));
   const peer = JSON.parse(
-    execFileSync(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', ['bench/heads_peer.py', path.join(peerDir, 'tasks.json')], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    }),
+    execFileSync(
+      existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3',
+      ['bench/heads_peer.py', path.join(peerDir, 'tasks.json')],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      },
+    ),
   ) as Record<string, { test: number; oracle: number; C: number }>;
   for (const [k, v] of Object.entries(peer))
     Object.assign(out[k], { peer: v.test, peerOracle: v.oracle, peerC: v.C });

@@ -19,7 +19,14 @@ describe('typed job map', () => {
   });
 
   it('has params and a result for every job kind, and a start request for each', () => {
-    expect(Object.keys(jobSchemas).sort()).toEqual(['export', 'features', 'import', 'retrieve', 'suggest', 'train']);
+    expect(Object.keys(jobSchemas).sort()).toEqual([
+      'export',
+      'features',
+      'import',
+      'retrieve',
+      'suggest',
+      'train',
+    ]);
     for (const k of ['import', 'features', 'train', 'export'])
       expect(REQUEST_NAMES as readonly string[]).toContain(`${k}.start`);
     expect(jobSchemas.suggest.params.parse({})).toMatchObject({

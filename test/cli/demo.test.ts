@@ -34,7 +34,8 @@ describe('spcxr demo (the README main job)', () => {
     const again = cli('demo', dir);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('imported 0 new, 40 already present');
-    for (const term of ['CV, out-of-fold ', 'ECE ', 'AUC ', '95% CI ', 'F1 ']) expect(again.stdout).toContain(`\n  ${term}`);
+    for (const term of ['CV, out-of-fold ', 'ECE ', 'AUC ', '95% CI ', 'F1 '])
+      expect(again.stdout).toContain(`\n  ${term}`);
     expect(again.stdout.match(/smoke check/g)).toHaveLength(1);
     expect(again.stdout).not.toMatch(/cluster of 1 image/);
     expect(again.stderr).not.toMatch(/ 0\/0\n/);

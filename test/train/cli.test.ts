@@ -61,7 +61,10 @@ describeShared('spcxr train / predict / eval', () => {
     expect(typeof t.json.modelId).toBe('number');
     expect(t.stderr).toMatch(/features 24\/24/);
     // 24 labels: a cross-validated estimate that says plainly it is too small to mean much.
-    expect((t.json.metrics as { estimate: unknown }).estimate).toMatchObject({ method: 'grouped-cv', tooSmall: true });
+    expect((t.json.metrics as { estimate: unknown }).estimate).toMatchObject({
+      method: 'grouped-cv',
+      tooSmall: true,
+    });
     expect(t.json.trainImages).toBe(24);
 
     const p = await spcxr('predict', project);

@@ -10,7 +10,7 @@
  */
 import { ConflictError } from '../errors.ts';
 import type { ConfoundingReport, EvalChecks, EvalImage, EvalWarning, OodSummary } from '../eval/types.ts';
-import type { ProviderInfo, RunControl } from '../model/types.ts';
+import type { ProviderInfo } from '../model/types.ts';
 import type { Estimate } from './estimate-contract.ts';
 import type { MaskMetrics } from './seg-metrics.ts';
 
