@@ -4,7 +4,7 @@
  * patients (its own early-stopping split inside them); test Dice / IoU / HD95 at the original
  * image geometry. Goal: Dice ≥ 0.93.
  *
- *   npx tsx bench/engine-seg.ts --encoder DIR [--project /tmp/spcxr-bench-seg] [--epochs 40] [--stem]
+ *   npx tsx bench/engine-seg.ts --encoder DIR [--project /tmp/spcxr-bench-seg] [--epochs 60] [--copies 2] [--stem]
  */
 import os from 'node:os';
 import { decodeMaskPng } from '../src/core/imaging/index.ts';
@@ -42,7 +42,8 @@ const r = await trainSegmenter(
     encoderDir,
     provider: 'cpu',
     imageIds: train,
-    epochs: Number(arg('epochs', '40')),
+    epochs: Number(arg('epochs', '60')),
+    copiesPerEpoch: Number(arg('copies', '2')),
     stem: process.argv.includes('--stem'),
     seed: 0,
   },
@@ -77,6 +78,7 @@ console.log(
     innerVal: r.valImages,
     testImages: test.length,
     epochsRun: r.history.length,
+    copiesPerEpoch: Number(arg('copies', '2')),
     width: Number(arg('width', '64')),
     lastLosses: r.history.slice(-3).map((h) => [h.trainLoss.toFixed(3), h.valLoss.toFixed(3)]),
     dice: rep.dice,

@@ -39,8 +39,14 @@ describeShared('trainSegmenter', () => {
 
   it('learns lung masks better than chance and reports Dice/IoU/HD95 at original geometry', async () => {
     expect(project.listMasks('lung')).toHaveLength(12);
-    // One copy per image per epoch (the default): 60 epochs ≈ the steps of 15 all-copy epochs.
-    const r = await trainSegmenter(project, { encoderDir: microDir, provider: 'cpu', epochs: 60, seed: 3 });
+    // One copy per image per epoch: 60 epochs ≈ the steps of 15 all-copy epochs.
+    const r = await trainSegmenter(project, {
+      encoderDir: microDir,
+      provider: 'cpu',
+      epochs: 60,
+      copiesPerEpoch: 1,
+      seed: 3,
+    });
     const m = r.metrics as SegmentMetrics;
     expect(m.n).toBe(r.valImages);
     expect(m.n).toBeGreaterThanOrEqual(2);

@@ -125,7 +125,7 @@ export interface TrainSegmenterOptions extends EngineOptions {
   /** Average the prediction with that of the flipped image (true). */
   tta?: boolean;
   /**
-   * Copies of each training image (of its 2·(augViews+1)) drawn per epoch (1). All copies
+   * Copies of each training image (of its 2·(augViews+1)) drawn per epoch (2). All copies
    * per epoch was the schedule before 2026-12-02 (8× the steps per epoch; docs/BENCHMARKS.md).
    */
   copiesPerEpoch?: number;
