@@ -21,7 +21,7 @@ from . import optim
 from .config import Config, load_config, to_dict
 from .data import Pack, build_pack, discover, pretrain_items
 from .gmml import augment, corrupt, draw_step, masked_l1, slice_params
-from .model import GMMLModel, ViTArch
+from .model import GMMLModel, ViTArch, interpolate_pos_embed
 from .preprocess import DEFAULT_MEAN, DEFAULT_STD
 from .runio import JsonLog, load_checkpoint, save_checkpoint, save_grid, set_rng_state
 from .safetensors_io import load_file
@@ -125,6 +125,11 @@ class Trainer:
         fresh optimiser and schedule. The card records the parent's steps and wall time."""
         if src.is_dir():
             sd, _ = load_file(src / "weights.safetensors")
+            own = self.model.encoder.pos_embed
+            if "pos_embed" in sd and sd["pos_embed"].shape != own.shape:
+                # a continued run at another resolution: resize the grid, as the model does at run time
+                grid = int(round(math.sqrt(own.shape[1] - 1)))
+                sd["pos_embed"] = interpolate_pos_embed(torch.as_tensor(sd["pos_embed"]), grid)
             try:
                 self.model.encoder.load_state_dict(sd)
             except RuntimeError as e:
