@@ -63,7 +63,8 @@ def main(argv=None) -> dict:
     tr, ytr, te, yte = labelled_split(a.data, a.task)
     groups = [it.patient_id for it in te]
     labels = [int(v) for v in a.labels.split(",") if v]
-    picks = {(n, s): subsample(ytr, n, s + 1) for n in labels for s in range(a.subsets)}
+    # Interleaved (50/0, 200/0, 50/1, ...): a run stopped early still covers every label count.
+    picks = {(n, s): subsample(ytr, n, s + 1) for s in range(a.subsets) for n in labels}
     need = sorted({int(i) for idx in picks.values() for i in idx})
     t = time.time()
     ftr_rows = pooled_blocks(vit, [tr[i] for i in need], pp)
