@@ -1,8 +1,7 @@
-/** The overview of an open project that every shell shows: classes, counts, encoder, active models. */
+/** The overview of an open project that every shell shows: classes, counts, active models. */
 import { DEFAULT_TASK } from '../store/types.ts';
 import { activeModels } from './models.ts';
 import type { ProjectSession } from './session.ts';
-import { state } from './state.ts';
 
 /** Counts come from counters the store keeps in each write's transaction: O(1) in the project size. */
 export function projectInfo(s: ProjectSession) {
@@ -28,7 +27,6 @@ export function projectInfo(s: ProjectSession) {
       perClass,
       perSource: c.bySource,
     },
-    encoder: state.encoder.get(store),
     activeModelId: s.activeModelId(),
     activeModels: activeModels(store),
   };

@@ -17,7 +17,7 @@ import { type Promotion, promoteIfNotWorse, readableName } from './models.ts';
 
 export interface TrainRequest extends Pick<EngineOptions, 'provider'> {
   task: ModelKind;
-  head?: 'linear' | 'attentive' | 'blocks:1' | 'blocks:2';
+  head?: 'linear' | 'attentive' | 'blocks:1' | 'blocks:2' | 'auto';
   maskClass?: string;
   epochs?: number;
   learningRate?: number;

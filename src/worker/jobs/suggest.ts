@@ -5,6 +5,7 @@ import { type SuggestionQueue, state } from '../../core/app/state.ts';
 import { predict } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
 import { engineControl } from './engine-options.ts';
+import { recordEncoder } from './record-encoder.ts';
 
 /**
  * One active-learning pass (features, classifier if labels changed, strategy), stored as the
@@ -20,6 +21,7 @@ export const runSuggestJob: JobRunner<'suggest'> = async (ctx) => {
     { task: p.task, strategy: p.strategy, n: p.n, train: true, registry: registryFor(store) },
     ctl,
   );
+  recordEncoder(store);
   let segmentModelId: number | null = null;
   let dice: number | null = null;
   if (p.task === 'segment') {

@@ -3,12 +3,15 @@ import { projectInfo as overview } from '../../app/project.ts';
 import { ProjectSession } from '../../app/session.ts';
 import { createProject, openProject } from '../../store/index.ts';
 import { ApiError, type ApiHandlers, type ProjectInfo } from '../contract.ts';
+import { encoderInfo } from '../encoder-info.ts';
 import type { ServiceContext } from '../service.ts';
 
 type H = Pick<ApiHandlers, 'project.open' | 'project.create' | 'project.info' | 'project.close'>;
 
-/** The project overview as the contract types it (computed by `core/app/project.ts`). */
-export const projectInfo = (s: ProjectSession): ProjectInfo => overview(s);
+/** The project overview (`core/app/project.ts`) plus what the shell knows of the encoder. */
+export function projectInfo(s: ProjectSession, modelsDir?: string): ProjectInfo {
+  return { ...overview(s), encoder: encoderInfo(s.store, modelsDir) };
+}
 
 function checkLocked(ctx: ServiceContext, dir: string): void {
   const locked = ctx.opts.lockedProject;
@@ -23,7 +26,7 @@ export function projectHandlers(ctx: ServiceContext): H {
   const opened = (s: ProjectSession): ProjectInfo => {
     ctx.setSession(s);
     ctx.opts.recent?.add(s.dir, s.store.info.name);
-    const info = projectInfo(s);
+    const info = projectInfo(s, ctx.opts.modelsDir);
     ctx.emit('project.changed', info);
     ctx.emit('history.changed', s.history.state());
     return info;
@@ -32,7 +35,7 @@ export function projectHandlers(ctx: ServiceContext): H {
     'project.open': ({ path: dir }) => {
       checkLocked(ctx, dir);
       const cur = ctx.current();
-      if (cur && cur.dir === path.resolve(dir)) return projectInfo(cur);
+      if (cur && cur.dir === path.resolve(dir)) return projectInfo(cur, ctx.opts.modelsDir);
       return opened(new ProjectSession(openProject(dir)));
     },
     'project.create': ({ path: dir, classes, name, maskClasses }) => {
