@@ -80,6 +80,8 @@ describeShared('trainClassifier', () => {
   }, 120_000);
 
   it('rejects a second concurrent run and honours AbortSignal, recording the run as cancelled', async () => {
+    const { tf } = await import('../../src/core/train/backend.ts');
+    const before = tf.memory().numTensors;
     const ac = new AbortController();
     const first = trainClassifier(
       project,
@@ -92,6 +94,8 @@ describeShared('trainClassifier', () => {
     await expect(trainClassifier(project, enc)).rejects.toBeInstanceOf(TrainingBusyError);
     await expect(first).rejects.toThrow('stopped by test');
     expect(project.listRuns(1)[0].status).toBe('cancelled');
+    // The head, the optimiser and the best-epoch copies are freed however the run ends.
+    expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
 
   it('predict stores calibrated probabilities apart from labels; the bundle is self-contained and checked', async () => {
