@@ -19,7 +19,7 @@ import { storeSegPredictions } from './seg-predictions.ts';
 
 export interface TrainRequest extends Pick<EngineOptions, 'provider'> {
   task: ModelKind;
-  head?: 'linear' | 'attentive' | 'blocks:1' | 'blocks:2';
+  head?: 'linear' | 'attentive' | 'blocks:1' | 'blocks:2' | 'auto';
   maskClass?: string;
   epochs?: number;
   learningRate?: number;

@@ -11,6 +11,7 @@ import { fitTemperature, softmaxRow } from './calibrate.ts';
 import {
   buildHead,
   type ClassifierConfig,
+  CV_LIMIT,
   encoderInfo,
   featureBatcher,
   headLayer,
@@ -19,12 +20,20 @@ import {
 import { exclusive, getEncoder, projectInputLoader } from './engine.ts';
 import { buildEstimate } from './estimate.ts';
 import { fit, predictLogitsAsync } from './fit.ts';
+import { groupsPerClass } from './folds.ts';
+import { chooseHeadByCv } from './head-choice.ts';
 import type { Head } from './heads.ts';
 import { type LinearTrainResult, trainLinear } from './linear-train.ts';
 import { chooseThreshold, classifierReport, positiveIndex } from './report.ts';
 import { saveTrained, type TrainingRun, trainingRun } from './run.ts';
 import { groupedSplit, type SplitItem } from './split.ts';
-import type { ClassifierHead, ClassifierMetrics, TrainClassifierOptions, TrainResult } from './types.ts';
+import type {
+  ClassifierHead,
+  ClassifierMetrics,
+  HeadChoice,
+  TrainClassifierOptions,
+  TrainResult,
+} from './types.ts';
 
 const DEFAULTS: Record<
   string,
@@ -53,7 +62,7 @@ export function trainClassifier(
 ): Promise<TrainResult> {
   return exclusive(project, async () => {
     const task = opts.task ?? DEFAULT_TASK;
-    const head: ClassifierHead = opts.head ?? 'linear';
+    const requested = opts.head ?? 'linear';
     const seed = opts.seed ?? 0;
     const classes = project.listClasses('image', task).map((c) => c.name);
     const imgs = labelledImages(project, task, opts.imageIds).filter((i) => classes.includes(i.label!));
@@ -66,15 +75,17 @@ export function trainClassifier(
     }
     const encoder = await getEncoder(project, opts);
     const tfInfo = await initTf();
-    return trainingRun(project, 'train-classify', { ...opts, head, task }, ctl, async (run) => {
-      const layer = headLayer(head, encoder.depth, imgs.length);
+    return trainingRun(project, 'train-classify', { ...opts, head: requested, task }, ctl, async (run) => {
+      const auto = requested === 'auto';
+      const layerOf = (h: ClassifierHead) => headLayer(h, encoder.depth, imgs.length);
       const views: ViewId[] = opts.augment ? [0, 1] : [0];
+      // `auto` needs both heads' features; one encoder pass computes them together.
       const feat = await ensureFeatures(
         project,
         encoder,
         imgs.map((i) => i.id),
         projectInputLoader(project, encoder),
-        [layer],
+        auto ? [layerOf('linear'), layerOf('attentive')] : [layerOf(requested)],
         views,
         ctl,
       );
@@ -86,22 +97,68 @@ export function trainClassifier(
         label: cls.get(i.label!)!,
         stratum: i.source ?? undefined,
       }));
-      const cfg: ClassifierConfig = {
-        head,
+      const cfgFor = (h: ClassifierHead): ClassifierConfig => ({
+        head: h,
         classes,
-        layer,
+        layer: layerOf(h),
         dim: encoder.dim,
         temperature: 1,
         positive: positiveIndex(classes),
         threshold: null,
         encoder: encoderInfo(encoder),
         hyper: { seed, valFraction: opts.valFraction ?? 0.2, augment: !!opts.augment, all: !!opts.all },
-      };
-      const fitted =
-        head === 'linear'
-          ? await fitLinearHead(project, encoder.id, imgs, items, cfg, opts, run, ctl)
-          : await fitEpochHead(project, encoder, imgs, items, cfg, opts, run, ctl);
+      });
+      const fitOne = (cfg: ClassifierConfig) =>
+        cfg.head === 'linear'
+          ? fitLinearHead(project, encoder.id, imgs, items, cfg, opts, run, ctl)
+          : fitEpochHead(project, encoder, imgs, items, cfg, opts, run, ctl);
+      let head: ClassifierHead = auto ? 'linear' : requested;
+      let choice: HeadChoice | undefined;
+      const kMin = Math.min(...[...groupsPerClass(items).values()]);
+      if (auto && imgs.length < CV_LIMIT && kMin >= 2) {
+        const ids = imgs.map((i) => i.id);
+        const att = cfgFor('attentive');
+        choice = await chooseHeadByCv(
+          {
+            items,
+            pooled: readFeatures(project, encoder.id, ids, layerOf('linear'), 0),
+            tokens: readFeatures(project, encoder.id, ids, att.layer, 0),
+            folds: Math.min(5, kMin),
+            seed,
+            attentive: att,
+            hyper: { ...DEFAULTS.attentive, ...pick(opts) },
+            encoderWeights: path.join(encoder.dir, 'weights.safetensors'),
+          },
+          ctl,
+        );
+        head = choice.chosen;
+      }
+      let cfg = cfgFor(head);
+      let fitted = await fitOne(cfg);
+      if (auto && !choice) {
+        // From CV_LIMIT labels both heads fit on the same patient split; the higher holdout AUC wins.
+        const t = performance.now();
+        const other = cfgFor('attentive');
+        const second = await fitOne(other);
+        const [a, b] = [
+          fitted.metrics.estimate?.auc ?? Number.NaN,
+          second.metrics.estimate?.auc ?? Number.NaN,
+        ];
+        choice = {
+          method: 'holdout',
+          folds: 1,
+          linear: a,
+          attentive: b,
+          chosen: b > a ? 'attentive' : 'linear',
+          ms: Math.round(performance.now() - t),
+        };
+        if (b > a) {
+          run.free(fitted.model);
+          [fitted, cfg, head] = [second, other, 'attentive'];
+        } else run.free(second.model);
+      }
       const { model, metrics, history, trainImages, valImages, valImageIds, outOfFold } = fitted;
+      if (choice) metrics.headChoice = choice;
       const t2 = performance.now();
       // Shortcut checks travel with the model, so every shell shows them beside its figures.
       const checks = trainingChecks(project, imgs, encoder.id);

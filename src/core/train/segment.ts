@@ -78,7 +78,7 @@ function batchTensors(samples: Sample[], cfg: SegHeadConfig) {
   };
 }
 
-function segLoss(logits: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
+export function segLoss(logits: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
   const bce = tf.losses.sigmoidCrossEntropy(target, logits);
   const p = tf.sigmoid(logits);
   const inter = tf.sum(tf.mul(p, target), [1, 2, 3]);

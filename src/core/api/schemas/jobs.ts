@@ -42,7 +42,7 @@ export const ImportParams = z.strictObject({
 export const TrainParams = z.strictObject({
   task: z.enum(['classify', 'segment']),
   /** Classification head: linear probe, attentive probe, or fine-tune the last 1–2 blocks. */
-  head: z.enum(['linear', 'attentive', 'blocks:1', 'blocks:2']).default('linear'),
+  head: z.enum(['linear', 'attentive', 'blocks:1', 'blocks:2', 'auto']).default('linear'),
   /** Segmentation: which mask class (default 'lung'). */
   maskClass: z.string().optional(),
   epochs: z.number().int().min(1).max(1000).optional(),
