@@ -113,8 +113,8 @@ export class ApiService {
         this.sess = s;
       },
       emit: (e, p) => this.emit(e, p),
-      info: () => projectInfo(this.ctx.session()),
-      changed: () => this.emit('project.changed', projectInfo(this.ctx.session())),
+      info: () => projectInfo(this.ctx.session(), opts.modelsDir),
+      changed: () => this.emit('project.changed', projectInfo(this.ctx.session(), opts.modelsDir)),
     };
     this.handlers = {
       ...appHandlers(this.ctx),

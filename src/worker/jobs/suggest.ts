@@ -5,6 +5,7 @@ import { storedMaskStats, storeSegPredictions } from '../../core/app/seg-predict
 import { type SuggestionQueue, state } from '../../core/app/state.ts';
 import type { JobRunner } from '../types.ts';
 import { engineControl } from './engine-options.ts';
+import { recordEncoder } from './record-encoder.ts';
 
 /**
  * One active-learning pass (features, classifier if labels changed, strategy), stored as the
@@ -49,6 +50,7 @@ export const runSuggestJob: JobRunner<'suggest'> = async (ctx) => {
     },
     ctl,
   );
+  recordEncoder(store);
   let segmentModelId: number | null = null;
   let dice: number | null = null;
   if (seg && r.suggestions.length) {

@@ -1,16 +1,16 @@
 import path from 'node:path';
 import { activeModels } from '../../app/models.ts';
-import { state } from '../../app/state.ts';
 import { createProject, openProject } from '../../store/index.ts';
 import { DEFAULT_TASK } from '../../store/types.ts';
 import { ApiError, type ApiHandlers, type ProjectInfo } from '../contract.ts';
+import { encoderInfo } from '../encoder-info.ts';
 import type { ServiceContext } from '../service.ts';
 import { ProjectSession } from '../session.ts';
 
 type H = Pick<ApiHandlers, 'project.open' | 'project.create' | 'project.info' | 'project.close'>;
 
 /** Counts come from counters the store keeps in each write's transaction: O(1) in the project size. */
-export function projectInfo(s: ProjectSession): ProjectInfo {
+export function projectInfo(s: ProjectSession, modelsDir?: string): ProjectInfo {
   const { store } = s;
   s.syncGrid();
   const c = store.gridCounts();
@@ -19,7 +19,7 @@ export function projectInfo(s: ProjectSession): ProjectInfo {
   for (const cl of classes)
     if (cl.kind === 'image' && cl.task === DEFAULT_TASK) perClass[cl.name] = c.byClassId[cl.id] ?? 0;
   const labelled = Object.values(c.byClassId).reduce((a, b) => a + b, 0);
-  const encoder = state.encoder.get(store);
+  const encoder = encoderInfo(store, modelsDir);
   return {
     path: store.dir,
     name: store.info.name,
@@ -53,7 +53,7 @@ export function projectHandlers(ctx: ServiceContext): H {
   const opened = (s: ProjectSession): ProjectInfo => {
     ctx.setSession(s);
     ctx.opts.recent?.add(s.dir, s.store.info.name);
-    const info = projectInfo(s);
+    const info = projectInfo(s, ctx.opts.modelsDir);
     ctx.emit('project.changed', info);
     ctx.emit('history.changed', s.history.state());
     return info;
@@ -62,7 +62,7 @@ export function projectHandlers(ctx: ServiceContext): H {
     'project.open': ({ path: dir }) => {
       checkLocked(ctx, dir);
       const cur = ctx.current();
-      if (cur && cur.dir === path.resolve(dir)) return projectInfo(cur);
+      if (cur && cur.dir === path.resolve(dir)) return projectInfo(cur, ctx.opts.modelsDir);
       return opened(new ProjectSession(openProject(dir)));
     },
     'project.create': ({ path: dir, classes, name, maskClasses }) => {
