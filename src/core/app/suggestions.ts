@@ -27,7 +27,7 @@ const lastServed = new WeakMap<ProjectSession, number>();
 
 const queue = (s: ProjectSession): SuggestionQueue | null => state.suggestions.get(s.store);
 
-function dropFromQueue(s: ProjectSession, imageId: number): void {
+export function dropFromQueue(s: ProjectSession, imageId: number): void {
   const q = queue(s);
   if (q) state.suggestions.set(s.store, { ...q, items: q.items.filter((i) => i.imageId !== imageId) });
 }
@@ -79,7 +79,12 @@ export function nextSuggestion(
           /** The segmenter's predicted mask (the shell turns the model id into a URL). */
           mask:
             q?.segmentModelId != null && item.maskConfidence != null
-              ? { modelId: q.segmentModelId, confidence: item.maskConfidence }
+              ? {
+                  modelId: q.segmentModelId,
+                  confidence: item.maskConfidence,
+                  /** A per-pixel uncertainty map was stored with the prediction. */
+                  uncertainty: !!s.store.getPredictions(q.segmentModelId, [item.imageId])[0]?.uncertainty,
+                }
               : null,
         }
       : null,

@@ -32,7 +32,13 @@ export function suggestHandlers(ctx: ServiceContext): H {
         suggestion: r.suggestion && {
           ...r.suggestion,
           mask: m
-            ? { url: ctx.opts.urls.predictionMask(m.modelId, r.suggestion.imageId), confidence: m.confidence }
+            ? {
+                url: ctx.opts.urls.predictionMask(m.modelId, r.suggestion.imageId),
+                confidence: m.confidence,
+                uncertaintyUrl: m.uncertainty
+                  ? ctx.opts.urls.predictionUncertainty(m.modelId, r.suggestion.imageId)
+                  : null,
+              }
             : null,
         },
       };
