@@ -4,12 +4,13 @@
  * images. The engine stores headline metrics; the curves are derived here so that they always
  * match the predictions the user can inspect image by image.
  */
+
+import { MODEL_VAL_KEY } from '../app/held-out.ts';
 import type { ModelDetail } from './contract.ts';
 import type { ProjectSession } from './session.ts';
 import type { UrlScheme } from './urls.ts';
 
-/** Validation image ids of a classifier, recorded by the worker's train job. */
-export const MODEL_VAL_KEY = (modelId: number) => `api.modelVal.${modelId}`;
+export { MODEL_VAL_KEY };
 
 type Row = NonNullable<ReturnType<ProjectSession['store']['getModel']>>;
 type Curves = Pick<
