@@ -6,7 +6,8 @@
  *
  *   nice -n 5 npx tsx bench/eval-honesty.ts --encoder resources/models/spcxr-vit-tiny [--project /tmp/spcxr-bench-evalh] [--only recal]
  *
- * `--only recal` trains only the all-NIH model and measures site recalibration.
+ * `--only recal` trains only the all-NIH model and measures site recalibration; `--nih-model ID`
+ * reuses an all-NIH model an earlier run of this script saved in the same bench project.
  */
 import { confoundingChecks } from '../src/core/eval/confounding.ts';
 import { stack } from '../src/core/eval/folds.ts';
@@ -15,6 +16,7 @@ import { oodScores } from '../src/core/eval/ood.ts';
 import { applyRecalibration, recalibrate } from '../src/core/eval/recalibrate.ts';
 import { readFeatures } from '../src/core/model/features.ts';
 import type { ImageListItem } from '../src/core/store/types.ts';
+import { initTf } from '../src/core/train/backend.ts';
 import type { ClassifierConfig } from '../src/core/train/classifier.ts';
 import { loadClassifier, openModel, trainClassifier } from '../src/core/train/index.ts';
 import { atThreshold, auc, aucCI } from '../src/core/train/metrics.ts';
@@ -115,7 +117,12 @@ if (!onlyRecal) {
   for (const seed of [1, 2, 3])
     await gapCase(`NIH 50 labels (seed ${seed}) → Kermany`, sample(nihSplit.train, 50, seed), kerSplit.val);
 }
-const nihModel = await gapCase('NIH all pool → Kermany (held-out site)', nihSplit.train, kerSplit.val);
+const reuse = arg('nih-model');
+// Training initialises TF.js; a reused model is scored without a training run first.
+if (reuse) await initTf();
+const nihModel = reuse
+  ? Number(reuse)
+  : await gapCase('NIH all pool → Kermany (held-out site)', nihSplit.train, kerSplit.val);
 if (!onlyRecal) await gapCase('NIH all pool → held-out NIH patients', nihSplit.train, nihSplit.val);
 
 console.log(
@@ -127,28 +134,33 @@ for (const g of gap)
     `| ${g.name} | ${g.n} | ${f3(g.val)} | ${g.est === null ? 'n/a' : `${f3(g.est)} [${g.estCI}]`} | ${f3(g.held)} [${g.heldCI}] | ${f3((g.est ?? g.val) - g.held)} |`,
   );
 
-// Out-of-distribution flag: the NIH model's reference, NIH held-out patients vs Kermany.
 const { row } = openModel(store, nihModel);
-const ctx = await modelContext(store, enc, row);
-const pooled = (ids: number[]) => {
-  const f = readFeatures(store, enc.id, ids, 'pooled');
-  return stack(
-    f.map((a) => a.data),
-    f[0].data.length,
+if (!onlyRecal) {
+  // Out-of-distribution flag: the NIH model's reference, NIH held-out patients vs Kermany.
+  const ctx = await modelContext(store, enc, row);
+  const pooled = (ids: number[]) => {
+    const f = readFeatures(store, enc.id, ids, 'pooled');
+    return stack(
+      f.map((a) => a.data),
+      f[0].data.length,
+    );
+  };
+  const sN = oodScores(ctx.ood!.ref, pooled(nihSplit.val), ctx.ood!.cal.k);
+  const sK = oodScores(ctx.ood!.ref, pooled(kerSplit.val), ctx.ood!.cal.k);
+  const oodAuc = auc([...sN, ...sK], [...Array.from(sN, () => false), ...Array.from(sK, () => true)]);
+  const share = (s: Float64Array) => s.filter((v) => v > ctx.ood!.cal.threshold).length / s.length;
+  console.log(
+    `\nOOD (k-NN k=${ctx.ood!.cal.k}, threshold = 95th pct of held-out training folds, ${ctx.ood!.cal.nReference} NIH reference images): ` +
+      `AUROC NIH held-out (${sN.length}) vs Kermany (${sK.length}) = ${f3(oodAuc)}; flagged NIH ${f3(share(sN))}, Kermany ${f3(share(sK))}`,
   );
-};
-const sN = oodScores(ctx.ood!.ref, pooled(nihSplit.val), ctx.ood!.cal.k);
-const sK = oodScores(ctx.ood!.ref, pooled(kerSplit.val), ctx.ood!.cal.k);
-const oodAuc = auc([...sN, ...sK], [...Array.from(sN, () => false), ...Array.from(sK, () => true)]);
-const share = (s: Float64Array) => s.filter((v) => v > ctx.ood!.cal.threshold).length / s.length;
-console.log(
-  `\nOOD (k-NN k=${ctx.ood!.cal.k}, threshold = 95th pct of held-out training folds, ${ctx.ood!.cal.nReference} NIH reference images): ` +
-    `AUROC NIH held-out (${sN.length}) vs Kermany (${sK.length}) = ${f3(oodAuc)}; flagged NIH ${f3(share(sN))}, Kermany ${f3(share(sK))}`,
-);
+}
 
 // Site recalibration: n Kermany labels from the Kermany pool, tested on the Kermany held-out patients.
 const testY = kerSplit.val.map((id) => lab(byId.get(id)!) === 1);
 const testS = scores(nihModel, kerSplit.val);
+console.log(
+  `NIH model ${nihModel} (${(row.config as { trainImages?: number }).trainImages} NIH images) on held-out Kermany patients: AUC ${f3(auc(testS, testY))}`,
+);
 const thr = (row.config as { threshold: number }).threshold;
 const before = atThreshold(testS, testY, thr);
 console.log(

@@ -28,7 +28,8 @@ export function modelHonesty(s: ProjectSession, r: Row, classes: string[]): Mode
       : tradeoff(
           h.ids.map((id) => h.probs.get(id)![pos] ?? 0),
           h.ids.map((id) => h.labels.get(id) === pos),
-          41,
+          // Every cut up to 200 labels, so the row a user picks is the threshold the server stores.
+          201,
         ).map((t) => ({
           ...t,
           sensitivity: nn(t.sensitivity),
