@@ -6,11 +6,11 @@
 
 import { heldOutPredictions } from '../app/held-out.ts';
 import { thresholdChoiceOf } from '../app/model-threshold.ts';
+import type { ProjectSession } from '../app/session.ts';
 import { tradeoff } from '../eval/operating.ts';
 import { OOD_KEY, type StoredOod } from '../eval/project-ood.ts';
 import type { EvalWarning } from '../eval/types.ts';
 import type { ModelHonesty } from './schemas/honesty.ts';
-import type { ProjectSession } from './session.ts';
 
 type Row = NonNullable<ReturnType<ProjectSession['store']['getModel']>>;
 

@@ -6,8 +6,8 @@
  */
 
 import { MODEL_VAL_KEY } from '../app/held-out.ts';
+import type { ProjectSession } from '../app/session.ts';
 import type { ModelDetail } from './contract.ts';
-import type { ProjectSession } from './session.ts';
 import type { UrlScheme } from './urls.ts';
 
 export { MODEL_VAL_KEY };

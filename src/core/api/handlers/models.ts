@@ -3,6 +3,7 @@ import path from 'node:path';
 import { learningCurve } from '../../app/learning-curve.ts';
 import { setThreshold } from '../../app/model-threshold.ts';
 import * as registry from '../../app/models.ts';
+import type { ProjectSession } from '../../app/session.ts';
 import {
   ApiError,
   type ApiEvents,
@@ -14,7 +15,6 @@ import { EXPORTS_DIR } from '../media.ts';
 import { modelHonesty } from '../model-honesty.ts';
 import { modelCurves } from '../model-report.ts';
 import type { ServiceContext } from '../service.ts';
-import type { ProjectSession } from '../session.ts';
 
 type H = Pick<
   ApiHandlers,
