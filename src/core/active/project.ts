@@ -5,6 +5,7 @@ import { initTf } from '../train/backend.ts';
 import { type ClassifierConfig, loadClassifier, scoreCached } from '../train/classifier.ts';
 import { trainClassifier } from '../train/classify.ts';
 import { getEncoder, projectInputLoader } from '../train/engine.ts';
+import { classifierConfig } from '../train/model-config.ts';
 import { boundPool, type PoolBounds } from './candidate-pool.ts';
 import { suggest } from './suggest.ts';
 import {
@@ -148,7 +149,7 @@ export async function suggestForProject(
       const weights = store.getModelWeights(row.id);
       if (!weights) throw new Error(`model ${row.id} has no stored weights`);
       await initTf();
-      const m = loadClassifier(row.config as unknown as ClassifierConfig, weights);
+      const m = loadClassifier(classifierConfig(row), weights);
       try {
         const rows =
           m.config.layer === 'pooled' && m.config.encoder.id === encoder.id

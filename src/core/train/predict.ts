@@ -5,10 +5,11 @@ import { ensureFeatures } from '../model/features.ts';
 import type { RunControl } from '../model/types.ts';
 import type { ModelRow, PredictionWrite, ProjectStore } from '../store/types.ts';
 import { initTf } from './backend.ts';
-import { type ClassifierConfig, loadClassifier, scoreCached } from './classifier.ts';
+import { loadClassifier, scoreCached } from './classifier.ts';
 import { getEncoder, projectInputLoader } from './engine.ts';
+import { classifierConfig, segmenterConfig } from './model-config.ts';
 import { decideClass } from './report.ts';
-import { loadSegmenter, type SegmenterConfig } from './segment.ts';
+import { loadSegmenter } from './segment.ts';
 import type { EngineOptions, PredictOptions, PredictResult } from './types.ts';
 
 /** The requested model, or the project's newest; with its weights. Errors say what is missing. */
@@ -55,7 +56,7 @@ export async function predict(
   let threshold: number | null = null;
   const warnings: NonNullable<PredictResult['warnings']> = [];
   if (row.kind === 'classify') {
-    const m = loadClassifier(row.config as unknown as ClassifierConfig, weights);
+    const m = loadClassifier(classifierConfig(row), weights);
     threshold = m.config.threshold;
     const counts = m.config.classes.map(() => 0);
     try {
@@ -94,7 +95,7 @@ export async function predict(
       warnings.push(...o.warnings);
     }
   } else {
-    const s = loadSegmenter(row.config as unknown as SegmenterConfig, weights);
+    const s = loadSegmenter(segmenterConfig(row), weights);
     try {
       for (let i = 0; i < ids.length; i += encoder.batchSize) {
         ctl.signal?.throwIfAborted();
