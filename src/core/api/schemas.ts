@@ -15,6 +15,7 @@ import * as X from './schemas/pacs.ts';
 import * as P from './schemas/project.ts';
 import * as RV from './schemas/review.ts';
 import * as S from './schemas/suggest.ts';
+import * as SM from './schemas/suggest-mask.ts';
 
 export { eventSchemas };
 
@@ -38,9 +39,6 @@ export const requestSchemas = {
   'labels.setReview': { params: E.SetReviewParams, result: E.LabelChangeResult },
   'masks.get': { params: E.GetMaskParams, result: E.GetMaskResult },
   'masks.saveEdit': { params: E.SaveMaskEditParams, result: E.SaveMaskEditResult },
-  'history.undo': { params: C.Empty, result: E.HistoryStepResult },
-  'history.redo': { params: C.Empty, result: E.HistoryStepResult },
-  'history.state': { params: C.Empty, result: E.HistoryState },
   'jobs.list': { params: C.Empty, result: J.JobInfo.array() },
   'jobs.get': { params: J.JobIdParams, result: J.JobInfo },
   'jobs.cancel': { params: J.JobIdParams, result: J.CancelResult },
@@ -57,6 +55,7 @@ export const requestSchemas = {
   'suggest.reject': { params: S.SuggestImageParams, result: C.Ok },
   'suggest.skip': { params: S.SuggestImageParams, result: C.Ok },
   'suggest.unsure': { params: S.SuggestImageParams, result: C.Ok },
+  'suggest.acceptMask': { params: SM.SuggestAcceptMaskParams, result: SM.SuggestAcceptMaskResult },
   'review.next': { params: RV.ReviewNextParams, result: RV.ReviewNextResult },
   'review.answer': { params: RV.ReviewAnswerParams, result: RV.ReviewAnswerResult },
   'review.summary': { params: C.Empty, result: RV.ReviewSummary },

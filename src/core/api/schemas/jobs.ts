@@ -11,7 +11,10 @@ export const JobProgress = z.object({
   /** e.g. 'decoding', 'features', 'epoch 3/20' */
   phase: z.string().optional(),
   message: z.string().optional(),
+  /** Fraction of the whole job (0–1) across its phases; `done/total` count the current phase only. */
+  overall: z.number().min(0).max(1).optional(),
 });
+export type JobProgress = z.infer<typeof JobProgress>;
 
 export const JobInfo = z.object({
   id: JobId,
