@@ -3,6 +3,8 @@
  * params on the way in and results/events on the way out with these (zod 4).
  */
 import type { z } from 'zod';
+import { LearningCurve } from '../app/learning-contract.ts';
+import { ThresholdChoice } from '../eval/threshold-contract.ts';
 import * as A from './schemas/app.ts';
 import * as K from './schemas/classes.ts';
 import * as C from './schemas/common.ts';
@@ -50,6 +52,9 @@ export const requestSchemas = {
   'models.rename': { params: M.ModelRenameParams, result: C.Ok },
   'models.archive': { params: M.ModelArchiveParams, result: C.Ok },
   'models.delete': { params: M.ModelIdParams, result: C.Ok },
+  'models.setThreshold': { params: M.ModelThresholdParams, result: ThresholdChoice },
+  'models.report': { params: M.ModelIdParams, result: J.JobStarted },
+  'models.learningCurve': { params: M.LearningCurveParams, result: LearningCurve },
   'suggest.next': { params: S.SuggestNextParams, result: S.SuggestNextResult },
   'suggest.accept': { params: S.SuggestAcceptParams, result: E.LabelChangeResult },
   'suggest.reject': { params: S.SuggestImageParams, result: C.Ok },
