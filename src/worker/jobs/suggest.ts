@@ -1,4 +1,5 @@
 import { suggestForProject } from '../../core/active/project.ts';
+import { residentFeatures } from '../../core/active/resident.ts';
 import { jobSchemas } from '../../core/api/schemas/job-map.ts';
 import { activeModelId, registryFor } from '../../core/app/models.ts';
 import { type SuggestionQueue, state } from '../../core/app/state.ts';
@@ -17,7 +18,14 @@ export const runSuggestJob: JobRunner<'suggest'> = async (ctx) => {
   const ctl = engineControl(ctx);
   const r = await suggestForProject(
     store,
-    { task: p.task, strategy: p.strategy, n: p.n, train: true, registry: registryFor(store) },
+    {
+      task: p.task,
+      strategy: p.strategy,
+      n: p.n,
+      train: true,
+      registry: registryFor(store),
+      resident: residentFeatures,
+    },
     ctl,
   );
   let segmentModelId: number | null = null;
