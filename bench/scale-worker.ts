@@ -58,6 +58,8 @@ const strategies: Array<StrategyName | 'coldstart'> = [
   'random',
   'hybrid',
   'diversity',
+  'typical',
+  'balanced',
 ];
 for (const s of strategies) {
   // Cold start is what a pass gets before any classifier exists: run it first, without training.

@@ -176,7 +176,7 @@ for (const [k, n] of apiOnly ? [] : sizes.entries()) {
       .at(-1)!,
   );
   const r = rows[k];
-  for (const s of ['coldstart', 'uncertainty', 'random', 'hybrid', 'diversity']) {
+  for (const s of ['coldstart', 'uncertainty', 'random', 'hybrid', 'diversity', 'typical', 'balanced']) {
     r[`${s}Ms`] = w[s].ms;
     r[`${s}Parts`] = `${w[s].parts.rows}/${w[s].parts.features}/${w[s].parts.model}/${w[s].parts.suggest}`;
     if (w[s].exactMs !== undefined) {

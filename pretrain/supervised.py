@@ -36,9 +36,9 @@ class Classifier(torch.nn.Module):
         return self.fc(self.vit(x)[:, 0]).squeeze(1)
 
 
-def train_eval(task, n, arch, steps, batch, lr, data, seed=0, dev=torch.device("cpu")) -> dict:
+def train_eval(task, n, arch, steps, batch, lr, data, seed=0, dev=torch.device("cpu"), subset_seed=1) -> dict:
     tr, ytr, te, yte = labelled_split(data, task)
-    idx = subsample(ytr, n, 1)
+    idx = subsample(ytr, n, subset_seed)
     size = arch.img_size
     u8 = torch.from_numpy(np.stack([np.round(resize_square(load_gray8(tr[i].path), size)).clip(0, 255)
                                     for i in idx]).astype(np.uint8))
@@ -66,7 +66,7 @@ def train_eval(task, n, arch, steps, batch, lr, data, seed=0, dev=torch.device("
         s = np.concatenate([model(load_inputs(te[i : i + 64], size, DEFAULT_MEAN, DEFAULT_STD).to(dev)).cpu().numpy()
                             for i in range(0, len(te), 64)])
     r = auc_ci(yte, s, [it.patient_id for it in te])
-    return {**r, "labels": n, "steps": steps, "batch": batch, "train_s": round(time.time() - t, 1),
+    return {**r, "labels": n, "subset_seed": subset_seed, "steps": steps, "batch": batch, "train_s": round(time.time() - t, 1),
             "final_train_loss": round(float(loss), 4)}
 
 

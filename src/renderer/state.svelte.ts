@@ -2,7 +2,13 @@
  * App-wide reactive state (Svelte 5 runes). Components read it directly; all writes that
  * change data go through `edits` (undoable) or the API.
  */
-import type { ImageSummary, JobInfo, ProjectInfo, Suggestion } from '../core/api/contract.ts';
+import type {
+  ConnectionState,
+  ImageSummary,
+  JobInfo,
+  ProjectInfo,
+  Suggestion,
+} from '../core/api/contract.ts';
 import { api } from './api.ts';
 import { Edits } from './edits.ts';
 import { explain } from './lib/errors.ts';
@@ -26,6 +32,8 @@ class AppState {
   help = $state(false);
   exportOpen = $state(false);
   save = $state<SaveStatus>({ state: 'saved' });
+  /** Whether the server answers ('online' in Electron, where the core runs with the window). */
+  connection = $state<ConnectionState>('online');
   jobs = $state<Record<string, JobInfo>>({});
   /** Live epochs per training job, from `job.metrics`. */
   curves = $state<Record<string, { epoch: number; metrics: Record<string, number> }[]>>({});

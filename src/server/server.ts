@@ -16,6 +16,7 @@ import { HTTP } from '../core/api/wire.ts';
 import { hostAllowed, isAuthorised, originAllowed, sessionCookie, tokenMatches } from './auth.ts';
 import { BodyError, checkDeclared, readJsonBody } from './body.ts';
 import { securityHeaders, send } from './headers.ts';
+import { signedOutPage, wantsPage } from './signed-out.ts';
 import { staticFile } from './static.ts';
 import { MAX_UPLOAD_BYTES, receiveUpload } from './upload.ts';
 
@@ -82,15 +83,20 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     // First page load: trade the token in the URL for a cookie, then drop it from the address bar.
     const given = url.searchParams.get(HTTP.tokenQuery);
     if (req.method === 'GET' && given !== null) {
-      if (!tokenMatches(given, token)) return denied(res, 401, 'wrong token');
+      if (!tokenMatches(given, token)) {
+        if (wantsPage(req, rawPath)) return send(res, 401, 'text/html; charset=utf-8', signedOutPage(port));
+        return denied(res, 401, 'wrong token');
+      }
       res.setHeader('Set-Cookie', sessionCookie(token));
       res.statusCode = 303;
       // Same-origin path only: '//host' would be a protocol-relative redirect elsewhere.
       res.setHeader('Location', `/${rawPath.replace(/^[/\\]+/, '')}`);
       return res.end();
     }
-    if (!isAuthorised(req, token))
+    if (!isAuthorised(req, token)) {
+      if (wantsPage(req, rawPath)) return send(res, 401, 'text/html; charset=utf-8', signedOutPage(port));
       return denied(res, 401, "missing or wrong token: open the URL that 'spcxr serve' printed");
+    }
     if (!originAllowed(req, port)) return denied(res, 403, 'cross-origin request refused');
     res.setHeader('Cache-Control', 'no-store');
 

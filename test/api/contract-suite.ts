@@ -184,7 +184,11 @@ export function contractSuite(name: string, setup: () => Harness) {
     it('runs an import job in the worker with progress and a done event', async () => {
       const { client } = h();
       const progress: number[] = [];
-      const off = client.on('job.progress', (p) => progress.push(p.progress.done));
+      const overall: number[] = [];
+      const off = client.on('job.progress', (p) => {
+        progress.push(p.progress.done);
+        overall.push(p.progress.overall ?? -1);
+      });
       const done = waitFor<{ jobId: string; result: unknown }>((cb) => client.on('job.done', cb));
       const { jobId } = await client.invoke('import.start', {
         paths: [path.join(repoRoot, 'sample/images')],
@@ -194,8 +198,12 @@ export function contractSuite(name: string, setup: () => Harness) {
       expect(ev.jobId).toBe(jobId);
       expect(ev.result).toMatchObject({ total: 40, added: 0, duplicates: 40 });
       expect(progress.at(-1)).toBe(40);
+      // One figure for the whole job, climbing to 1 (the bar no longer restarts per phase).
+      expect(overall.at(-1)).toBe(1);
+      expect(overall.every((x, i) => x >= 0 && (i === 0 || x >= overall[i - 1]))).toBe(true);
       const job = await client.invoke('jobs.get', { jobId });
       expect(job.state).toBe('done');
+      expect(job.progress.overall).toBe(1);
     });
 
     it('exports labels as CSV through a job', async () => {

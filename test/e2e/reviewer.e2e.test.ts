@@ -43,9 +43,11 @@ afterAll(async () => {
   if (project) fs.rmSync(project.tmp, { recursive: true, force: true });
 });
 
-// Retried: once in three clean-clone CI runs the review bar did not appear within 30 s on the
-// loaded 2-core machine (cause not yet found; the journey itself passed in the other runs).
-describe('the reviewer', { retry: 2 }, () => {
+// Once flaky (the review bar did not appear): the name field's blur, caused by the click on
+// "Review others' labels", saved the name again and cleared the review that click had opened
+// when its reply came second. The panel now saves a changed name only, and keeps a review
+// opened meanwhile.
+describe('the reviewer', () => {
   it('a second person confirms and rejects labels, and sees the agreement', async () => {
     const panel = page.getByTestId('review-panel');
     await panel.getByLabel('Your name').fill('dr-bo');

@@ -74,12 +74,32 @@ describeShared('trainClassifier', () => {
     expect(project.getModel(r.modelId)!.config.layer).toBe('final');
   }, 120_000);
 
+  it('auto picks linear or attentive by patient-grouped CV and saves the chosen head', async () => {
+    const { tf } = await import('../../src/core/train/backend.ts');
+    const before = tf.memory().numTensors;
+    const r = await trainClassifier(project, { ...enc, head: 'auto', epochs: 5, seed: 3 });
+    const m = r.metrics as import('../../src/core/train/types.ts').ClassifierMetrics;
+    const c = m.headChoice!;
+    expect(c).toMatchObject({ method: 'grouped-cv', folds: 5 });
+    for (const a of [c.linear, c.attentive]) expect(a).toBeGreaterThanOrEqual(0);
+    expect(c.chosen).toBe(c.attentive > c.linear ? 'attentive' : 'linear');
+    expect(r.head).toBe(c.chosen);
+    const saved = project.getModel(r.modelId)!;
+    expect(saved.head).toBe(c.chosen);
+    expect(saved.config.layer).toBe(c.chosen === 'linear' ? 'pooled3' : 'final');
+    expect((saved.metrics as { headChoice?: unknown }).headChoice).toEqual(c);
+    // The five fold heads are freed; only the saved model's head lived in the run.
+    expect(tf.memory().numTensors).toBe(before);
+  }, 180_000);
+
   it('blocks:1 fine-tunes the last block from cached block L−1 tokens', async () => {
     const r = await trainClassifier(project, { ...enc, head: 'blocks:1', epochs: 2 });
     expect(project.getModel(r.modelId)!.config.layer).toBe('block3');
   }, 120_000);
 
   it('rejects a second concurrent run and honours AbortSignal, recording the run as cancelled', async () => {
+    const { tf } = await import('../../src/core/train/backend.ts');
+    const before = tf.memory().numTensors;
     const ac = new AbortController();
     const first = trainClassifier(
       project,
@@ -92,6 +112,8 @@ describeShared('trainClassifier', () => {
     await expect(trainClassifier(project, enc)).rejects.toBeInstanceOf(TrainingBusyError);
     await expect(first).rejects.toThrow('stopped by test');
     expect(project.listRuns(1)[0].status).toBe('cancelled');
+    // The head, the optimiser and the best-epoch copies are freed however the run ends.
+    expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
 
   it('predict stores calibrated probabilities apart from labels; the bundle is self-contained and checked', async () => {

@@ -6,7 +6,7 @@ import { type ClassifierHead, labelledImages } from '../../core/train/index.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
 import { engineFlags, metricLines, num, progressTo, str, targetFlags, warningLines } from './engine-args.ts';
 
-const HEADS = ['linear', 'attentive', 'blocks:1', 'blocks:2'];
+const HEADS = ['linear', 'attentive', 'blocks:1', 'blocks:2', 'auto'];
 
 export const command: Command = {
   name: 'train',

@@ -8,14 +8,15 @@ import { getEncoder, projectInputLoader } from '../train/engine.ts';
 import { boundPool, type PoolBounds } from './candidate-pool.ts';
 import { PoolSpace, type ResidentFeatures, rowsOf } from './resident.ts';
 import { suggest } from './suggest.ts';
-import type {
-  ActiveTask,
-  ClassProbs,
-  MaskStats,
-  ServeHistory,
-  StrategyName,
-  Suggestion,
-  SuggestResult,
+import {
+  type ActiveTask,
+  type ClassProbs,
+  type MaskStats,
+  needsModel,
+  type ServeHistory,
+  type StrategyName,
+  type Suggestion,
+  type SuggestResult,
 } from './types.ts';
 import { DISTANCE_DIMS } from './vectors.ts';
 
@@ -129,8 +130,8 @@ export async function suggestForProject(
   let modelId: number | null = null;
   let trained = false;
   const strategy = o.strategy ?? 'hybrid';
-  const needsModel = strategy === 'hybrid' || strategy === 'uncertainty';
-  if (task === 'classify' && labelledIdx.size > 0 && needsModel && canTrain(counts)) {
+  const wantsModel = needsModel(strategy);
+  if (task === 'classify' && labelledIdx.size > 0 && wantsModel && canTrain(counts)) {
     // The classifier the user works with: the task's active one when it fits this encoder and
     // label task, else the newest that does.
     const fits = (m: { task: string; encoderId: string } | null) =>
@@ -175,7 +176,7 @@ export async function suggestForProject(
         m.dispose();
       }
     }
-  } else if (task === 'segment' && labelledIdx.size > 0 && needsModel) {
+  } else if (task === 'segment' && labelledIdx.size > 0 && wantsModel) {
     const unl = ids.filter((_, i) => !labelledIdx.has(i));
     let stats: Map<number, MaskStats> | null = null;
     if (o.maskStats) stats = await o.maskStats(unl);
@@ -204,7 +205,7 @@ export async function suggestForProject(
     });
   }
   const hasModel = task === 'classify' ? Boolean(classProbs) : Boolean(maskStats);
-  const effective = needsModel && !hasModel ? 'coldstart' : strategy;
+  const effective = wantsModel && !hasModel ? 'coldstart' : strategy;
   const bounded = boundPool(
     effective,
     {
@@ -240,7 +241,7 @@ export async function suggestForProject(
   if (res.used === 'coldstart' && task === 'classify' && labelledIdx.size > 0 && !canTrain(counts)) {
     const have = [...counts].map(([c, n]) => `${c} ${n}`).join(', ');
     res.fallback = `a classifier needs labels of two classes and four images (have ${have}): cold start picks typical images from unlabelled groups`;
-  } else if (res.used === 'coldstart' && task === 'segment' && labelledIdx.size > 0 && needsModel) {
+  } else if (res.used === 'coldstart' && task === 'segment' && labelledIdx.size > 0 && wantsModel) {
     res.fallback =
       "no segmentation model for this encoder yet (run 'spcxr train DIR --task segment'): cold start picks typical images from unmasked groups";
   }

@@ -3,7 +3,15 @@
  * Both validate results and events with the zod schemas, so a transport bug shows up as a
  * clear error at the boundary instead of a wrong value deep in the UI.
  */
-import type { ApiClient, ApiEvents, EventName, RequestName, Result, Unsubscribe } from './contract.ts';
+import type {
+  ApiClient,
+  ApiEvents,
+  ConnectionState,
+  EventName,
+  RequestName,
+  Result,
+  Unsubscribe,
+} from './contract.ts';
 import { ApiError } from './contract.ts';
 import { eventSchemas, requestSchemas } from './schemas.ts';
 import { EventMessage, HTTP, Reply, type SpcxrBridge } from './wire.ts';
@@ -72,6 +80,7 @@ export interface HttpClientOptions {
 
 /** The subset of the WebSocket API used here (browser WebSocket and `ws` both fit). */
 export interface WebSocketLike {
+  onopen?: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
   onclose: ((ev: unknown) => void) | null;
   onerror: ((ev: unknown) => void) | null;
@@ -87,6 +96,27 @@ export function createHttpClient(opts: HttpClientOptions = {}): ApiClient {
   let socket: WebSocketLike | null = null;
   let closed = false;
   let retry = 0;
+  let conn: ConnectionState = 'connecting';
+  const connListeners = new Set<(s: ConnectionState) => void>();
+  const setConn = (s: ConnectionState) => {
+    if (s === conn || closed) return;
+    conn = s;
+    for (const l of connListeners) l(s);
+  };
+  /** Why the event socket closed: no answer at all, or a server that refuses our token. */
+  const probe = async () => {
+    try {
+      const res = await doFetch(base + HTTP.invoke('app.info'), {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: '{}',
+        credentials: 'same-origin',
+      });
+      if (res.status === 401) setConn('unauthorized');
+    } catch {
+      setConn('offline');
+    }
+  };
 
   const wsUrl = () => {
     const origin = base || (typeof location !== 'undefined' ? location.origin : '');
@@ -100,6 +130,10 @@ export function createHttpClient(opts: HttpClientOptions = {}): ApiClient {
         new (globalThis as unknown as { WebSocket: new (u: string) => WebSocketLike }).WebSocket(url));
     const ws = make(wsUrl(), headers);
     socket = ws;
+    ws.onopen = () => {
+      retry = 0;
+      setConn('online');
+    };
     ws.onmessage = (ev) => {
       retry = 0;
       let msg: unknown;
@@ -114,6 +148,7 @@ export function createHttpClient(opts: HttpClientOptions = {}): ApiClient {
     ws.onerror = () => {};
     ws.onclose = () => {
       socket = null;
+      if (!closed) void probe();
       // Reconnect with capped backoff: the server may be restarting; events resume when it is back.
       if (!closed && hub.size > 0) setTimeout(connect, Math.min(5000, 200 * 2 ** retry++));
     };
@@ -130,11 +165,13 @@ export function createHttpClient(opts: HttpClientOptions = {}): ApiClient {
           credentials: 'same-origin',
         });
       } catch (e) {
+        setConn('offline');
         throw new ApiError(
           'internal',
           `${name}: cannot reach the SPCXR server (${(e as Error).message}); is 'spcxr serve' still running?`,
         );
       }
+      if (res.status === 401) setConn('unauthorized');
       let body: unknown;
       try {
         body = await res.json();
@@ -147,6 +184,13 @@ export function createHttpClient(opts: HttpClientOptions = {}): ApiClient {
       const off = hub.on(event, listener);
       connect();
       return off;
+    },
+    onConnection(listener) {
+      connListeners.add(listener);
+      listener(conn);
+      return () => {
+        connListeners.delete(listener);
+      };
     },
     close() {
       closed = true;

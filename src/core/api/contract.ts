@@ -46,7 +46,18 @@ export interface ApiClient {
   on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): Unsubscribe;
   /** Release the connection (WebSocket) or listeners. */
   close(): void;
+  /**
+   * Whether the server can be reached (HTTP transport only: in Electron the core runs with the
+   * window). The listener gets the current state at once, then every change.
+   */
+  onConnection?(listener: (state: ConnectionState) => void): Unsubscribe;
 }
+
+/**
+ * 'offline': the server does not answer (stopped, restarting); 'unauthorized': a server answers
+ * but refuses this tab's token (it was restarted with a new one).
+ */
+export type ConnectionState = 'connecting' | 'online' | 'offline' | 'unauthorized';
 
 /** Server side: one handler per request, fed validated params. */
 export type ApiHandlers = {

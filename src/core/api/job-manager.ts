@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ApiEvents, EventName, JobInfo, JobKind } from './contract.ts';
+import { overallProgress } from './job-progress.ts';
 import {
   type HostToWorker,
   type WorkerProcess,
@@ -172,8 +173,9 @@ export class JobManager {
     if (!job || job !== this.current) return;
     const kind = job.info.kind;
     if (msg.type === 'progress') {
-      job.info.progress = msg.progress;
-      this.opts.emit('job.progress', { jobId: job.info.id, kind, progress: msg.progress });
+      const overall = overallProgress(kind, msg.progress, job.info.progress.overall);
+      job.info.progress = { ...msg.progress, overall };
+      this.opts.emit('job.progress', { jobId: job.info.id, kind, progress: { ...job.info.progress } });
     } else if (msg.type === 'metrics') {
       this.opts.emit('job.metrics', { jobId: job.info.id, epoch: msg.epoch, metrics: msg.metrics });
     } else if (msg.type === 'done') {
@@ -224,6 +226,7 @@ export class JobManager {
   ): void {
     job.info.state = state;
     job.info.error = error;
+    if (state === 'done') job.info.progress = { ...job.info.progress, overall: 1 };
     job.info.finishedAt = new Date().toISOString();
     const { id, kind } = job.info;
     if (state === 'done') this.opts.emit('job.done', { jobId: id, kind, result: job.info.result ?? null });

@@ -9,11 +9,11 @@ import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encode as encodePng } from 'fast-png';
+import type { ProjectSession } from '../app/session.ts';
 import { EXPORTS_DIR } from '../export/safe-path.ts';
 import { zipFolder } from '../export/zip.ts';
 import { decodeFile, encodeGrayPng, renderDisplay } from '../imaging/index.ts';
 import type { DecodedImage, DisplayOptions } from '../imaging/types.ts';
-import type { ProjectSession } from './session.ts';
 
 export interface MediaResponse {
   status: number;
@@ -145,6 +145,13 @@ export async function serveMedia(
         return forbidden('prediction/<model>/<image>.png');
       const mask = s.store.getPredictions(modelId, [id])[0]?.mask;
       return mask ? png(mask) : notFound('no predicted mask');
+    }
+    case 'uncertainty': {
+      const modelId = Number(parts[0]);
+      if (parts.length !== 2 || !Number.isInteger(modelId))
+        return forbidden('uncertainty/<model>/<image>.png');
+      const map = s.store.getPredictions(modelId, [id])[0]?.uncertainty;
+      return map ? png(map) : notFound('no uncertainty map for this image and model');
     }
     default:
       return notFound(`unknown media kind '${kind}'`);

@@ -6,6 +6,8 @@
  */
 
 import path from 'node:path';
+import type { Notifier } from '../app/notify.ts';
+import type { ProjectSession } from '../app/session.ts';
 import { CoreError } from '../errors.ts';
 import { UnsafeExportPathError } from '../export/safe-path.ts';
 import { ImageDecodeError } from '../imaging/types.ts';
@@ -29,11 +31,11 @@ import { pacsHandlers } from './handlers/pacs.ts';
 import { projectHandlers, projectInfo } from './handlers/project.ts';
 import { reviewHandlers } from './handlers/review.ts';
 import { suggestHandlers } from './handlers/suggest.ts';
+import { suggestMaskHandlers } from './handlers/suggest-mask.ts';
 import { JobManager } from './job-manager.ts';
 import type { PathGrants } from './path-grants.ts';
-import { stopRetrain } from './retrain.ts';
+import { labelsAdded, stopRetrain } from './retrain.ts';
 import { eventSchemas, requestSchemas } from './schemas.ts';
-import type { ProjectSession } from './session.ts';
 import type { UrlScheme } from './urls.ts';
 import type { WorkerSpawner } from './worker-protocol.ts';
 
@@ -74,6 +76,8 @@ export interface ServiceContext {
   info(): ProjectInfo;
   /** Emits project.changed with fresh counts (after anything that changes them). */
   changed(): void;
+  /** What use cases in `core/app` report, broadcast as events (plus the retrain policy). */
+  readonly notify: Notifier;
 }
 
 export class ApiService {
@@ -112,8 +116,15 @@ export class ApiService {
         this.sess = s;
       },
       emit: (e, p) => this.emit(e, p),
-      info: () => projectInfo(this.ctx.session()),
-      changed: () => this.emit('project.changed', projectInfo(this.ctx.session())),
+      info: () => projectInfo(this.ctx.session(), opts.modelsDir),
+      changed: () => this.emit('project.changed', projectInfo(this.ctx.session(), opts.modelsDir)),
+      notify: {
+        labelsChanged: (imageIds) => this.emit('labels.changed', { imageIds }),
+        maskChanged: (c) => this.emit('mask.changed', c),
+        historyChanged: (h) => this.emit('history.changed', h),
+        countsChanged: () => this.ctx.changed(),
+        labelsAdded: (n) => labelsAdded(this.ctx, this.ctx.session(), n),
+      },
     };
     this.handlers = {
       ...appHandlers(this.ctx),
@@ -125,6 +136,7 @@ export class ApiService {
       ...jobHandlers(this.ctx),
       ...modelHandlers(this.ctx),
       ...suggestHandlers(this.ctx),
+      ...suggestMaskHandlers(this.ctx),
       ...pacsHandlers(this.ctx),
     };
   }

@@ -11,6 +11,7 @@ import { fitTemperature, softmaxRow } from './calibrate.ts';
 import {
   buildHead,
   type ClassifierConfig,
+  CV_LIMIT,
   encoderInfo,
   featureBatcher,
   headLayer,
@@ -19,11 +20,20 @@ import {
 import { exclusive, getEncoder, projectInputLoader } from './engine.ts';
 import { buildEstimate } from './estimate.ts';
 import { fit, predictLogitsAsync } from './fit.ts';
-import { disposeHead, type Head } from './heads.ts';
+import { groupsPerClass } from './folds.ts';
+import { chooseHeadByCv } from './head-choice.ts';
+import type { Head } from './heads.ts';
 import { type LinearTrainResult, trainLinear } from './linear-train.ts';
 import { chooseThreshold, classifierReport, positiveIndex } from './report.ts';
+import { saveTrained, type TrainingRun, trainingRun } from './run.ts';
 import { groupedSplit, type SplitItem } from './split.ts';
-import type { ClassifierHead, ClassifierMetrics, TrainClassifierOptions, TrainResult } from './types.ts';
+import type {
+  ClassifierHead,
+  ClassifierMetrics,
+  HeadChoice,
+  TrainClassifierOptions,
+  TrainResult,
+} from './types.ts';
 
 const DEFAULTS: Record<
   string,
@@ -52,7 +62,7 @@ export function trainClassifier(
 ): Promise<TrainResult> {
   return exclusive(project, async () => {
     const task = opts.task ?? DEFAULT_TASK;
-    const head: ClassifierHead = opts.head ?? 'linear';
+    const requested = opts.head ?? 'linear';
     const seed = opts.seed ?? 0;
     const classes = project.listClasses('image', task).map((c) => c.name);
     const imgs = labelledImages(project, task, opts.imageIds).filter((i) => classes.includes(i.label!));
@@ -65,20 +75,17 @@ export function trainClassifier(
     }
     const encoder = await getEncoder(project, opts);
     const tfInfo = await initTf();
-    const run = project.saveRun({
-      kind: 'train-classify',
-      status: 'running',
-      config: { ...opts, head, task },
-    });
-    try {
-      const layer = headLayer(head, encoder.depth, imgs.length);
+    return trainingRun(project, 'train-classify', { ...opts, head: requested, task }, ctl, async (run) => {
+      const auto = requested === 'auto';
+      const layerOf = (h: ClassifierHead) => headLayer(h, encoder.depth, imgs.length);
       const views: ViewId[] = opts.augment ? [0, 1] : [0];
+      // `auto` needs both heads' features; one encoder pass computes them together.
       const feat = await ensureFeatures(
         project,
         encoder,
         imgs.map((i) => i.id),
         projectInputLoader(project, encoder),
-        [layer],
+        auto ? [layerOf('linear'), layerOf('attentive')] : [layerOf(requested)],
         views,
         ctl,
       );
@@ -90,35 +97,77 @@ export function trainClassifier(
         label: cls.get(i.label!)!,
         stratum: i.source ?? undefined,
       }));
-      const cfg: ClassifierConfig = {
-        head,
+      const cfgFor = (h: ClassifierHead): ClassifierConfig => ({
+        head: h,
         classes,
-        layer,
+        layer: layerOf(h),
         dim: encoder.dim,
         temperature: 1,
         positive: positiveIndex(classes),
         threshold: null,
         encoder: encoderInfo(encoder),
         hyper: { seed, valFraction: opts.valFraction ?? 0.2, augment: !!opts.augment, all: !!opts.all },
-      };
-      const fitted =
-        head === 'linear'
-          ? await fitLinearHead(project, encoder.id, imgs, items, cfg, opts, ctl)
-          : await fitEpochHead(project, encoder, imgs, items, cfg, opts, ctl);
-      const { model, metrics, history, trainImages, valImages, valImageIds, outOfFold } = fitted;
-      try {
-        const t2 = performance.now();
-        // Shortcut checks travel with the model, so every shell shows them beside its figures.
-        const checks = trainingChecks(project, imgs, encoder.id);
-        metrics.warnings = checks.warnings;
-        metrics.confounding = checks;
-        ctl.signal?.throwIfAborted();
-        const timings = {
-          featuresMs: Math.round(feat.ms),
-          trainMs: Math.round(t2 - t1),
-          evalMs: 0,
+      });
+      const fitOne = (cfg: ClassifierConfig) =>
+        cfg.head === 'linear'
+          ? fitLinearHead(project, encoder.id, imgs, items, cfg, opts, run, ctl)
+          : fitEpochHead(project, encoder, imgs, items, cfg, opts, run, ctl);
+      let head: ClassifierHead = auto ? 'linear' : requested;
+      let choice: HeadChoice | undefined;
+      const kMin = Math.min(...[...groupsPerClass(items).values()]);
+      if (auto && imgs.length < CV_LIMIT && kMin >= 2) {
+        const ids = imgs.map((i) => i.id);
+        const att = cfgFor('attentive');
+        choice = await chooseHeadByCv(
+          {
+            items,
+            pooled: readFeatures(project, encoder.id, ids, layerOf('linear'), 0),
+            tokens: readFeatures(project, encoder.id, ids, att.layer, 0),
+            folds: Math.min(5, kMin),
+            seed,
+            attentive: att,
+            hyper: { ...DEFAULTS.attentive, ...pick(opts) },
+            encoderWeights: path.join(encoder.dir, 'weights.safetensors'),
+          },
+          ctl,
+        );
+        head = choice.chosen;
+      }
+      let cfg = cfgFor(head);
+      let fitted = await fitOne(cfg);
+      if (auto && !choice) {
+        // From CV_LIMIT labels both heads fit on the same patient split; the higher holdout AUC wins.
+        const t = performance.now();
+        const other = cfgFor('attentive');
+        const second = await fitOne(other);
+        const [a, b] = [
+          fitted.metrics.estimate?.auc ?? Number.NaN,
+          second.metrics.estimate?.auc ?? Number.NaN,
+        ];
+        choice = {
+          method: 'holdout',
+          folds: 1,
+          linear: a,
+          attentive: b,
+          chosen: b > a ? 'attentive' : 'linear',
+          ms: Math.round(performance.now() - t),
         };
-        const saved = project.saveModel({
+        if (b > a) {
+          run.free(fitted.model);
+          [fitted, cfg, head] = [second, other, 'attentive'];
+        } else run.free(second.model);
+      }
+      const { model, metrics, history, trainImages, valImages, valImageIds, outOfFold } = fitted;
+      if (choice) metrics.headChoice = choice;
+      const t2 = performance.now();
+      // Shortcut checks travel with the model, so every shell shows them beside its figures.
+      const checks = trainingChecks(project, imgs, encoder.id);
+      metrics.warnings = checks.warnings;
+      metrics.confounding = checks;
+      return saveTrained(
+        project,
+        run,
+        {
           name: opts.name ?? `${head} ${task} ${new Date().toISOString().slice(0, 16)}`,
           kind: 'classify',
           head,
@@ -128,7 +177,7 @@ export function trainClassifier(
           // The curves of the model view read the images the metrics came from: the validation
           // split, or the out-of-fold predictions of cross-validation (the final model saw them all).
           config: {
-            ...(cfg as unknown as Record<string, unknown>),
+            ...cfg,
             trainImages,
             valImages,
             // Every image this model saw (fit or validation): overlap and drift checks read it.
@@ -136,46 +185,23 @@ export function trainClassifier(
             valImageIds,
             ...(outOfFold ? { outOfFold } : {}),
           },
-          metrics: metrics as unknown as Record<string, unknown>,
-          history,
           weights: serialiseHead(model, cfg),
-          runId: run.id,
-        });
-        project.saveRun({
-          id: run.id,
-          kind: 'train-classify',
-          status: 'done',
-          modelId: saved.id,
-          metrics: metrics as unknown as Record<string, unknown>,
-          timings,
-        });
-        return {
-          modelId: saved.id,
-          runId: run.id,
+        },
+        {
           head,
           classes,
           trainImages,
           valImages,
           metrics,
           history,
-          timings,
+          timings: { featuresMs: Math.round(feat.ms), trainMs: Math.round(t2 - t1), evalMs: 0 },
           features: { computed: feat.computed, cached: feat.cached },
           backend: tfInfo.backend,
           provider: encoder.provider,
-        };
-      } finally {
-        disposeHead(model);
-      }
-    } catch (e) {
-      const cancelled = ctl.signal?.aborted;
-      project.saveRun({
-        id: run.id,
-        kind: 'train-classify',
-        status: cancelled ? 'cancelled' : 'failed',
-        error: (e as Error).message,
-      });
-      throw e;
-    }
+        },
+        ctl,
+      );
+    });
   });
 }
 
@@ -210,6 +236,7 @@ async function fitLinearHead(
   items: SplitItem[],
   cfg: ClassifierConfig,
   opts: TrainClassifierOptions,
+  run: TrainingRun,
   ctl: RunControl,
 ): Promise<Fitted> {
   const ids = imgs.map((i) => i.id);
@@ -231,7 +258,7 @@ async function fitLinearHead(
   cfg.temperature = r.temperature;
   cfg.threshold = r.threshold;
   Object.assign(cfg.hyper, { lambda: r.lambda, folds: r.folds, repeats: r.repeats });
-  const model = buildHead(cfg, 0, { mean: r.mean, std: r.std });
+  const model = run.own(buildHead(cfg, 0, { mean: r.mean, std: r.std }));
   const c = cfg.classes.length;
   tf.tidy(() => {
     model.vars['linear.weight'].assign(tf.tensor2d(Float32Array.from(r.model.weight), [r.mean.length, c]));
@@ -260,6 +287,7 @@ async function fitEpochHead(
   items: SplitItem[],
   cfg: ClassifierConfig,
   opts: TrainClassifierOptions,
+  run: TrainingRun,
   ctl: RunControl,
 ): Promise<Fitted> {
   const seed = Number(cfg.hyper.seed);
@@ -289,66 +317,60 @@ async function fitEpochHead(
       return m ? y.length / (c * m) : 0;
     });
   const init = { encoderWeights: path.join(encoder.dir, 'weights.safetensors') };
-  let model = buildHead(cfg, seed, init);
-  try {
-    const { history, bestEpoch } = await fit(
-      model,
-      { x: featureBatcher(train.x), y: Int32Array.from(train.y) },
-      { x: featureBatcher(valX), y: Int32Array.from(valY) },
-      c,
-      { ...hp, classWeights: weights(train.y), seed },
-      ctl,
-    );
-    const logits = await predictLogitsAsync(model, featureBatcher(valX), c);
-    cfg.temperature = fitTemperature(logits, valY, c);
-    const probs = valY.map((_, i) => softmaxRow(logits, i * c, c, cfg.temperature));
-    if (cfg.positive !== null && valY.length)
-      cfg.threshold = thresholdChooser(opts)(probs, valY, cfg.positive);
-    const metrics = classifierReport(
-      probs,
-      valY,
-      cfg.classes,
-      split.val.map((id) => byId.get(id)!.source),
-      cfg.threshold,
-      seed,
-    );
-    const val = split.val.map((id) => items.findIndex((it) => it.id === id));
-    const a = cfg.positive !== null ? metrics.binary?.auc : undefined;
-    const aucs = [a ?? meanAuc(metrics)].filter((v) => Number.isFinite(v));
-    metrics.estimate = buildEstimate({
-      method: aucs.length ? 'holdout' : 'none',
-      folds: 1,
-      repeats: 1,
-      aucs,
-      classes: cfg.classes,
-      images: cfg.classes.map((_, k) => val.filter((i) => items[i].label === k).length),
-      patients: cfg.classes.map(
-        (_, k) => new Set(val.filter((i) => items[i].label === k).map((i) => items[i].group)).size,
-      ),
-      positive: cfg.positive,
-    });
-    const sizes = { valImages: split.val.length, valImageIds: split.val };
-    if (!opts.all) return { model, metrics, history, trainImages: split.train.length, ...sizes };
-    // Refit on every label for the epochs that were best on the split; the estimate stays.
-    disposeHead(model);
-    model = buildHead(cfg, seed, init);
-    const every = read(imgs.map((i) => i.id));
-    const epochs = Math.max(1, bestEpoch + 1);
-    cfg.hyper.epochs = epochs;
-    const empty = { x: featureBatcher([]), y: new Int32Array(0) };
-    await fit(
-      model,
-      { x: featureBatcher(every.x), y: Int32Array.from(every.y) },
-      empty,
-      c,
-      { ...hp, epochs, classWeights: weights(every.y), seed },
-      ctl,
-    );
-    return { model, metrics, history, trainImages: imgs.length, ...sizes };
-  } catch (e) {
-    disposeHead(model);
-    throw e;
-  }
+  let model = run.own(buildHead(cfg, seed, init));
+  const { history, bestEpoch } = await fit(
+    model,
+    { x: featureBatcher(train.x), y: Int32Array.from(train.y) },
+    { x: featureBatcher(valX), y: Int32Array.from(valY) },
+    c,
+    { ...hp, classWeights: weights(train.y), seed },
+    ctl,
+  );
+  const logits = await predictLogitsAsync(model, featureBatcher(valX), c);
+  cfg.temperature = fitTemperature(logits, valY, c);
+  const probs = valY.map((_, i) => softmaxRow(logits, i * c, c, cfg.temperature));
+  if (cfg.positive !== null && valY.length) cfg.threshold = thresholdChooser(opts)(probs, valY, cfg.positive);
+  const metrics = classifierReport(
+    probs,
+    valY,
+    cfg.classes,
+    split.val.map((id) => byId.get(id)!.source),
+    cfg.threshold,
+    seed,
+  );
+  const val = split.val.map((id) => items.findIndex((it) => it.id === id));
+  const a = cfg.positive !== null ? metrics.binary?.auc : undefined;
+  const aucs = [a ?? meanAuc(metrics)].filter((v) => Number.isFinite(v));
+  metrics.estimate = buildEstimate({
+    method: aucs.length ? 'holdout' : 'none',
+    folds: 1,
+    repeats: 1,
+    aucs,
+    classes: cfg.classes,
+    images: cfg.classes.map((_, k) => val.filter((i) => items[i].label === k).length),
+    patients: cfg.classes.map(
+      (_, k) => new Set(val.filter((i) => items[i].label === k).map((i) => items[i].group)).size,
+    ),
+    positive: cfg.positive,
+  });
+  const sizes = { valImages: split.val.length, valImageIds: split.val };
+  if (!opts.all) return { model, metrics, history, trainImages: split.train.length, ...sizes };
+  // Refit on every label for the epochs that were best on the split; the estimate stays.
+  run.free(model);
+  model = run.own(buildHead(cfg, seed, init));
+  const every = read(imgs.map((i) => i.id));
+  const epochs = Math.max(1, bestEpoch + 1);
+  cfg.hyper.epochs = epochs;
+  const empty = { x: featureBatcher([]), y: new Int32Array(0) };
+  await fit(
+    model,
+    { x: featureBatcher(every.x), y: Int32Array.from(every.y) },
+    empty,
+    c,
+    { ...hp, epochs, classWeights: weights(every.y), seed },
+    ctl,
+  );
+  return { model, metrics, history, trainImages: imgs.length, ...sizes };
 }
 
 function meanAuc(m: ClassifierMetrics): number {

@@ -7,6 +7,12 @@ import { initTf } from './backend.ts';
 import { type EngineOptions, TrainingBusyError } from './types.ts';
 
 const encoders = new Map<string, Promise<Encoder>>();
+/** The encoder that loaded last in this process: what the app reports as in use. */
+let lastLoaded: Encoder | null = null;
+
+export function lastLoadedEncoder(): Encoder | null {
+  return lastLoaded;
+}
 
 /** The encoder for a project (cached per folder and provider for the process lifetime). */
 export async function getEncoder(project: ProjectStore, o: EngineOptions = {}): Promise<Encoder> {
@@ -16,6 +22,7 @@ export async function getEncoder(project: ProjectStore, o: EngineOptions = {}): 
   if (!p) {
     p = Encoder.load(dir, { provider: o.provider });
     encoders.set(key, p);
+    p.then((e) => (lastLoaded = e)).catch(() => {});
     p.catch(() => encoders.delete(key));
   }
   return p;
@@ -24,6 +31,7 @@ export async function getEncoder(project: ProjectStore, o: EngineOptions = {}): 
 export async function releaseEncoders(): Promise<void> {
   const all = [...encoders.values()];
   encoders.clear();
+  lastLoaded = null;
   for (const p of all) await (await p.catch(() => null))?.dispose();
 }
 

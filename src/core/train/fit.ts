@@ -2,6 +2,9 @@ import type { RunControl } from '../model/types.ts';
 import { mulberry32, shuffle } from '../util/rng.ts';
 import { tf } from './backend.ts';
 import type { Head } from './heads.ts';
+import { type EpochRecord, epochLoop } from './loop.ts';
+
+export type { EpochRecord };
 
 /** Builds the input tensor of a head for a list of sample indices. */
 export interface Batcher {
@@ -23,15 +26,6 @@ export interface FitOptions {
   classWeights: number[];
   seed: number;
 }
-
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  valLoss: number;
-  ms: number;
-}
-
-const tick = () => new Promise<void>((r) => setImmediate(r));
 
 function weightedCE(logits: tf.Tensor2D, y: tf.Tensor1D, w: tf.Tensor1D, classes: number): tf.Scalar {
   const ls = tf.logSoftmax(logits);
@@ -81,10 +75,9 @@ export function predictLogits(
 }
 
 /**
- * Minibatch AdamW-style training (L2 on weight matrices) with weighted cross-entropy, early
- * stopping on the validation loss, and the best epoch's weights restored at the end.
- * Shuffling and dropout are seeded. Yields to the event loop between steps so a UI or worker
- * stays responsive, and stops with an AbortError when `signal` fires.
+ * Minibatch AdamW-style training (L2 on weight matrices) with weighted cross-entropy on the one
+ * loop (`epochLoop`): early stopping on the validation loss, the best epoch's weights restored,
+ * seeded shuffling and dropout, cancellation and progress.
  */
 export async function fit(
   head: Head,
@@ -95,16 +88,10 @@ export async function fit(
   ctl: RunControl = {},
 ): Promise<{ history: EpochRecord[]; bestEpoch: number }> {
   const rand = mulberry32(o.seed);
-  const opt = tf.train.adam(o.lr);
   const w = tf.tensor1d(o.classWeights);
   const decay = Object.entries(head.vars)
     .filter(([k]) => /weight|query/.test(k))
     .map(([, v]) => v);
-  const history: EpochRecord[] = [];
-  let best = Number.POSITIVE_INFINITY;
-  let bestEpoch = -1;
-  let bestVals: Record<string, tf.Tensor> = {};
-  let lastYield = performance.now();
   const valLoss = async (): Promise<number> => {
     if (!val.y.length) return Number.NaN;
     const logits = await predictLogitsAsync(head, val.x, classes);
@@ -116,61 +103,50 @@ export async function fit(
     return v;
   };
   try {
-    for (let epoch = 0; epoch < o.epochs; epoch++) {
-      const t0 = performance.now();
-      const order = shuffle(
-        Array.from({ length: train.x.n }, (_, i) => i),
-        rand,
-      );
-      let sum = 0;
-      let steps = 0;
-      for (let i = 0; i < order.length; i += o.batchSize) {
-        ctl.signal?.throwIfAborted();
-        const idx = order.slice(i, i + o.batchSize);
-        const xb = train.x.batch(idx);
-        const yb = tf.tensor1d(
-          Int32Array.from(idx, (j) => train.y[j]),
-          'int32',
-        );
-        const seed = Math.floor(rand() * 2 ** 31);
-        const loss = opt.minimize(() => {
-          const ce = weightedCE(head.forward(xb, true, seed), yb, w, classes);
-          if (!o.weightDecay) return ce;
-          return tf.add(
-            ce,
-            tf.mul(o.weightDecay, tf.addN(decay.map((v) => tf.sum(tf.square(v))))),
-          ) as tf.Scalar;
-        }, true);
-        sum += (await loss!.data())[0];
-        steps++;
-        tf.dispose([yb, loss!]);
-        if (!train.x.cached) xb.dispose();
-        if (performance.now() - lastYield > 30) {
-          await tick();
-          lastYield = performance.now();
-        }
-      }
-      const vl = await valLoss();
-      history.push({ epoch, trainLoss: sum / steps, valLoss: vl, ms: performance.now() - t0 });
-      ctl.onProgress?.({
-        phase: 'train',
-        done: epoch + 1,
-        total: o.epochs,
-        trainLoss: sum / steps,
-        valLoss: vl,
-      });
-      if (!(vl >= best) || Number.isNaN(vl)) {
-        best = Number.isNaN(vl) ? best : vl;
-        bestEpoch = epoch;
-        tf.dispose(Object.values(bestVals));
-        bestVals = Object.fromEntries(Object.entries(head.vars).map(([k, v]) => [k, tf.clone(v)]));
-      } else if (epoch - bestEpoch >= o.patience) break;
-    }
-    for (const [k, v] of Object.entries(bestVals)) head.vars[k].assign(v);
-    return { history, bestEpoch };
+    return await epochLoop(
+      {
+        epochs: o.epochs,
+        lr: o.lr,
+        patience: o.patience,
+        vars: head.vars,
+        hasVal: val.y.length > 0,
+        yieldMs: 30,
+        batches: () => {
+          const order = shuffle(
+            Array.from({ length: train.x.n }, (_, i) => i),
+            rand,
+          );
+          const out: number[][] = [];
+          for (let i = 0; i < order.length; i += o.batchSize) out.push(order.slice(i, i + o.batchSize));
+          return out;
+        },
+        step: (idx) => {
+          const xb = train.x.batch(idx);
+          const yb = tf.tensor1d(
+            Int32Array.from(idx, (j) => train.y[j]),
+            'int32',
+          );
+          const seed = Math.floor(rand() * 2 ** 31);
+          return {
+            loss: () => {
+              const ce = weightedCE(head.forward(xb, true, seed), yb, w, classes);
+              if (!o.weightDecay) return ce;
+              return tf.add(
+                ce,
+                tf.mul(o.weightDecay, tf.addN(decay.map((v) => tf.sum(tf.square(v))))),
+              ) as tf.Scalar;
+            },
+            dispose: () => {
+              yb.dispose();
+              if (!train.x.cached) xb.dispose();
+            },
+          };
+        },
+        valLoss,
+      },
+      ctl,
+    );
   } finally {
-    tf.dispose(Object.values(bestVals));
     w.dispose();
-    opt.dispose();
   }
 }

@@ -6,7 +6,7 @@ export { initTf } from './backend.ts';
 export { exportBundle, readBundle } from './bundle.ts';
 export { type ClassifierConfig, type LoadedClassifier, loadClassifier, scoreCached } from './classifier.ts';
 export { labelledImages, trainClassifier } from './classify.ts';
-export { getEncoder, projectInputLoader, releaseEncoders } from './engine.ts';
+export { getEncoder, lastLoadedEncoder, projectInputLoader, releaseEncoders } from './engine.ts';
 export { evaluateManifest } from './evaluate.ts';
 export { encoderForModel, openModel, predict } from './predict.ts';
 export { loadSegmenter, type SegmenterConfig, trainSegmenter } from './segment.ts';

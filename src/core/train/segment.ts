@@ -12,7 +12,9 @@ import { initTf, tf } from './backend.ts';
 import { encoderInfo } from './classifier.ts';
 import { exclusive, getEncoder } from './engine.ts';
 import { disposeHead, headWeights, loadHeadWeights } from './heads.ts';
+import { epochLoop } from './loop.ts';
 import { cleanLungMask, probToOriginal } from './mask-post.ts';
+import { saveTrained, trainingRun } from './run.ts';
 import { normTokens, type SegHeadConfig, type SegHeadModel, segHead } from './seg-head.ts';
 import { cachedGrids, computeSegInputs, type SegInput } from './seg-input.ts';
 import { maskMetrics } from './seg-metrics.ts';
@@ -76,7 +78,7 @@ function batchTensors(samples: Sample[], cfg: SegHeadConfig) {
   };
 }
 
-function segLoss(logits: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
+export function segLoss(logits: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
   const bce = tf.losses.sigmoidCrossEntropy(target, logits);
   const p = tf.sigmoid(logits);
   const inter = tf.sum(tf.mul(p, target), [1, 2, 3]);
@@ -174,8 +176,7 @@ export function trainSegmenter(
     const tfInfo = await initTf();
     const seed = opts.seed ?? 0;
     const copiesPerEpoch = opts.copiesPerEpoch ?? 2;
-    const run = project.saveRun({ kind: 'train-segment', status: 'running', config: { ...opts, maskClass } });
-    try {
+    return trainingRun(project, 'train-segment', { ...opts, maskClass }, ctl, async (run) => {
       const layers = segLevels(encoder.depth);
       const ids = withMask.map((m) => m.imageId);
       const inputs = new Map<number, Awaited<ReturnType<typeof modelInputFromFile>>>();
@@ -268,121 +269,85 @@ export function trainSegmenter(
       for (const set of [train, val, valFlipped ?? []]) normaliseGrids(set, cfg);
       const nCopies = copies.length;
       const perEpoch = Math.max(1, Math.min(nCopies, copiesPerEpoch));
-      const head = segHead(cfg, seed);
-      // Disposed however the run ends: a cancelled or failed run used to leak its TF.js variables.
-      try {
-        const history: TrainResult['history'] = [];
-        const opt = tf.train.adam(cfg.hyper.lr);
-        const rand = mulberry32(seed);
-        let best = Number.POSITIVE_INFINITY;
-        let bestEpoch = -1;
-        let bestVals: Record<string, tf.Tensor> = {};
-        const evalLoss = async (set: Sample[]) => {
-          let s = 0;
-          for (let i = 0; i < set.length; i += 8) {
-            const b = batchTensors(set.slice(i, i + 8), cfg);
-            const l = tf.tidy(() =>
-              segLoss(head.forwardSeg(b.tokens, b.image, targetSide(cfg) < cfg.size, true), b.target),
-            );
-            s += (await l.data())[0] * Math.min(8, set.length - i);
-            tf.dispose([b.tokens, b.image, b.target, l]);
-          }
-          return s / Math.max(1, set.length);
-        };
-        try {
-          for (let epoch = 0; epoch < cfg.hyper.epochs; epoch++) {
-            const t0 = performance.now();
+      const head = run.own(segHead(cfg, seed));
+      const half = targetSide(cfg) < cfg.size;
+      const evalLoss = async (set: Sample[]) => {
+        let s = 0;
+        for (let i = 0; i < set.length; i += 8) {
+          const b = batchTensors(set.slice(i, i + 8), cfg);
+          const l = tf.tidy(() => segLoss(head.forwardSeg(b.tokens, b.image, half, true), b.target));
+          s += (await l.data())[0] * Math.min(8, set.length - i);
+          tf.dispose([b.tokens, b.image, b.target, l]);
+        }
+        return s / Math.max(1, set.length);
+      };
+      const rand = mulberry32(seed);
+      const n = split.train.length;
+      const { history } = await epochLoop(
+        {
+          epochs: cfg.hyper.epochs,
+          lr: cfg.hyper.lr,
+          patience: cfg.hyper.patience,
+          vars: head.vars,
+          hasVal: true,
+          batches: () => {
             // train[c·n + i] is copy c of image i; each epoch draws `perEpoch` copies per image.
-            const n = split.train.length;
             const picked: number[] = [];
             for (let i = 0; i < n; i++)
               for (const c of shuffle([...Array(nCopies).keys()], rand).slice(0, perEpoch))
                 picked.push(c * n + i);
             const order = shuffle(picked, rand);
-            let sum = 0;
-            let steps = 0;
-            for (let i = 0; i < order.length; i += cfg.hyper.batchSize) {
-              ctl.signal?.throwIfAborted();
-              const b = batchTensors(
-                order.slice(i, i + cfg.hyper.batchSize).map((k) => train[k]),
-                cfg,
-              );
-              const loss = opt.minimize(
-                () => segLoss(head.forwardSeg(b.tokens, b.image, targetSide(cfg) < cfg.size, true), b.target),
-                true,
-              )!;
-              sum += (await loss.data())[0];
-              steps++;
-              tf.dispose([b.tokens, b.image, b.target, loss]);
-              await new Promise((r) => setImmediate(r));
-            }
-            const vl = val.length ? await evalLoss(val) : sum / steps;
-            history.push({ epoch, trainLoss: sum / steps, valLoss: vl, ms: performance.now() - t0 });
-            ctl.onProgress?.({
-              phase: 'train',
-              done: epoch + 1,
-              total: cfg.hyper.epochs,
-              trainLoss: sum / steps,
-              valLoss: vl,
-            });
-            if (vl < best) {
-              best = vl;
-              bestEpoch = epoch;
-              tf.dispose(Object.values(bestVals));
-              bestVals = Object.fromEntries(Object.entries(head.vars).map(([k, v]) => [k, tf.clone(v)]));
-            } else if (epoch - bestEpoch >= cfg.hyper.patience) break;
-          }
-          for (const [k, v] of Object.entries(bestVals)) head.vars[k].assign(v);
-        } finally {
-          tf.dispose(Object.values(bestVals));
-          opt.dispose();
-        }
-        const t2 = performance.now();
-        const preds = await predictModelMasks(head, cfg, val, valFlipped, true);
-        const perImage = val.map((s, i) => {
-          const t = truth.get(s.id)!;
-          const g = inputs.get(s.id)!.geometry;
-          const pm = toOriginalMask(preds[i], cfg, g);
-          return {
-            imageId: s.id,
-            source: project.getImage(s.id)!.source,
-            ...maskMetrics(pm, t.mask, t.w, t.h),
-          };
-        });
-        const metrics = segReport(perImage);
-        ctl.signal?.throwIfAborted();
-        const timings = {
-          featuresMs: Math.round(feat.ms),
-          trainMs: Math.round(t2 - t1),
-          evalMs: Math.round(performance.now() - t2),
+            const out: number[][] = [];
+            for (let i = 0; i < order.length; i += cfg.hyper.batchSize)
+              out.push(order.slice(i, i + cfg.hyper.batchSize));
+            return out;
+          },
+          step: (idx) => {
+            const b = batchTensors(
+              idx.map((k) => train[k]),
+              cfg,
+            );
+            return {
+              loss: () => segLoss(head.forwardSeg(b.tokens, b.image, half, true), b.target),
+              dispose: () => tf.dispose([b.tokens, b.image, b.target]),
+            };
+          },
+          // Without validation masks the training loss decides the best epoch.
+          valLoss: async (trainLoss) => (val.length ? await evalLoss(val) : trainLoss),
+        },
+        ctl,
+      );
+      const t2 = performance.now();
+      const preds = await predictModelMasks(head, cfg, val, valFlipped, true);
+      const perImage = val.map((s, i) => {
+        const t = truth.get(s.id)!;
+        const g = inputs.get(s.id)!.geometry;
+        const pm = toOriginalMask(preds[i], cfg, g);
+        return {
+          imageId: s.id,
+          source: project.getImage(s.id)!.source,
+          ...maskMetrics(pm, t.mask, t.w, t.h),
         };
-        const saved = project.saveModel({
+      });
+      const metrics = segReport(perImage);
+      const timings = {
+        featuresMs: Math.round(feat.ms),
+        trainMs: Math.round(t2 - t1),
+        evalMs: Math.round(performance.now() - t2),
+      };
+      return saveTrained(
+        project,
+        run,
+        {
           name: opts.name ?? `lung decoder ${new Date().toISOString().slice(0, 16)}`,
           kind: 'segment',
           head: 'segdecoder',
           encoderId: encoder.id,
           task: maskClass,
-          config: {
-            ...(cfg as unknown as Record<string, unknown>),
-            trainImages: split.train.length,
-            valImages: split.val.length,
-          },
-          metrics: metrics as unknown as Record<string, unknown>,
-          history,
+          config: { ...cfg, trainImages: split.train.length, valImages: split.val.length },
           weights: writeSafetensors(headWeights(head), { config: JSON.stringify(cfg) }),
-          runId: run.id,
-        });
-        project.saveRun({
-          id: run.id,
-          kind: 'train-segment',
-          status: 'done',
-          modelId: saved.id,
-          metrics: metrics as unknown as Record<string, unknown>,
-          timings,
-        });
-        return {
-          modelId: saved.id,
-          runId: run.id,
+        },
+        {
           head: 'segdecoder',
           classes: [maskClass],
           trainImages: split.train.length,
@@ -393,19 +358,10 @@ export function trainSegmenter(
           features: { computed: feat.computed, cached: feat.cached },
           backend: tfInfo.backend,
           provider: encoder.provider,
-        };
-      } finally {
-        disposeHead(head);
-      }
-    } catch (e) {
-      project.saveRun({
-        id: run.id,
-        kind: 'train-segment',
-        status: ctl.signal?.aborted ? 'cancelled' : 'failed',
-        error: (e as Error).message,
-      });
-      throw e;
-    }
+        },
+        ctl,
+      );
+    });
   });
 }
 
@@ -453,11 +409,16 @@ export function segReport(
 /** A saved segmenter, ready to predict masks at original geometry. */
 export interface LoadedSegmenter {
   config: SegmenterConfig;
-  /** Masks (0/255) at each image's original size, plus PNG bytes for the store. */
+  /**
+   * Masks (0/255) at each image's original size; `prob` is the probability map (0–255) at model
+   * resolution and `geometry` maps it back (for uncertainty maps).
+   */
   predictFiles(
     encoder: Encoder,
     files: string[],
-  ): Promise<Array<{ mask: Uint8Array; width: number; height: number }>>;
+  ): Promise<
+    Array<{ mask: Uint8Array; width: number; height: number; prob: Uint8Array; geometry: SquareGeometry }>
+  >;
   dispose(): void;
 }
 
@@ -467,7 +428,7 @@ export function loadSegmenter(cfg: SegmenterConfig, weights: Uint8Array): Loaded
   return {
     config: cfg,
     async predictFiles(encoder, files) {
-      const out: Array<{ mask: Uint8Array; width: number; height: number }> = [];
+      const out: Awaited<ReturnType<LoadedSegmenter['predictFiles']>> = [];
       for (let i = 0; i < files.length; i += encoder.batchSize) {
         const inp = await Promise.all(
           files.slice(i, i + encoder.batchSize).map((f) => modelInputFromFile(f, encoder.card)),
@@ -484,6 +445,8 @@ export function loadSegmenter(cfg: SegmenterConfig, weights: Uint8Array): Loaded
             mask: toOriginalMask(masks[j], cfg, inp[j].geometry),
             width: inp[j].width,
             height: inp[j].height,
+            prob: masks[j],
+            geometry: inp[j].geometry,
           });
         }
       }

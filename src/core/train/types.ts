@@ -31,7 +31,8 @@ export interface EngineOptions {
 
 export interface TrainClassifierOptions extends EngineOptions {
   task?: string;
-  head?: ClassifierHead;
+  /** `auto`: linear or attentive, whichever patient-grouped CV ranks higher (head-choice.ts). */
+  head?: ClassifierHead | 'auto';
   /** Restrict training + validation to these images (label budgets, experiments). */
   imageIds?: number[];
   /**
@@ -56,6 +57,16 @@ export interface TrainClassifierOptions extends EngineOptions {
   /** Two-class threshold: reach this validation sensitivity (or specificity) instead of Youden's J. */
   targetSensitivity?: number;
   targetSpecificity?: number;
+}
+
+/** How `head: 'auto'` chose: out-of-fold AUC of both heads on the same patient-grouped folds. */
+export interface HeadChoice {
+  method: 'grouped-cv' | 'holdout';
+  folds: number;
+  linear: number;
+  attentive: number;
+  chosen: 'linear' | 'attentive';
+  ms: number;
 }
 
 export interface BinaryReport {
@@ -86,6 +97,8 @@ export interface ClassifierMetrics {
   /** Shortcut/confounding warnings on the training data (set by training). */
   warnings?: EvalWarning[];
   confounding?: ConfoundingReport;
+  /** Set when the head type was chosen by the data (`head: 'auto'`). */
+  headChoice?: HeadChoice;
 }
 
 export interface TrainResult {

@@ -1,21 +1,16 @@
 import { jobSchemas } from '../../core/api/schemas/job-map.ts';
-import { state } from '../../core/app/state.ts';
 import { ensureFeatures } from '../../core/model/features.ts';
 import { getEncoder, projectInputLoader } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
 import { engineControl } from './engine-options.ts';
+import { recordEncoder } from './record-encoder.ts';
 
 /** Caches the pooled features of every image (what suggestions and the linear probe read). */
 export const runFeaturesJob: JobRunner<'features'> = async (ctx) => {
   const { store } = ctx;
   const { provider } = jobSchemas.features.params.parse(ctx.params ?? {});
   const encoder = await getEncoder(store, { provider });
-  state.encoder.set(store, {
-    name: encoder.card.name,
-    checksumOk: true, // Encoder.load verified encoder.onnx against model.json
-    executionProvider: encoder.provider.provider,
-    device: encoder.provider.device,
-  });
+  recordEncoder(store, encoder);
   const ids = store.listImages({ status: 'active', limit: 1e9 }).items.map((i) => i.id);
   const r = await ensureFeatures(
     store,

@@ -91,6 +91,31 @@ export const jobSchemas = {
   retrieve: { params: PacsRetrieveParams.required({ callingAet: true }), result: RetrieveJobResult },
 } as const satisfies Record<JobKind, { params: z.ZodType; result: z.ZodType }>;
 
+/**
+ * The phases each kind goes through, in order, with their share of the whole job; `progress.
+ * phase` is matched by prefix. Shares are rough costs on a CPU (features dominate a first run),
+ * so the overall bar moves steadily; a phase that is skipped (cached features) is jumped over.
+ */
+export const jobPhases: Record<JobKind, ReadonlyArray<readonly [phase: string, share: number]>> = {
+  import: [['importing', 1]],
+  features: [['features', 1]],
+  train: [
+    ['features', 0.4],
+    ['train', 0.35],
+    ['eval', 0.1],
+    ['predict', 0.15],
+  ],
+  suggest: [
+    ['features', 0.5],
+    ['train', 0.2],
+    ['eval', 0.05],
+    ['predict', 0.15],
+    ['mask uncertainty', 0.1],
+  ],
+  export: [['export', 1]],
+  retrieve: [['study', 1]],
+};
+
 export type ImportJobResult = z.output<typeof ImportJobResult>;
 export type JobResults = { [K in JobKind]: z.output<(typeof jobSchemas)[K]['result']> };
 

@@ -11,7 +11,10 @@ export const JobProgress = z.object({
   /** e.g. 'decoding', 'features', 'epoch 3/20' */
   phase: z.string().optional(),
   message: z.string().optional(),
+  /** Fraction of the whole job (0–1) across its phases; `done/total` count the current phase only. */
+  overall: z.number().min(0).max(1).optional(),
 });
+export type JobProgress = z.infer<typeof JobProgress>;
 
 export const JobInfo = z.object({
   id: JobId,
@@ -42,7 +45,7 @@ export const ImportParams = z.strictObject({
 export const TrainParams = z.strictObject({
   task: z.enum(['classify', 'segment']),
   /** Classification head: linear probe, attentive probe, or fine-tune the last 1–2 blocks. */
-  head: z.enum(['linear', 'attentive', 'blocks:1', 'blocks:2']).default('linear'),
+  head: z.enum(['linear', 'attentive', 'blocks:1', 'blocks:2', 'auto']).default('linear'),
   /** Segmentation: which mask class (default 'lung'). */
   maskClass: z.string().optional(),
   epochs: z.number().int().min(1).max(1000).optional(),

@@ -14,7 +14,16 @@ export type ClassDef = z.infer<typeof ClassDef>;
 export const ExecutionProvider = ExecutionProviderName;
 export type ExecutionProvider = z.infer<typeof ExecutionProvider>;
 
-export const EncoderInfo = EncoderState;
+/**
+ * The encoder a job ran on (`loaded`), or, before any job loaded it, the one the worker will use:
+ * named, with its provider and checksum not yet known.
+ */
+export const EncoderInfo = EncoderState.extend({
+  loaded: z.boolean(),
+  checksumOk: z.boolean().nullable(),
+  executionProvider: z.string().nullable(),
+});
+export type EncoderInfo = z.infer<typeof EncoderInfo>;
 
 export const ProjectCounts = z.object({
   images: z.number().int(),
