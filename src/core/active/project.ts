@@ -5,6 +5,7 @@ import { initTf } from '../train/backend.ts';
 import { type ClassifierConfig, loadClassifier } from '../train/classifier.ts';
 import { trainClassifier } from '../train/classify.ts';
 import { getEncoder, projectInputLoader } from '../train/engine.ts';
+import { classifierConfig } from '../train/model-config.ts';
 import { boundPool, type PoolBounds } from './candidate-pool.ts';
 import { PoolSpace, type ResidentFeatures, rowsOf } from './resident.ts';
 import { suggest } from './suggest.ts';
@@ -166,7 +167,7 @@ export async function suggestForProject(
       const weights = store.getModelWeights(row.id);
       if (!weights) throw new Error(`model ${row.id} has no stored weights`);
       await initTf();
-      const m = loadClassifier(row.config as unknown as ClassifierConfig, weights);
+      const m = loadClassifier(classifierConfig(row), weights);
       try {
         const same = m.config.layer === 'pooled' && m.config.encoder.id === encoder.id;
         const rows = scoreRows(m, same ? mat : layerRows(m.config.encoder.id, m.config.layer), ids.length);
