@@ -133,6 +133,9 @@ export interface TrainSegmenterOptions extends EngineOptions {
   ctx?: number;
   /** Channels of the image branch (16; 0 = none). */
   branch?: number;
+  /** Slim fusion: token channels before upsampling, and S/4 fusion width (seg-head.ts). */
+  lateral?: number;
+  fuse2?: number;
   /** Augmented copies (seeded affine) of each training image, each also flipped (3). */
   augViews?: number;
   /** Average the prediction with that of the flipped image (true). */
@@ -172,6 +175,11 @@ export interface PredictResult {
   kind: 'classify' | 'segment';
   scored: number;
   ms: number;
+  /** Classifiers: images decided per class at `threshold` (two classes) or by the likeliest class. */
+  predicted?: Record<string, number>;
+  /** Two classes: the decision threshold used, and the user's rule when they chose it. */
+  threshold?: number | null;
+  thresholdRule?: string;
   /** Classifiers: how many scored images look unlike the training data. */
   ood?: OodSummary;
   warnings?: EvalWarning[];
