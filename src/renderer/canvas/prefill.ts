@@ -14,7 +14,7 @@ export async function fetchMaskMap(url: string): Promise<LabelMap> {
   return { width: g.width, height: g.height, data: Uint8Array.from(g.data, (v) => (v > 0 ? 255 : 0)) };
 }
 
-/** Uncertainty (0 sure … 255 a coin toss) as magenta whose opacity follows the doubt. */
+/** Uncertainty (0 sure … 255 a coin toss) as magenta whose opacity follows the doubt (at most 60 %, so the mask shows through). */
 export async function fetchHeatCanvas(url: string): Promise<HTMLCanvasElement> {
   const g = await gray(url, 'uncertainty map');
   const c = document.createElement('canvas');
@@ -27,7 +27,7 @@ export async function fetchHeatCanvas(url: string): Promise<HTMLCanvasElement> {
     img.data[4 * i] = 255;
     img.data[4 * i + 1] = 0;
     img.data[4 * i + 2] = 220;
-    img.data[4 * i + 3] = Math.min(255, Math.round(v * 0.9));
+    img.data[4 * i + 3] = Math.round(v * 0.6);
   }
   ctx.putImageData(img, 0, 0);
   return c;
