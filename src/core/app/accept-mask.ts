@@ -8,7 +8,6 @@
 import { correctionEffort } from '../active/correction.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { decodeMaskPng, encodeGrayPng } from '../imaging/index.ts';
-import type { HistoryState, StepInfo } from './history.ts';
 import type { Notifier } from './notify.ts';
 import type { ProjectSession } from './session.ts';
 import { state } from './state.ts';
@@ -28,7 +27,6 @@ export interface AcceptMaskResult {
   maskPixels: number;
   strokes: number;
   version: number;
-  history: HistoryState;
 }
 
 export async function acceptCorrectedMask(
@@ -81,24 +79,8 @@ export async function acceptCorrectedMask(
       return s.maskVersion(imageId, maskClass);
     };
     const version = save();
-    const description = `accept corrected mask for image ${imageId}`;
-    const step = (v: number): StepInfo => {
-      n.maskChanged({ imageId, maskClass, version: v });
-      n.countsChanged();
-      return { kind: 'mask', imageIds: [imageId], maskClass, description, version: v };
-    };
-    s.history.push({
-      description,
-      undo: () => {
-        s.store.clearMask(imageId, author, maskClass, 'human');
-        s.dropMask(imageId, maskClass);
-        return step(s.maskVersion(imageId, maskClass));
-      },
-      redo: () => step(save()),
-    });
     dropFromQueue(s, imageId);
     n.maskChanged({ imageId, maskClass, version });
-    n.historyChanged(s.history.state());
     n.countsChanged();
     return {
       source,
@@ -106,7 +88,6 @@ export async function acceptCorrectedMask(
       maskPixels: effort.targetPixels,
       strokes,
       version,
-      history: s.history.state(),
     };
   });
 }

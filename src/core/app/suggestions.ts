@@ -132,16 +132,8 @@ export async function acceptSuggestion(
     current: s.store.getLabel(imageId),
   });
   const res = answer
-    ? await s.serial(() =>
-        labelCommand(
-          s,
-          n,
-          [imageId],
-          { label: answer.label, source: answer.source },
-          `accept suggestion for image ${imageId}`,
-        ),
-      )
-    : { changed: 0, history: s.history.state() };
+    ? await s.serial(() => labelCommand(s, n, [imageId], { label: answer.label, source: answer.source }))
+    : { changed: 0 };
   if (acceptMask) n.countsChanged();
   return res;
 }
