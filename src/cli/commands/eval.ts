@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { evaluationReport } from '../../core/eval/model-report.ts';
+import { evaluationReport } from '../../core/app/model-report.ts';
 import { renderReportHtml } from '../../core/eval/report-html.ts';
 import { openProject } from '../../core/store/index.ts';
 import { evaluateManifest } from '../../core/train/index.ts';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { trainedModelReport } from '../../core/eval/model-report.ts';
+import { trainedModelReport } from '../../core/app/model-report.ts';
 import { renderReportHtml } from '../../core/eval/report-html.ts';
 import { openProject } from '../../core/store/index.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
