@@ -1,30 +1,39 @@
 /**
  * Accept for the mask queue: the pre-filled (predicted) mask, as corrected by the user, becomes
  * ground truth only here. The renderer sends the rectangle where its draft differs from the
- * prediction; the server re-applies it to the stored prediction, so what is stored is exactly
- * prediction + correction, and says how many pixels the correction changed.
+ * prediction; this re-applies it to the stored prediction, so what is stored is exactly
+ * prediction + correction (author = the user, source `human` when corrected, else
+ * `accepted_suggestion`), and says how many pixels the correction changed.
  */
 import { correctionEffort } from '../active/correction.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { decodeMaskPng, encodeGrayPng } from '../imaging/index.ts';
-import type { Rect } from './masks.ts';
 import type { Notifier } from './notify.ts';
 import type { ProjectSession } from './session.ts';
 import { state } from './state.ts';
 import { dropFromQueue } from './suggestions.ts';
 
-export interface MaskAccept {
+export interface AcceptMaskRequest {
   imageId: number;
   maskClass: string;
-  /** The corrected pixels (base64 raw bytes, nonzero = inside) over `rect`; null = as predicted. */
-  edit: { rect: Rect; after: string } | null;
-  /** Brush strokes, fills and polygons the user made on the draft (for the effort figures). */
+  edit: { rect: { x: number; y: number; width: number; height: number }; after: string } | null;
   strokes: number;
   durationMs?: number;
 }
 
-export function acceptPredictedMask(s: ProjectSession, n: Notifier, p: MaskAccept) {
-  const { imageId, maskClass, edit, strokes, durationMs } = p;
+export interface AcceptMaskResult {
+  source: 'accepted_suggestion' | 'human';
+  editedPixels: number;
+  maskPixels: number;
+  strokes: number;
+  version: number;
+}
+
+export async function acceptCorrectedMask(
+  s: ProjectSession,
+  n: Notifier,
+  { imageId, maskClass, edit, strokes, durationMs }: AcceptMaskRequest,
+): Promise<AcceptMaskResult> {
   const img = s.image(imageId);
   const q = state.suggestions.get(s.store);
   const modelId = q?.task === 'segment' ? q.segmentModelId : s.activeModelId('segment');
@@ -64,9 +73,12 @@ export function acceptPredictedMask(s: ProjectSession, n: Notifier, p: MaskAccep
       img.width,
       img.height,
     );
-    s.store.setMask({ imageId, maskClass, png, author, source, durationMs });
-    s.dropMask(imageId, maskClass);
-    const version = s.maskVersion(imageId, maskClass);
+    const save = () => {
+      s.store.setMask({ imageId, maskClass, png, author, source, durationMs });
+      s.dropMask(imageId, maskClass);
+      return s.maskVersion(imageId, maskClass);
+    };
+    const version = save();
     dropFromQueue(s, imageId);
     n.maskChanged({ imageId, maskClass, version });
     n.countsChanged();
