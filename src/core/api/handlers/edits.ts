@@ -25,14 +25,18 @@ type Prev = { label: string; source: AnnotationSource } | null;
  * Applies label changes (null = clear) and returns the ids that actually changed. One
  * transaction for the whole batch: a bulk label (or its undo) lands entirely or not at all.
  */
-export function applyLabels(s: ProjectSession, changes: Array<{ id: number; to: Prev }>): number[] {
+export function applyLabels(
+  s: ProjectSession,
+  changes: Array<{ id: number; to: Prev }>,
+  durationMs?: number,
+): number[] {
   const { author } = s.settings();
   return s.store.transaction(() => {
     const changed: number[] = [];
     for (const { id, to } of changes) {
       const cur = s.store.getLabel(id);
       if ((cur?.label ?? null) === (to?.label ?? null)) continue;
-      if (to) s.store.setLabel({ imageId: id, label: to.label, author, source: to.source });
+      if (to) s.store.setLabel({ imageId: id, label: to.label, author, source: to.source, durationMs });
       else s.store.clearLabel(id, author, undefined, 'human');
       changed.push(id);
     }
@@ -41,7 +45,14 @@ export function applyLabels(s: ProjectSession, changes: Array<{ id: number; to: 
 }
 
 /** Records one undoable label step over many images (bulk labelling is one step). */
-export function labelCommand(ctx: ServiceContext, s: ProjectSession, ids: number[], to: Prev, what: string) {
+export function labelCommand(
+  ctx: ServiceContext,
+  s: ProjectSession,
+  ids: number[],
+  to: Prev,
+  what: string,
+  durationMs?: number,
+) {
   for (const id of ids) s.image(id);
   const before = new Map<number, Prev>(
     ids.map((id) => {
@@ -49,9 +60,11 @@ export function labelCommand(ctx: ServiceContext, s: ProjectSession, ids: number
       return [id, l ? { label: l.label, source: l.source } : null];
     }),
   );
+  // Annotation time belongs to one image's first labelling, never to its undo or redo.
   const changed = applyLabels(
     s,
     ids.map((id) => ({ id, to })),
+    ids.length === 1 ? durationMs : undefined,
   );
   if (changed.length) {
     const step = (dir: 'undo' | 'redo'): StepInfo => {
@@ -110,7 +123,7 @@ export function editHandlers(ctx: ServiceContext): H {
     });
   };
   return {
-    'labels.set': ({ imageIds, label, source }) => {
+    'labels.set': ({ imageIds, label, source, durationMs }) => {
       const s = ctx.session();
       if (!s.store.listClasses('image').some((c) => c.name === label))
         throw new ApiError('bad_request', `unknown class '${label}'; add it to the project's classes first`);
@@ -121,6 +134,7 @@ export function editHandlers(ctx: ServiceContext): H {
         imageIds,
         { label, source },
         `label ${n === 1 ? 'image' : `${n} images`} as ${label}`,
+        durationMs,
       );
     },
     'labels.clear': ({ imageIds }) => {

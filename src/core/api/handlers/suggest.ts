@@ -93,7 +93,7 @@ export function suggestHandlers(ctx: ServiceContext): H {
       };
     },
 
-    'suggest.accept': async ({ imageId, label, acceptMask }) => {
+    'suggest.accept': async ({ imageId, label, acceptMask, durationMs }) => {
       const s = ctx.session();
       const q = queue(s);
       const item = q?.items.find((i) => i.imageId === imageId);
@@ -134,6 +134,7 @@ export function suggestHandlers(ctx: ServiceContext): H {
               [imageId],
               { label: answer.label, source: answer.source },
               `accept suggestion for image ${imageId}`,
+              durationMs,
             ),
           )
         : { changed: 0, history: s.history.state() };
