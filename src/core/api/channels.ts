@@ -43,6 +43,7 @@ export const REQUEST_NAMES = [
   'suggest.reject',
   'suggest.skip',
   'suggest.unsure',
+  'suggest.acceptMask',
   'review.next',
   'review.answer',
   'review.summary',

@@ -146,6 +146,13 @@ export async function serveMedia(
       const mask = s.store.getPredictions(modelId, [id])[0]?.mask;
       return mask ? png(mask) : notFound('no predicted mask');
     }
+    case 'uncertainty': {
+      const modelId = Number(parts[0]);
+      if (parts.length !== 2 || !Number.isInteger(modelId))
+        return forbidden('uncertainty/<model>/<image>.png');
+      const map = s.store.getPredictions(modelId, [id])[0]?.uncertainty;
+      return map ? png(map) : notFound('no uncertainty map for this image and model');
+    }
     default:
       return notFound(`unknown media kind '${kind}'`);
   }

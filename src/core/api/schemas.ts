@@ -15,6 +15,7 @@ import * as X from './schemas/pacs.ts';
 import * as P from './schemas/project.ts';
 import * as RV from './schemas/review.ts';
 import * as S from './schemas/suggest.ts';
+import * as SM from './schemas/suggest-mask.ts';
 
 export { eventSchemas };
 
@@ -57,6 +58,7 @@ export const requestSchemas = {
   'suggest.reject': { params: S.SuggestImageParams, result: C.Ok },
   'suggest.skip': { params: S.SuggestImageParams, result: C.Ok },
   'suggest.unsure': { params: S.SuggestImageParams, result: C.Ok },
+  'suggest.acceptMask': { params: SM.SuggestAcceptMaskParams, result: SM.SuggestAcceptMaskResult },
   'review.next': { params: RV.ReviewNextParams, result: RV.ReviewNextResult },
   'review.answer': { params: RV.ReviewAnswerParams, result: RV.ReviewAnswerResult },
   'review.summary': { params: C.Empty, result: RV.ReviewSummary },

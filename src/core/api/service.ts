@@ -29,6 +29,7 @@ import { pacsHandlers } from './handlers/pacs.ts';
 import { projectHandlers, projectInfo } from './handlers/project.ts';
 import { reviewHandlers } from './handlers/review.ts';
 import { suggestHandlers } from './handlers/suggest.ts';
+import { suggestMaskHandlers } from './handlers/suggest-mask.ts';
 import { JobManager } from './job-manager.ts';
 import type { PathGrants } from './path-grants.ts';
 import { stopRetrain } from './retrain.ts';
@@ -125,6 +126,7 @@ export class ApiService {
       ...jobHandlers(this.ctx),
       ...modelHandlers(this.ctx),
       ...suggestHandlers(this.ctx),
+      ...suggestMaskHandlers(this.ctx),
       ...pacsHandlers(this.ctx),
     };
   }

@@ -8,6 +8,8 @@ export interface UrlScheme {
   thumbnail(imageId: number): string;
   mask(imageId: number, maskClass?: string): string;
   predictionMask(modelId: number, imageId: number): string;
+  /** A segmenter's per-pixel uncertainty for an image (gray PNG at the image's size). */
+  predictionUncertainty(modelId: number, imageId: number): string;
   /** A file inside the project folder (exports), by project-relative path. */
   file(relPath: string): string;
 }
@@ -20,6 +22,7 @@ function schemeWith(prefix: string): UrlScheme {
     thumbnail: (id) => `${prefix}thumbnail/${id}`,
     mask: (id, c) => `${prefix}mask/${id}.png${cls(c)}`,
     predictionMask: (m, id) => `${prefix}prediction/${m}/${id}.png`,
+    predictionUncertainty: (m, id) => `${prefix}uncertainty/${m}/${id}.png`,
     file: (rel) => `${prefix}file/${rel.split('/').map(encodeURIComponent).join('/')}`,
   };
 }

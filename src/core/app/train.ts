@@ -1,7 +1,8 @@
 /**
  * Train-then-score use case: trains a classifier or a segmenter, gives it a readable name,
  * applies the promotion rule (a worse model stays a candidate), scores every image with a new
- * classifier and stores the split the run used on the images, so filters and exports show it.
+ * classifier and stores the split the run used on the images, so filters and exports show it;
+ * a new segmenter stores its predicted masks and uncertainty (seg-predictions.ts).
  */
 import { z } from 'zod';
 import type { RunControl } from '../model/types.ts';
@@ -14,6 +15,7 @@ import type {
   TrainSegmenterOptions,
 } from '../train/types.ts';
 import { type Promotion, promoteIfNotWorse, readableName } from './models.ts';
+import { storeSegPredictions } from './seg-predictions.ts';
 
 export interface TrainRequest extends Pick<EngineOptions, 'provider'> {
   task: ModelKind;
@@ -112,6 +114,14 @@ export async function trainAndScore(
   if (req.task === 'classify' && req.score !== false)
     // Scores every image: the grid's predictions and the model view's curves read them.
     await predict(store, { modelId: r.modelId, provider: req.provider }, ctl);
+  if (req.task === 'segment' && req.score !== false)
+    // Pre-fills for the unmasked images and the model view's sample overlays.
+    await storeSegPredictions(
+      store,
+      r.modelId,
+      { provider: req.provider, encoderDir: req.engine?.encoderDir },
+      ctl,
+    );
   if (req.task === 'classify' && promotion.promoted) {
     const used = labelledImages(store, req.engine?.task ?? DEFAULT_TASK)
       .filter((i) => r.classes.includes(i.label!))

@@ -322,6 +322,13 @@ export const MIGRATIONS: string[] = [
   `
   CREATE INDEX images_grid_source ON images(status, source, id);
   `,
+  // A segmenter's prediction also keeps its per-pixel uncertainty (binary entropy as a gray PNG
+  // at the image's size, for the overlay) and its summary (JSON MaskStats, for ranking), so the
+  // active-learning pass and the viewer read them instead of running the decoder again.
+  `
+  ALTER TABLE predictions ADD COLUMN uncertainty BLOB;
+  ALTER TABLE predictions ADD COLUMN mask_stats TEXT;
+  `,
 ];
 
 /** Feature-cache database (DIR/cache/features.sqlite): one table, its own versioning. */

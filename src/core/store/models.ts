@@ -220,7 +220,8 @@ export function listRuns(st: Statements, limit = 100): RunRow[] {
 
 export function putPredictions(st: Statements, modelId: number, preds: PredictionWrite[]): void {
   const ins = st.get(
-    `INSERT OR REPLACE INTO predictions (model_id, image_id, probs, mask, created_at) VALUES (?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO predictions (model_id, image_id, probs, mask, uncertainty, mask_stats, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const at = now();
   for (const p of preds) {
@@ -229,20 +230,26 @@ export function putPredictions(st: Statements, modelId: number, preds: Predictio
       p.imageId,
       p.probs ? JSON.stringify(p.probs) : null,
       p.mask ? asBuffer(p.mask) : null,
+      p.uncertainty ? asBuffer(p.uncertainty) : null,
+      p.maskStats ? JSON.stringify(p.maskStats) : null,
       at,
     );
   }
 }
 
 export function getPredictions(st: Statements, modelId: number, imageIds?: number[]): PredictionRow[] {
-  const sql = `SELECT model_id AS modelId, image_id AS imageId, probs, mask, created_at AS createdAt
-    FROM predictions WHERE model_id = ?`;
+  const sql = `SELECT model_id AS modelId, image_id AS imageId, probs, mask, uncertainty,
+    mask_stats AS maskStats, created_at AS createdAt FROM predictions WHERE model_id = ?`;
   const rows = (
     imageIds
       ? st
           .get(`${sql} AND image_id IN (SELECT value FROM json_each(?)) ORDER BY image_id`)
           .all(modelId, JSON.stringify(imageIds))
       : st.get(`${sql} ORDER BY image_id`).all(modelId)
-  ) as Array<Omit<PredictionRow, 'probs'> & { probs: string | null }>;
-  return rows.map((r) => ({ ...r, probs: parseJson(r.probs, null) }));
+  ) as Array<Omit<PredictionRow, 'probs' | 'maskStats'> & { probs: string | null; maskStats: string | null }>;
+  return rows.map((r) => ({
+    ...r,
+    probs: parseJson(r.probs, null),
+    maskStats: parseJson(r.maskStats, null),
+  }));
 }

@@ -331,6 +331,10 @@ export interface PredictionWrite {
   probs?: Record<string, number>;
   /** PNG mask (segmentation), at the image's size. */
   mask?: Uint8Array;
+  /** PNG of the per-pixel binary entropy (0 = sure, 255 = p of 0.5), at the image's size. */
+  uncertainty?: Uint8Array;
+  /** Summary of the segmenter's probability map (active learning's MaskStats). */
+  maskStats?: Record<string, number>;
 }
 
 export interface PredictionRow {
@@ -338,6 +342,8 @@ export interface PredictionRow {
   imageId: number;
   probs: Record<string, number> | null;
   mask: Buffer | null;
+  uncertainty: Buffer | null;
+  maskStats: Record<string, number> | null;
   createdAt: string;
 }
 

@@ -409,11 +409,16 @@ export function segReport(
 /** A saved segmenter, ready to predict masks at original geometry. */
 export interface LoadedSegmenter {
   config: SegmenterConfig;
-  /** Masks (0/255) at each image's original size, plus PNG bytes for the store. */
+  /**
+   * Masks (0/255) at each image's original size; `prob` is the probability map (0–255) at model
+   * resolution and `geometry` maps it back (for uncertainty maps).
+   */
   predictFiles(
     encoder: Encoder,
     files: string[],
-  ): Promise<Array<{ mask: Uint8Array; width: number; height: number }>>;
+  ): Promise<
+    Array<{ mask: Uint8Array; width: number; height: number; prob: Uint8Array; geometry: SquareGeometry }>
+  >;
   dispose(): void;
 }
 
@@ -423,7 +428,7 @@ export function loadSegmenter(cfg: SegmenterConfig, weights: Uint8Array): Loaded
   return {
     config: cfg,
     async predictFiles(encoder, files) {
-      const out: Array<{ mask: Uint8Array; width: number; height: number }> = [];
+      const out: Awaited<ReturnType<LoadedSegmenter['predictFiles']>> = [];
       for (let i = 0; i < files.length; i += encoder.batchSize) {
         const inp = await Promise.all(
           files.slice(i, i + encoder.batchSize).map((f) => modelInputFromFile(f, encoder.card)),
@@ -440,6 +445,8 @@ export function loadSegmenter(cfg: SegmenterConfig, weights: Uint8Array): Loaded
             mask: toOriginalMask(masks[j], cfg, inp[j].geometry),
             width: inp[j].width,
             height: inp[j].height,
+            prob: masks[j],
+            geometry: inp[j].geometry,
           });
         }
       }

@@ -1,41 +1,62 @@
 import { suggestForProject } from '../../core/active/project.ts';
 import { jobSchemas } from '../../core/api/schemas/job-map.ts';
 import { activeModelId, registryFor } from '../../core/app/models.ts';
+import { storedMaskStats, storeSegPredictions } from '../../core/app/seg-predictions.ts';
 import { type SuggestionQueue, state } from '../../core/app/state.ts';
-import { predict } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
 import { engineControl } from './engine-options.ts';
 import { recordEncoder } from './record-encoder.ts';
 
 /**
  * One active-learning pass (features, classifier if labels changed, strategy), stored as the
- * project's suggestion queue and per-image scores. For masks, the active segmentation model
- * pre-fills the suggested images; its validation Dice is the confidence shown.
+ * project's suggestion queue and per-image scores. For masks, the active segmentation model's
+ * stored predictions rank the unmasked images (mask uncertainty) and pre-fill the suggested
+ * ones; its validation Dice is the confidence shown.
  */
 export const runSuggestJob: JobRunner<'suggest'> = async (ctx) => {
   const { store } = ctx;
   const p = jobSchemas.suggest.params.parse(ctx.params ?? {});
   const ctl = engineControl(ctx);
+  const segId = p.task === 'segment' ? activeModelId(store, 'segment') : null;
+  const seg = segId === null ? null : store.getModel(segId);
+  /** The active segmenter's stored predictions; images it has not predicted yet are predicted (and stored) now. */
+  const withPredictions = async (ids: number[]) => {
+    if (!seg) return;
+    const have = new Set(
+      store
+        .getPredictions(seg.id, ids)
+        .filter((x) => x.mask)
+        .map((x) => x.imageId),
+    );
+    const todo = ids.filter((id) => !have.has(id));
+    if (todo.length) await storeSegPredictions(store, seg.id, { provider: p.provider, imageIds: todo }, ctl);
+  };
   const r = await suggestForProject(
     store,
-    { task: p.task, strategy: p.strategy, n: p.n, train: true, registry: registryFor(store) },
+    {
+      task: p.task,
+      strategy: p.strategy,
+      n: p.n,
+      train: true,
+      registry: registryFor(store),
+      ...(seg
+        ? {
+            maskStats: async (ids: number[]) => {
+              await withPredictions(ids);
+              return storedMaskStats(store, seg.id, ids);
+            },
+          }
+        : {}),
+    },
     ctl,
   );
   recordEncoder(store);
   let segmentModelId: number | null = null;
   let dice: number | null = null;
-  if (p.task === 'segment') {
-    const segId = activeModelId(store, 'segment');
-    const seg = segId === null ? null : store.getModel(segId);
-    if (seg && r.suggestions.length) {
-      await predict(
-        store,
-        { modelId: seg.id, imageIds: r.suggestions.map((s) => Number(s.imageId)), provider: p.provider },
-        ctl,
-      );
-      segmentModelId = seg.id;
-      dice = typeof seg.metrics.dice === 'number' ? seg.metrics.dice : null;
-    }
+  if (seg && r.suggestions.length) {
+    await withPredictions(r.suggestions.map((s) => Number(s.imageId)));
+    segmentModelId = seg.id;
+    dice = typeof seg.metrics.dice === 'number' ? seg.metrics.dice : null;
   }
   const queue: SuggestionQueue = {
     task: p.task,

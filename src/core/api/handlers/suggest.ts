@@ -23,7 +23,7 @@ function queue(s: ProjectSession): SuggestionQueue | null {
   return state.suggestions.get(s.store);
 }
 
-function dropFromQueue(s: ProjectSession, imageId: number): void {
+export function dropFromQueue(s: ProjectSession, imageId: number): void {
   const q = queue(s);
   if (!q) return;
   state.suggestions.set(s.store, { ...q, items: q.items.filter((i) => i.imageId !== imageId) });
@@ -80,6 +80,9 @@ export function suggestHandlers(ctx: ServiceContext): H {
                 ? {
                     url: ctx.opts.urls.predictionMask(q.segmentModelId, item.imageId),
                     confidence: item.maskConfidence,
+                    uncertaintyUrl: s.store.getPredictions(q.segmentModelId, [item.imageId])[0]?.uncertainty
+                      ? ctx.opts.urls.predictionUncertainty(q.segmentModelId, item.imageId)
+                      : null,
                   }
                 : null,
           }

@@ -22,7 +22,14 @@ export const Suggestion = z.object({
   label: z.object({ name: z.string(), confidence: z.number() }).nullable(),
   /** Pre-filled mask (label-map PNG URL) from the newest segmentation model; `confidence` is that
    * model's validation Dice. Null when there is no segmentation model. */
-  mask: z.object({ url: z.string(), confidence: z.number() }).nullable(),
+  mask: z
+    .object({
+      url: z.string(),
+      confidence: z.number(),
+      /** Per-pixel uncertainty of the prediction (gray PNG: 0 sure … 255 a coin toss), for the overlay. */
+      uncertaintyUrl: z.string().nullable().default(null),
+    })
+    .nullable(),
 });
 export type Suggestion = z.infer<typeof Suggestion>;
 

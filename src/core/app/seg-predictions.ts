@@ -1,0 +1,117 @@
+/**
+ * After a segmenter is trained: store its predictions, keyed by the model, for the images that
+ * need them — every active image without a mask of its class (the masks to pre-fill for
+ * correction) and the run's validation images (the sample overlays of the model view). Each
+ * prediction carries the binary mask, the per-pixel uncertainty (for the overlay) and the
+ * MaskStats the active-learning pass ranks by, so neither the viewer nor the next suggestion
+ * pass runs the decoder again.
+ */
+import { z } from 'zod';
+import type { MaskStats } from '../active/types.ts';
+import { entropyMap, statsOfProbBytes } from '../active/uncertainty-map.ts';
+import { encodeGrayPng } from '../imaging/index.ts';
+import type { RunControl } from '../model/types.ts';
+import { DEFAULT_MASK_CLASS, type PredictionWrite, type ProjectStore } from '../store/types.ts';
+import type { EngineOptions } from '../train/types.ts';
+
+/** Stored MaskStats (JSON) are read back through this: a malformed row is ignored, not trusted. */
+const MaskStatsSchema: z.ZodType<MaskStats> = z.object({
+  meanEntropy: z.number(),
+  boundaryEntropy: z.number(),
+  unsureBorder: z.number(),
+  area: z.number(),
+  confidence: z.number(),
+});
+
+export interface SegPredictionsResult {
+  modelId: number;
+  /** Images predicted now. */
+  predicted: number;
+  /** Of those, images without a mask (pre-fills). */
+  unmasked: number;
+  ms: number;
+}
+
+/** Images a segmenter should predict: unmasked active images of its class, then its validation images. */
+export function segPredictionTargets(
+  store: ProjectStore,
+  modelId: number,
+): { unmasked: number[]; val: number[] } {
+  const row = store.getModel(modelId);
+  if (row?.kind !== 'segment') return { unmasked: [], val: [] };
+  const maskClass = typeof row.config.maskClass === 'string' ? row.config.maskClass : DEFAULT_MASK_CLASS;
+  const masked = new Set(store.listMasks(maskClass).map((m) => m.imageId));
+  const unmasked = store
+    .listImages({ status: 'active', limit: 1e9 })
+    .items.map((i) => i.id)
+    .filter((id) => !masked.has(id));
+  const perImage = (row.metrics.perImage ?? []) as Array<{ imageId?: number }>;
+  const val = perImage.map((p) => p.imageId).filter((id): id is number => typeof id === 'number');
+  return { unmasked, val };
+}
+
+export async function storeSegPredictions(
+  store: ProjectStore,
+  modelId: number,
+  o: Pick<EngineOptions, 'provider' | 'encoderDir'> & { imageIds?: number[] } = {},
+  ctl: RunControl = {},
+): Promise<SegPredictionsResult> {
+  const t0 = performance.now();
+  const { initTf } = await import('../train/backend.ts');
+  const { openModel, encoderForModel } = await import('../train/predict.ts');
+  const { loadSegmenter } = await import('../train/segment.ts');
+  await initTf();
+  const { row, weights } = openModel(store, modelId);
+  if (row.kind !== 'segment') throw new Error(`model ${modelId} is a ${row.kind} model, not a segmenter`);
+  const t = segPredictionTargets(store, modelId);
+  const ids = o.imageIds ?? [...new Set([...t.unmasked, ...t.val])];
+  const encoder = await encoderForModel(store, row, o);
+  const s = loadSegmenter(row.config as never, weights);
+  try {
+    const B = encoder.batchSize;
+    for (let i = 0; i < ids.length; i += B) {
+      ctl.signal?.throwIfAborted();
+      const part = ids.slice(i, i + B);
+      const out = await s.predictFiles(
+        encoder,
+        part.map((id) => store.imagePath(store.getImage(id)!)),
+      );
+      const writes: PredictionWrite[] = [];
+      for (let j = 0; j < part.length; j++) {
+        const p = out[j];
+        writes.push({
+          imageId: part[j],
+          mask: await encodeGrayPng(p.mask, p.width, p.height),
+          uncertainty: await encodeGrayPng(entropyMap(p.prob, s.config.size, p.geometry), p.width, p.height),
+          maskStats: { ...statsOfProbBytes(p.prob, s.config.size) },
+        });
+      }
+      store.putPredictions(row.id, writes);
+      ctl.onProgress?.({ phase: 'predict masks', done: Math.min(ids.length, i + B), total: ids.length });
+      await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    s.dispose();
+  }
+  const unmaskedSet = new Set(t.unmasked);
+  return {
+    modelId: row.id,
+    predicted: ids.length,
+    unmasked: ids.filter((id) => unmaskedSet.has(id)).length,
+    ms: Math.round(performance.now() - t0),
+  };
+}
+
+/** The stored MaskStats of `modelId` for these images (missing or malformed ones are left out). */
+export function storedMaskStats(
+  store: ProjectStore,
+  modelId: number,
+  imageIds: number[],
+): Map<number, MaskStats> {
+  const out = new Map<number, MaskStats>();
+  for (const p of store.getPredictions(modelId, imageIds)) {
+    const ok = MaskStatsSchema.safeParse(p.maskStats);
+    if (ok.success) out.set(p.imageId, ok.data);
+  }
+  return out;
+}
