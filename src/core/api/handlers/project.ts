@@ -37,6 +37,7 @@ export function projectInfo(s: ProjectSession, modelsDir?: string): ProjectInfo 
     encoder,
     activeModelId: s.activeModelId(),
     activeModels: activeModels(store),
+    authors: store.listAuthors(),
   };
 }
 
