@@ -11,7 +11,6 @@
  *   npx tsx bench/heads.ts [--counts 25,50,100,200] [--seeds 5] [--variants final,ms] [--no-peer]
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
@@ -21,12 +20,8 @@ import { aucInterval } from '../src/core/train/estimate.ts';
 import { design, fitExact, linearLogits, solver } from '../src/core/train/exact-linear.ts';
 import { auc } from '../src/core/train/metrics.ts';
 import { mulberry32, shuffle } from '../src/core/util/rng.ts';
+import { keptOut } from './al-sim/holdout.ts';
 import { type HeadsData, headsData } from './heads-data.ts';
-
-export function keptOut(patient: string): boolean {
-  const h = createHash('sha1').update(`kermany-holdout:${patient}`).digest('hex');
-  return Number.parseInt(h.slice(0, 8), 16) / 2 ** 32 < 0.2;
-}
 
 const { values: a } = parseArgs({
   options: {

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { decodeFile, decodeMaskPng, renderDisplay, toModelInput } from '../../src/core/imaging/index.ts';
+import { decodeMaskPng } from '../../src/core/imaging/index.ts';
 import { parseCsv } from '../../src/core/import/csv.ts';
 import { Encoder } from '../../src/core/model/encoder.ts';
-import { pooled } from '../../src/core/model/features.ts';
+import { multiLevels, pooled } from '../../src/core/model/features.ts';
+import { modelInputFromFile } from '../../src/core/model/input.ts';
 
 /** One image of a simulation data set, read from a `../shared/data/cxr` manifest. */
 export interface SimImage {
@@ -53,11 +54,17 @@ export function loadSimDataset(dataRoot: string, name: SimDatasetName): SimImage
   return out;
 }
 
-/** Cached encoder features of a data set: pooled [n × 2D] and, for masks, final patch tokens. */
+/**
+ * Cached encoder features of a data set: pooled [n × 2D] (what suggestions measure distances
+ * in), for classification also pooled3 [n × 6D] (what `train`'s linear head reads), and, for
+ * masks, final patch tokens.
+ */
 export interface SimFeatures {
   encoderId: string;
   dim: number;
   pooled: Float32Array;
+  /** The product's small-set head input: pooled blocks depth/2, 3·depth/4 and final, side by side. */
+  pooled3?: Float32Array;
   /** Patch grid side (tokens per row) and patch tokens [n × grid² × D], segmentation only. */
   grid: number;
   tokenDim: number;
@@ -80,37 +87,46 @@ export async function simFeatures(
   try {
     const grid = encoder.size / encoder.card.arch.patch_size;
     const d = encoder.dim;
+    const levels = multiLevels(encoder.card.arch.depth);
     const base = path.join(cacheDir, `${name}-${encoder.id.slice(0, 16)}-${images.length}`);
     const meta = { encoderId: encoder.id, dim: 2 * d, grid, tokenDim: d };
-    if (existsSync(`${base}.pooled.f32`) && (!withPatches || existsSync(`${base}.patches.f32`))) {
+    const p3File = `${base}.pooled3.f32`;
+    if (
+      existsSync(`${base}.pooled.f32`) &&
+      (withPatches ? existsSync(`${base}.patches.f32`) : existsSync(p3File))
+    ) {
       return {
         ...meta,
         pooled: readF32(`${base}.pooled.f32`, images.length * 2 * d),
+        pooled3: withPatches ? undefined : readF32(p3File, images.length * 6 * d),
         patches: withPatches ? readF32(`${base}.patches.f32`, images.length * grid * grid * d) : undefined,
       };
     }
     const pool = new Float32Array(images.length * 2 * d);
+    const p3 = withPatches ? undefined : new Float32Array(images.length * 6 * d);
     const patches = withPatches ? new Float32Array(images.length * grid * grid * d) : undefined;
-    const spec = encoder.card.preprocessing;
     for (let i = 0; i < images.length; i += encoder.batchSize) {
       const batch = images.slice(i, i + encoder.batchSize);
+      // The same decode → display → model input path as a project's feature cache.
       const inputs = await Promise.all(
-        batch.map(async (im) => {
-          const dec = await decodeFile(im.file);
-          return toModelInput(renderDisplay(dec), dec.width, dec.height, spec).data;
-        }),
+        batch.map(async (im) => (await modelInputFromFile(im.file, encoder.card)).data),
       );
-      const res = await encoder.run(inputs, ['final']);
+      const res = await encoder.run(inputs, p3 ? levels : ['final']);
       res.final.forEach((tok, j) => {
         pool.set(pooled(tok).data, (i + j) * 2 * d);
         patches?.set(tok.data.subarray(d), (i + j) * grid * grid * d);
+        if (p3)
+          levels.forEach((l, k) => {
+            p3.set(pooled(res[l][j]).data, (i + j) * 6 * d + k * 2 * d);
+          });
       });
       progress?.(Math.min(i + batch.length, images.length), images.length);
     }
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(`${base}.pooled.f32`, Buffer.from(pool.buffer));
+    if (p3) writeFileSync(p3File, Buffer.from(p3.buffer));
     if (patches) writeFileSync(`${base}.patches.f32`, Buffer.from(patches.buffer));
-    return { ...meta, pooled: pool, patches };
+    return { ...meta, pooled: pool, pooled3: p3, patches };
   } finally {
     await encoder.dispose();
   }

@@ -7,44 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Optional } from '../core/app/doctor.ts';
 import { findChromium } from './browser.ts';
 
 const require = createRequire(import.meta.url);
-
-export interface Optional {
-  name: string;
-  usable: boolean;
-  detail: string;
-}
-
-/** ORT backends that can run here: bundled ones (WebGPU only with an adapter), others only when their provider library is installed. */
-export function usableBackends(
-  listed: Array<{ name: string; bundled: boolean }>,
-  hasAdapter: boolean,
-): Array<{ name: string; usable: boolean; detail: string }> {
-  let binDir = '';
-  try {
-    const pkg = path.dirname(require.resolve('onnxruntime-node/package.json'));
-    binDir = path.join(pkg, 'bin/napi-v6', process.platform, process.arch);
-  } catch {
-    // not installed: nothing is usable beyond what the list says
-  }
-  const lib = (name: string) =>
-    process.platform === 'win32'
-      ? `onnxruntime_providers_${name}.dll`
-      : `libonnxruntime_providers_${name}.so`;
-  return listed.map(({ name, bundled }) => {
-    if (name === 'webgpu')
-      return { name, usable: hasAdapter, detail: hasAdapter ? 'GPU adapter found' : 'no WebGPU adapter' };
-    if (bundled) return { name, usable: true, detail: 'bundled' };
-    const present = binDir !== '' && existsSync(path.join(binDir, lib(name)));
-    return {
-      name,
-      usable: present,
-      detail: present ? 'provider library installed' : `not installed (no ${lib(name)})`,
-    };
-  });
-}
 
 export function electronCheck(): Optional {
   if (process.versions.electron)
@@ -102,12 +68,4 @@ export function sharedDataCheck(root: string): Optional {
         usable: false,
         detail: `not found at ${dir}: tests that need it are skipped`,
       };
-}
-
-export function verdict(problems: string[], optional: Optional[]): string {
-  const missing = optional.filter((o) => !o.usable).map((o) => o.name);
-  if (problems.length > 0) return `PROBLEMS: ${problems.join('; ')}`;
-  return `ready: import, labelling, training and suggestions work on this machine${
-    missing.length ? `; optional parts missing: ${missing.join(', ')} (see above)` : ''
-  }`;
 }

@@ -1,15 +1,16 @@
-import { DICOM_SETTINGS_KEY, DicomSettings, type PacsPeer } from '../core/interop/pacs/types.ts';
+import { dicomSettings, state } from '../core/app/state.ts';
+import type { DicomSettings, PacsPeer } from '../core/interop/pacs/types.ts';
 import type { ProjectStore } from '../core/store/types.ts';
 import { UsageError } from './types.ts';
 
 /** Stores the peer (and this app's AE title) as the project's default PACS (`--save`). */
 export function savePeer(store: ProjectStore, peer: PacsPeer): DicomSettings {
-  const next = DicomSettings.parse({
+  const next = {
     ...dicomSettings(store),
     aet: peer.callingAet,
     pacs: { host: peer.host, port: peer.port, calledAet: peer.calledAet },
-  });
-  store.setSetting(DICOM_SETTINGS_KEY, next);
+  };
+  state.dicom.set(store, next);
   return next;
 }
 
@@ -18,23 +19,14 @@ export function saveReceiver(
   store: ProjectStore,
   r: { aet: string; port: number; host: string; allowedAets: string[] },
 ): void {
-  const s = dicomSettings(store);
-  store.setSetting(
-    DICOM_SETTINGS_KEY,
-    DicomSettings.parse({
-      ...s,
-      aet: r.aet,
-      receiver: { port: r.port, host: r.host, allowedAets: r.allowedAets },
-    }),
-  );
+  state.dicom.set(store, {
+    ...dicomSettings(store),
+    aet: r.aet,
+    receiver: { port: r.port, host: r.host, allowedAets: r.allowedAets },
+  });
 }
 
-/** The project's DICOM settings (AE title, receiver, default PACS), defaults filled in. */
-export function dicomSettings(store: ProjectStore | undefined): DicomSettings {
-  const raw = store?.getSetting(DICOM_SETTINGS_KEY) ?? {};
-  const r = DicomSettings.safeParse(raw);
-  return r.success ? r.data : DicomSettings.parse({});
-}
+export { dicomSettings };
 
 const flag = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { checkShippedModels } from '../core/api/model-check.ts';
 import { PathGrants } from '../core/api/path-grants.ts';
 import { ApiService } from '../core/api/service.ts';
 import { httpUrls } from '../core/api/urls.ts';
+import { checkShippedModels } from '../core/app/model-check.ts';
 import { newToken } from '../server/auth.ts';
 import { startServer } from '../server/server.ts';
 import { INCOMING_DIR } from '../server/upload.ts';

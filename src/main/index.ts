@@ -18,10 +18,10 @@ import {
   utilityProcess,
 } from 'electron';
 import { SHELL_CHANNELS } from '../core/api/channels.ts';
-import { checkShippedModels } from '../core/api/model-check.ts';
 import { PathGrants } from '../core/api/path-grants.ts';
 import { ApiService } from '../core/api/service.ts';
 import { electronUrls } from '../core/api/urls.ts';
+import { checkShippedModels } from '../core/app/model-check.ts';
 import { chooseFolder, chooseImages } from './dialogs.ts';
 import { IpcBridge } from './ipc.ts';
 import { menuTemplate, sendTo } from './menu.ts';

@@ -52,6 +52,7 @@ describeShared('trainClassifier', () => {
     const saved = project.getModel(r.modelId)!;
     expect(saved).toMatchObject({ kind: 'classify', head: 'linear', hasWeights: true });
     expect(saved.config.temperature).toBeGreaterThan(0);
+    expect(saved.config.configVersion).toBe(2);
     // Below 1,000 labels the probe reads pooled vectors of three depths side by side.
     expect(saved.config.layer).toBe('pooled3');
     const dim = saved.config.dim as number;

@@ -9,8 +9,7 @@ const TASKS: ActiveTask[] = ['classify', 'segment'];
 
 export const command: Command = {
   name: 'suggest',
-  usage:
-    'spcxr suggest DIR [--n 10] [--strategy hybrid|uncertainty|diversity|random] [--task classify|segment] [--seed N] [--encoder DIR] [--serve] [--no-train] [--json]',
+  usage: `spcxr suggest DIR [--n 10] [--strategy ${STRATEGIES.join('|')}] [--task classify|segment] [--seed N] [--encoder DIR] [--serve] [--no-train] [--json]`,
   summary:
     'Which images to label next, and why. Computes missing features and (with enough labels) a classifier; with no labels it falls back to cold start and says so.',
   async run({ positionals, flags, io }) {

@@ -8,7 +8,7 @@
  * Cold start runs k-means with one cluster per labelled reference on top of its picks, so it
  * gets tighter bounds (2,000 candidates, 32 labelled references); it serves projects without a
  * classifier, which have few labels anyway.
- * Uncertainty and random stay exact (they are O(n) and need no distances). The loss against
+ * Uncertainty, balanced and random stay exact (they are O(n) and need no distances). The loss against
  * the exact pass is measured in bench/scale.ts (overlap of picks and coverage ratio).
  */
 import type { MaskStats, Pool, StrategyName } from './types.ts';
@@ -57,7 +57,7 @@ export function boundPool(
   const bounds = given ?? (strategy === 'coldstart' ? COLDSTART : DEFAULT_BOUNDS);
   const n = input.pool.ids.length;
   const full = { ...input, index: Array.from({ length: n }, (_, i) => i) };
-  if (strategy === 'uncertainty' || strategy === 'random') return full;
+  if (strategy === 'uncertainty' || strategy === 'balanced' || strategy === 'random') return full;
   const labCap = bounds.labelled;
   const unl: number[] = [];
   for (let i = 0; i < n; i++) if (!input.labelled.has(i)) unl.push(i);
@@ -68,7 +68,7 @@ export function boundPool(
   if (unl.length <= bounds.size) keepUnl = unl;
   else {
     const head = new Set<number>();
-    if (input.classProbs && strategy === 'hybrid') {
+    if (input.classProbs && (strategy === 'hybrid' || strategy === 'switch')) {
       const u = classUncertainty(input.classProbs);
       const order = unl.slice().sort((a, b) => u[b] - u[a] || a - b);
       for (const i of order.slice(0, bounds.uncertain)) head.add(i);

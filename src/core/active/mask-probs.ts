@@ -7,6 +7,7 @@ import type { ModelRow, ProjectStore } from '../store/types.ts';
 import { initTf } from '../train/backend.ts';
 import { projectInputLoader } from '../train/engine.ts';
 import { disposeHead, loadHeadWeights } from '../train/heads.ts';
+import { segmenterConfig } from '../train/model-config.ts';
 import { segHead } from '../train/seg-head.ts';
 import { cachedGrids, gridViews } from '../train/seg-input.ts';
 import { type SegmenterConfig, segLogits } from '../train/segment.ts';
@@ -52,7 +53,7 @@ async function computeMaskStats(
 ): Promise<Map<number, MaskStats>> {
   const weights = store.getModelWeights(row.id);
   if (!weights) throw new Error(`segmentation model ${row.id} has no stored weights`);
-  const cfg = row.config as unknown as SegmenterConfig;
+  const cfg = segmenterConfig(row);
   await initTf();
   const head = segHead(cfg, 0);
   loadHeadWeights(head, parseSafetensors(weights, `model ${row.id} weights`).tensors);

@@ -5,16 +5,18 @@ import { initTf } from '../train/backend.ts';
 import { type ClassifierConfig, loadClassifier, scoreCached } from '../train/classifier.ts';
 import { trainClassifier } from '../train/classify.ts';
 import { getEncoder, projectInputLoader } from '../train/engine.ts';
+import { classifierConfig } from '../train/model-config.ts';
 import { boundPool, type PoolBounds } from './candidate-pool.ts';
 import { suggest } from './suggest.ts';
-import type {
-  ActiveTask,
-  ClassProbs,
-  MaskStats,
-  ServeHistory,
-  StrategyName,
-  Suggestion,
-  SuggestResult,
+import {
+  type ActiveTask,
+  type ClassProbs,
+  type MaskStats,
+  needsModel,
+  type ServeHistory,
+  type StrategyName,
+  type Suggestion,
+  type SuggestResult,
 } from './types.ts';
 
 export interface ProjectSuggestOptions {
@@ -111,8 +113,8 @@ export async function suggestForProject(
   let modelId: number | null = null;
   let trained = false;
   const strategy = o.strategy ?? 'hybrid';
-  const needsModel = strategy === 'hybrid' || strategy === 'uncertainty';
-  if (task === 'classify' && labelledIdx.size > 0 && needsModel && canTrain(counts)) {
+  const wantsModel = needsModel(strategy);
+  if (task === 'classify' && labelledIdx.size > 0 && wantsModel && canTrain(counts)) {
     // The classifier the user works with: the task's active one when it fits this encoder and
     // label task, else the newest that does.
     const fits = (m: { task: string; encoderId: string } | null) =>
@@ -147,7 +149,7 @@ export async function suggestForProject(
       const weights = store.getModelWeights(row.id);
       if (!weights) throw new Error(`model ${row.id} has no stored weights`);
       await initTf();
-      const m = loadClassifier(row.config as unknown as ClassifierConfig, weights);
+      const m = loadClassifier(classifierConfig(row), weights);
       try {
         const rows =
           m.config.layer === 'pooled' && m.config.encoder.id === encoder.id
@@ -159,7 +161,7 @@ export async function suggestForProject(
         m.dispose();
       }
     }
-  } else if (task === 'segment' && labelledIdx.size > 0 && needsModel) {
+  } else if (task === 'segment' && labelledIdx.size > 0 && wantsModel) {
     const unl = ids.filter((_, i) => !labelledIdx.has(i));
     let stats: Map<number, MaskStats> | null = null;
     if (o.maskStats) stats = await o.maskStats(unl);
@@ -184,7 +186,7 @@ export async function suggestForProject(
     });
   }
   const hasModel = task === 'classify' ? Boolean(classProbs) : Boolean(maskStats);
-  const effective = needsModel && !hasModel ? 'coldstart' : strategy;
+  const effective = wantsModel && !hasModel ? 'coldstart' : strategy;
   const bounded = boundPool(
     effective,
     {
@@ -214,7 +216,7 @@ export async function suggestForProject(
   if (res.used === 'coldstart' && task === 'classify' && labelledIdx.size > 0 && !canTrain(counts)) {
     const have = [...counts].map(([c, n]) => `${c} ${n}`).join(', ');
     res.fallback = `a classifier needs labels of two classes and four images (have ${have}): cold start picks typical images from unlabelled groups`;
-  } else if (res.used === 'coldstart' && task === 'segment' && labelledIdx.size > 0 && needsModel) {
+  } else if (res.used === 'coldstart' && task === 'segment' && labelledIdx.size > 0 && wantsModel) {
     res.fallback =
       "no segmentation model for this encoder yet (run 'spcxr train DIR --task segment'): cold start picks typical images from unmasked groups";
   }

@@ -1,3 +1,4 @@
+import { balancedUncertain } from './balanced.ts';
 import { coldStart, kmeans } from './coldstart.ts';
 import { DEFAULT_DEFER, splitDeferred } from './defer.ts';
 import { kCenterGreedy } from './diversity.ts';
@@ -10,7 +11,17 @@ import {
   RANDOM_REASON,
   unlikeReason,
 } from './reasons.ts';
-import type { ReasonCode, SuggestInput, Suggestion, SuggestResult, UsedStrategy } from './types.ts';
+import {
+  needsModel,
+  type ReasonCode,
+  type StrategyName,
+  type SuggestInput,
+  type Suggestion,
+  type SuggestResult,
+  SWITCH_AT,
+  type UsedStrategy,
+} from './types.ts';
+import { typiClust } from './typical.ts';
 import { classUncertainty, maskUncertainty } from './uncertainty.ts';
 import { DISTANCE_DIMS, LazySpace, rankBelow, rng, topK } from './vectors.ts';
 
@@ -30,13 +41,19 @@ export function suggest(input: SuggestInput): SuggestResult {
   const hasModel = task === 'classify' ? Boolean(input.classProbs) : Boolean(input.maskStats);
   let used: UsedStrategy = input.strategy;
   let fallback: string | undefined;
-  if (labelled.size < (input.minLabelsForModel ?? 1)) {
+  // TypiClust is itself a cold start: `typical` (and `switch` before its switch) keep it.
+  const typicalNow =
+    input.strategy === 'typical' ||
+    (input.strategy === 'switch' && labelled.size < (input.switchAt ?? SWITCH_AT));
+  if (typicalNow) {
+    // Nothing to fall back from: typical picks need no model.
+  } else if (labelled.size < (input.minLabelsForModel ?? 1)) {
     used = 'coldstart';
     fallback =
       labelled.size === 0
         ? 'no labels yet: cold start picks typical images from each source'
         : `only ${labelled.size} labels so far: cold start picks typical images from unlabelled groups`;
-  } else if (!hasModel && (used === 'uncertainty' || used === 'hybrid')) {
+  } else if (!hasModel && needsModel(input.strategy)) {
     used = 'coldstart';
     fallback = `no ${task === 'classify' ? 'classifier' : 'segmentation model'} trained yet: cold start picks typical images from unlabelled groups`;
   }
@@ -89,7 +106,33 @@ function pickWith(
 ): Pick[] {
   if (cands.length === 0 || k <= 0) return [];
   if (used === 'random') return randomPicks(cands, k, seed);
-  const unc = used === 'uncertainty' || used === 'hybrid' ? uncertaintyOf(input) : null;
+  const typicalNow = used === 'typical' || (used === 'switch' && lab.length < (input.switchAt ?? SWITCH_AT));
+  if (typicalNow) {
+    space.all();
+    return typiClust(space.x, space.dim, cands, lab, k, seed).map((c) => ({
+      index: c.index,
+      strategy: used,
+      score: c.clusterSize,
+      reasonCode: 'typical-cluster',
+      reason: clusterReason(c.clusterSize, input.pool.sources?.[c.index] ?? null),
+    }));
+  }
+  const unc = needsModel(used as StrategyName) ? uncertaintyOf(input) : null;
+  if (used === 'balanced' || used === 'switch') {
+    const picked =
+      input.task === 'classify'
+        ? balancedUncertain(input.classProbs!, unc!, cands, k)
+        : topK(
+            cands.map((i) => unc![i]),
+            k,
+          ).map((r) => cands[r]);
+    return picked.map((index) => ({
+      index,
+      strategy: used,
+      score: unc![index],
+      ...describe(used, input, index),
+    }));
+  }
   if (used === 'uncertainty') {
     return topK(
       cands.map((i) => unc![i]),
@@ -215,12 +258,13 @@ function describe(
   input: SuggestInput,
   i: number,
 ): { reasonCode: ReasonCode; reason: string } {
-  if (input.task === 'classify' && input.classProbs && (used === 'uncertainty' || used === 'hybrid')) {
+  const modelled = used !== 'coldstart' && needsModel(used);
+  if (input.task === 'classify' && input.classProbs && modelled) {
     const r = classReason(input.classProbs, i);
     return { reasonCode: r.code, reason: r.text };
   }
   const ms = input.maskStats?.[i];
-  if (input.task === 'segment' && ms && (used === 'uncertainty' || used === 'hybrid')) {
+  if (input.task === 'segment' && ms && modelled) {
     return { reasonCode: 'uncertain-mask', reason: maskReason(ms) };
   }
   if (used === 'random') return { reasonCode: 'random', reason: RANDOM_REASON };

@@ -4,9 +4,30 @@
  * Float32Array so that a full pass over thousands of cached embeddings stays well under a second.
  */
 
-/** The strategies a user can ask for; the one list every shell and schema reads. */
-export const STRATEGIES = ['hybrid', 'uncertainty', 'diversity', 'random'] as const;
+/**
+ * The strategies a user can ask for; the one list every shell and schema reads. `typical` is
+ * TypiClust at every pass; `balanced` is class-balanced uncertainty; `switch` is `typical`
+ * below SWITCH_AT labels and `balanced` from there.
+ */
+export const STRATEGIES = [
+  'hybrid',
+  'uncertainty',
+  'diversity',
+  'random',
+  'typical',
+  'balanced',
+  'switch',
+] as const;
 export type StrategyName = (typeof STRATEGIES)[number];
+
+/** Strategies that read a classifier's (or segmenter's) probabilities once there is one. */
+export const MODEL_STRATEGIES: readonly StrategyName[] = ['hybrid', 'uncertainty', 'balanced', 'switch'];
+export function needsModel(s: StrategyName): boolean {
+  return MODEL_STRATEGIES.includes(s);
+}
+
+/** Labels at which `switch` moves from typical picks to class-balanced uncertainty. */
+export const SWITCH_AT = 60;
 /** What actually produced a suggestion: a requested strategy, or cold start when labels are few. */
 export type UsedStrategy = StrategyName | 'coldstart';
 export type ActiveTask = 'classify' | 'segment';
@@ -76,6 +97,8 @@ export interface SuggestInput {
   hybridPoolFactor?: number;
   /** Hybrid: below this many labels part of each batch is typical (cold-start) picks (default 40, 20 for masks; 0 = off). */
   hybridWarmup?: number;
+  /** `switch`: labels from which it uses class-balanced uncertainty (default SWITCH_AT). */
+  switchAt?: number;
   /** Hybrid's second stage: most uncertain per k-means cluster (default) or k-center greedy. */
   hybridSelect?: 'cluster' | 'kcenter';
   /** Width of the random projection distances are measured in (default 64; ≥ dim = exact). */

@@ -9,11 +9,11 @@ import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encode as encodePng } from 'fast-png';
+import type { ProjectSession } from '../app/session.ts';
 import { EXPORTS_DIR } from '../export/safe-path.ts';
 import { zipFolder } from '../export/zip.ts';
 import { decodeFile, encodeGrayPng, renderDisplay } from '../imaging/index.ts';
 import type { DecodedImage, DisplayOptions } from '../imaging/types.ts';
-import type { ProjectSession } from './session.ts';
 
 export interface MediaResponse {
   status: number;

@@ -4,13 +4,13 @@
  * share of project images that look unlike the training data (from the last prediction pass).
  */
 
+import type { ProjectSession } from '../app/session.ts';
 import { tradeoff } from '../eval/operating.ts';
 import { OOD_KEY, type StoredOod } from '../eval/project-ood.ts';
 import type { EvalWarning } from '../eval/types.ts';
 import { positiveIndex } from '../train/report.ts';
 import { MODEL_VAL_KEY } from './model-report.ts';
 import type { ModelHonesty } from './schemas/honesty.ts';
-import type { ProjectSession } from './session.ts';
 
 type Row = NonNullable<ReturnType<ProjectSession['store']['getModel']>>;
 

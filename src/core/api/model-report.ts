@@ -4,8 +4,9 @@
  * images. The engine stores headline metrics; the curves are derived here so that they always
  * match the predictions the user can inspect image by image.
  */
+
+import type { ProjectSession } from '../app/session.ts';
 import type { ModelDetail } from './contract.ts';
-import type { ProjectSession } from './session.ts';
 import type { UrlScheme } from './urls.ts';
 
 /** Validation image ids of a classifier, recorded by the worker's train job. */

@@ -5,9 +5,9 @@
  * worker (visible in the job list, cancellable).
  */
 import { RetrainScheduler } from '../active/scheduler.ts';
+import type { ProjectSession } from '../app/session.ts';
 import { jobResult } from './schemas/job-map.ts';
 import type { ServiceContext } from './service.ts';
-import type { ProjectSession } from './session.ts';
 
 const schedulers = new WeakMap<ProjectSession, { everyN: number; scheduler: RetrainScheduler }>();
 

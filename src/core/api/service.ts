@@ -6,6 +6,8 @@
  */
 
 import path from 'node:path';
+import type { Notifier } from '../app/notify.ts';
+import type { ProjectSession } from '../app/session.ts';
 import { CoreError } from '../errors.ts';
 import { UnsafeExportPathError } from '../export/safe-path.ts';
 import { ImageDecodeError } from '../imaging/types.ts';
@@ -32,9 +34,8 @@ import { suggestHandlers } from './handlers/suggest.ts';
 import { suggestMaskHandlers } from './handlers/suggest-mask.ts';
 import { JobManager } from './job-manager.ts';
 import type { PathGrants } from './path-grants.ts';
-import { stopRetrain } from './retrain.ts';
+import { labelsAdded, stopRetrain } from './retrain.ts';
 import { eventSchemas, requestSchemas } from './schemas.ts';
-import type { ProjectSession } from './session.ts';
 import type { UrlScheme } from './urls.ts';
 import type { WorkerSpawner } from './worker-protocol.ts';
 
@@ -75,6 +76,8 @@ export interface ServiceContext {
   info(): ProjectInfo;
   /** Emits project.changed with fresh counts (after anything that changes them). */
   changed(): void;
+  /** What use cases in `core/app` report, broadcast as events (plus the retrain policy). */
+  readonly notify: Notifier;
 }
 
 export class ApiService {
@@ -115,6 +118,13 @@ export class ApiService {
       emit: (e, p) => this.emit(e, p),
       info: () => projectInfo(this.ctx.session(), opts.modelsDir),
       changed: () => this.emit('project.changed', projectInfo(this.ctx.session(), opts.modelsDir)),
+      notify: {
+        labelsChanged: (imageIds) => this.emit('labels.changed', { imageIds }),
+        maskChanged: (c) => this.emit('mask.changed', c),
+        historyChanged: (h) => this.emit('history.changed', h),
+        countsChanged: () => this.ctx.changed(),
+        labelsAdded: (n) => labelsAdded(this.ctx, this.ctx.session(), n),
+      },
     };
     this.handlers = {
       ...appHandlers(this.ctx),

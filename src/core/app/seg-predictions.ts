@@ -12,6 +12,7 @@ import { entropyMap, statsOfProbBytes } from '../active/uncertainty-map.ts';
 import { encodeGrayPng } from '../imaging/index.ts';
 import type { RunControl } from '../model/types.ts';
 import { DEFAULT_MASK_CLASS, type PredictionWrite, type ProjectStore } from '../store/types.ts';
+import { segmenterConfig } from '../train/model-config.ts';
 import type { EngineOptions } from '../train/types.ts';
 
 /** Stored MaskStats (JSON) are read back through this: a malformed row is ignored, not trusted. */
@@ -66,7 +67,7 @@ export async function storeSegPredictions(
   const t = segPredictionTargets(store, modelId);
   const ids = o.imageIds ?? [...new Set([...t.unmasked, ...t.val])];
   const encoder = await encoderForModel(store, row, o);
-  const s = loadSegmenter(row.config as never, weights);
+  const s = loadSegmenter(segmenterConfig(row), weights);
   try {
     const B = encoder.batchSize;
     for (let i = 0; i < ids.length; i += B) {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { STRATEGIES } from '../active/types.ts';
+import { DicomSettings } from '../interop/pacs/types.ts';
 
 /** The part of the store settings live in (structural: the renderer type-checks these schemas
  * through the contract and must not see the Node-only store types). */
@@ -82,6 +83,13 @@ export const state = {
   settings: setting('api.settings', UserSettings.partial()),
   encoder: setting('api.encoder', EncoderState),
   suggestions: setting('api.suggestions', SuggestionQueue),
+  /** This app's AE title, the DICOM receiver and the default PACS (`spcxr pacs|receive --save`). */
+  dicom: setting('interop.dicom', DicomSettings),
   // Active-learning scores live in the images.al_score column (store.setAlScores), so the grid
   // can sort on them in SQL; migration 3 moved the old value there.
 } as const;
+
+/** The project's DICOM settings with defaults filled in (a broken stored value reads as defaults). */
+export function dicomSettings(store: SettingsStore | undefined): DicomSettings {
+  return (store && state.dicom.get(store)) ?? DicomSettings.parse({});
+}

@@ -4,6 +4,7 @@ import type { ProjectStore } from '../store/types.ts';
 import { initTf } from '../train/backend.ts';
 import { type ClassifierConfig, loadClassifier } from '../train/classifier.ts';
 import { projectInputLoader } from '../train/engine.ts';
+import { classifierConfig } from '../train/model-config.ts';
 import { encoderForModel, openModel } from '../train/predict.ts';
 import { classifierReport } from '../train/report.ts';
 import type { ClassifierMetrics, EngineOptions, EvalReport } from '../train/types.ts';
@@ -30,10 +31,7 @@ export async function trainedModelReport(
   if (row.kind !== 'classify')
     throw new Error(`model ${row.id} is a ${row.kind} model; reports cover classifiers`);
   const encoder = await encoderForModel(project, row, opts);
-  const cfg = row.config as unknown as ClassifierConfig & {
-    valImageIds?: number[];
-    outOfFold?: { imageIds: number[]; probs: number[][] };
-  };
+  const cfg = classifierConfig(row);
   const ctx = await modelContext(project, encoder, row, ctl);
   const valIds = cfg.valImageIds?.length
     ? cfg.valImageIds
@@ -117,7 +115,7 @@ export async function evaluationReport(
     throw new Error('reports cover classifier evaluations');
   const { row } = openModel(project, r.modelId);
   const encoder = await encoderForModel(project, row, opts);
-  const cfg = row.config as unknown as ClassifierConfig;
+  const cfg = classifierConfig(row);
   return buildReportData({
     title: `Evaluation report: ${row.name}`,
     evaluatedOn: `${r.manifest} (${r.n} images)`,

@@ -4,6 +4,7 @@ import type { RunControl } from '../model/types.ts';
 import type { ProjectStore } from '../store/types.ts';
 import { initTf } from '../train/backend.ts';
 import { type ClassifierConfig, loadClassifier } from '../train/classifier.ts';
+import { classifierConfig } from '../train/model-config.ts';
 import { encoderForModel, openModel } from '../train/predict.ts';
 import { classifierReport } from '../train/report.ts';
 import type { ClassifierMetrics, EngineOptions } from '../train/types.ts';
@@ -51,7 +52,7 @@ export async function recalibrateModel(
 ): Promise<RecalibrateResult> {
   await initTf();
   const { row, weights } = openModel(project, opts.modelId);
-  const cfg = row.config as unknown as ClassifierConfig & Record<string, unknown>;
+  const cfg = classifierConfig(row);
   if (row.kind !== 'classify' || cfg.positive === null || cfg.classes.length !== 2)
     throw new Error(`model ${row.id}: recalibration needs a two-class classifier`);
   const encoder = await encoderForModel(project, row, opts);
@@ -129,7 +130,7 @@ export async function recalibrateModel(
     encoderId: row.encoderId,
     task: row.task,
     config: {
-      ...(next as unknown as Record<string, unknown>),
+      ...next,
       recalibration: {
         ...rc,
         fromModelId: row.id,
@@ -138,7 +139,7 @@ export async function recalibrateModel(
       },
     },
     metrics: {
-      ...(metrics as unknown as Record<string, unknown>),
+      ...metrics,
       evaluatedOn: 'site labels used for recalibration',
       warnings,
     },

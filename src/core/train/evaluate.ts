@@ -13,6 +13,7 @@ import type { RunControl } from '../model/types.ts';
 import type { ProjectStore } from '../store/types.ts';
 import { initTf } from './backend.ts';
 import { type ClassifierConfig, loadClassifier } from './classifier.ts';
+import { classifierConfig, segmenterConfig } from './model-config.ts';
 import { encoderForModel, openModel } from './predict.ts';
 import { classifierReport } from './report.ts';
 import { maskMetrics } from './seg-metrics.ts';
@@ -38,7 +39,7 @@ export async function evaluateManifest(
   const source = (i: ImportItem) => i.source ?? dataset;
   const batch = encoder.batchSize;
   if (row.kind === 'classify') {
-    const m = loadClassifier(row.config as unknown as ClassifierConfig, weights);
+    const m = loadClassifier(classifierConfig(row), weights);
     const classes = m.config.classes;
     const items = manifest.items.filter((i) => {
       if (i.label === undefined) return false;
@@ -106,7 +107,7 @@ export async function evaluateManifest(
       ...(opts.keepImages ? { images } : {}),
     };
   }
-  const s = loadSegmenter(row.config as unknown as SegmenterConfig, weights);
+  const s = loadSegmenter(segmenterConfig(row), weights);
   const items = manifest.items.filter((i) => i.mask);
   if (!items.length) throw new Error(`${opts.manifest}: no rows with a mask`);
   const per: Array<{ file: string; source: string; dice: number; iou: number; hd95: number }> = [];

@@ -90,12 +90,26 @@ export function fitLogReg(
     z[i * d + dim] = 1;
   });
   const w = warm ? Float64Array.from(warm) : new Float64Array(d);
+  // Columns past a row's last non-zero feature add nothing: skipping them is exact, and the
+  // Gram-space rows of the linear head (a triangular factor) are half zeros, which makes every
+  // Newton step there about three times cheaper.
+  const last = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    let j = dim - 1;
+    while (j >= 0 && z[i * d + j] === 0) j--;
+    last[i] = j;
+  }
+  const dot = (i: number, v: Float64Array): number => {
+    const o = i * d;
+    let s = v[dim];
+    for (let j = 0; j <= last[i]; j++) s += z[o + j] * v[j];
+    return s;
+  };
   /** Penalised negative log-likelihood, with a stable softplus. */
   const objective = (v: Float64Array): number => {
     let f = 0;
     for (let i = 0; i < rows.length; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += z[i * d + j] * v[j];
+      const s = dot(i, v);
       const m = y[i] === 1 ? -s : s;
       f += wt(i) * (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)));
     }
@@ -107,17 +121,20 @@ export function fitLogReg(
     const g = new Float64Array(d);
     for (let i = 0; i < rows.length; i++) {
       const o = i * d;
-      let s = 0;
-      for (let j = 0; j < d; j++) s += z[o + j] * w[j];
-      const p = 1 / (1 + Math.exp(-s));
+      const p = 1 / (1 + Math.exp(-dot(i, w)));
       const e = wt(i) * (p - y[i]);
       const c = wt(i) * Math.max(p * (1 - p), 1e-9);
-      for (let j = 0; j < d; j++) {
+      const lim = last[i];
+      for (let j = 0; j <= lim; j++) {
         const zj = z[o + j];
         g[j] += e * zj;
         const cz = c * zj;
         for (let k = 0; k <= j; k++) h[j * d + k] += cz * z[o + k];
       }
+      // The bias column (always 1): its gradient, its diagonal and its row of the Hessian.
+      g[dim] += e;
+      h[dim * d + dim] += c;
+      for (let k = 0; k <= lim; k++) h[dim * d + k] += c * z[o + k];
     }
     for (let j = 0; j < d; j++) {
       for (let k = 0; k < j; k++) h[k * d + j] = h[j * d + k];

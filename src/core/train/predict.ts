@@ -7,6 +7,7 @@ import type { ModelRow, PredictionWrite, ProjectStore } from '../store/types.ts'
 import { initTf } from './backend.ts';
 import { type ClassifierConfig, loadClassifier, scoreCached } from './classifier.ts';
 import { getEncoder, projectInputLoader } from './engine.ts';
+import { classifierConfig, segmenterConfig } from './model-config.ts';
 import { loadSegmenter, type SegmenterConfig } from './segment.ts';
 import type { EngineOptions, PredictOptions, PredictResult } from './types.ts';
 
@@ -52,7 +53,7 @@ export async function predict(
   let ood: PredictResult['ood'];
   const warnings: NonNullable<PredictResult['warnings']> = [];
   if (row.kind === 'classify') {
-    const m = loadClassifier(row.config as unknown as ClassifierConfig, weights);
+    const m = loadClassifier(classifierConfig(row), weights);
     try {
       await ensureFeatures(
         project,
@@ -87,7 +88,7 @@ export async function predict(
       warnings.push(...o.warnings);
     }
   } else {
-    const s = loadSegmenter(row.config as unknown as SegmenterConfig, weights);
+    const s = loadSegmenter(segmenterConfig(row), weights);
     try {
       for (let i = 0; i < ids.length; i += encoder.batchSize) {
         ctl.signal?.throwIfAborted();

@@ -1,6 +1,7 @@
 import type { RunControl } from '../model/types.ts';
 import type { NewModel, ProjectStore } from '../store/types.ts';
 import { disposeHead, type Head } from './heads.ts';
+import { CONFIG_VERSION } from './model-config.ts';
 import type { TrainResult } from './types.ts';
 
 export type TrainingKind = 'train-classify' | 'train-segment';
@@ -68,7 +69,14 @@ export function saveTrained(
 ): TrainResult {
   ctl.signal?.throwIfAborted();
   const metrics = { ...result.metrics } as Record<string, unknown>;
-  const saved = project.saveModel({ ...model, metrics, history: result.history, runId: run.id });
+  const saved = project.saveModel({
+    ...model,
+    // Readers parse it by version (model-config.ts).
+    config: { configVersion: CONFIG_VERSION, ...model.config },
+    metrics,
+    history: result.history,
+    runId: run.id,
+  });
   project.saveRun({
     id: run.id,
     kind: run.kind,

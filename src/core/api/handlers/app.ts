@@ -1,8 +1,7 @@
 import '../../offline.ts';
-import os from 'node:os';
+import { doctor } from '../../app/doctor.ts';
 import { state } from '../../app/state.ts';
 import type { ApiHandlers } from '../contract.ts';
-import { checkShippedModels } from '../model-check.ts';
 import type { ServiceContext } from '../service.ts';
 
 type H = Pick<
@@ -24,46 +23,20 @@ export function appHandlers(ctx: ServiceContext): H {
     }),
 
     'app.doctor': async () => {
-      const checks = [
-        {
-          name: 'node',
-          ok: true,
-          detail: `${process.version} on ${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs`,
-        },
-      ];
       const s = ctx.current();
-      if (s) {
-        const r = s.store.integrityCheck();
-        const problems = [...r.errors, ...r.warnings].map((p) => p.message);
-        checks.push({
-          name: 'project database',
-          ok: r.ok,
-          detail:
-            r.ok && !problems.length ? `${r.checkedImages} images checked` : problems.slice(0, 5).join('; '),
-        });
-      }
-      if (ctx.opts.modelsDir) {
-        const models = await checkShippedModels(ctx.opts.modelsDir);
-        if (!models.length)
-          checks.push({ name: 'models', ok: false, detail: `no encoder in ${ctx.opts.modelsDir}` });
-        for (const m of models) checks.push({ name: `model ${m.name}`, ok: m.ok, detail: m.detail });
-      }
-      let executionProviders: string[] = [];
-      try {
-        // Loaded lazily: the native addon is only needed here and in the worker.
-        const ort = await import('onnxruntime-node');
-        executionProviders = ort
-          .listSupportedBackends()
-          .filter((b) => b.bundled)
-          .map((b) => b.name);
-        checks.push({ name: 'onnxruntime', ok: true, detail: executionProviders.join(', ') });
-      } catch (e) {
-        checks.push({ name: 'onnxruntime', ok: false, detail: (e as Error).message });
-      }
       const enc = s ? state.encoder.get(s.store) : null;
+      // The adapter the features job found (probing again takes up to 15 s).
+      const gpuAdapter = enc?.executionProvider === 'webgpu' ? (enc.device ?? 'WebGPU adapter') : null;
+      const d = await doctor({
+        modelsDir: ctx.opts.modelsDir,
+        project: s?.store,
+        adapter: gpuAdapter ? { description: gpuAdapter } : null,
+      });
       return {
-        checks,
-        executionProviders,
+        ok: d.ok,
+        verdict: d.verdict,
+        checks: d.checks,
+        executionProviders: d.backends.filter((b) => b.usable).map((b) => b.name),
         gpuAdapter: enc?.executionProvider === 'webgpu' ? (enc.device ?? null) : null,
       };
     },

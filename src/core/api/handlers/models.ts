@@ -1,9 +1,9 @@
 import * as registry from '../../app/models.ts';
+import type { ProjectSession } from '../../app/session.ts';
 import type { ApiEvents, ApiHandlers, ModelDetail, ModelSummary } from '../contract.ts';
 import { modelHonesty } from '../model-honesty.ts';
 import { modelCurves } from '../model-report.ts';
 import type { ServiceContext } from '../service.ts';
-import type { ProjectSession } from '../session.ts';
 
 type H = Pick<
   ApiHandlers,

@@ -1,5 +1,6 @@
+import { dicomSettings } from '../../app/state.ts';
 import { echo, findStudies } from '../../interop/pacs/client.ts';
-import { DICOM_SETTINGS_KEY, DicomSettings, PacsError, type PacsPeer } from '../../interop/pacs/types.ts';
+import { PacsError, type PacsPeer } from '../../interop/pacs/types.ts';
 import { ApiError, type ApiHandlers } from '../contract.ts';
 import type { ServiceContext } from '../service.ts';
 
@@ -20,8 +21,7 @@ async function guard<T>(f: () => Promise<T>): Promise<T> {
 
 export function pacsHandlers(ctx: ServiceContext): H {
   const peerOf = (p: { host: string; port: number; calledAet: string; callingAet?: string }): PacsPeer => {
-    const s = ctx.current()?.store.getSetting(DICOM_SETTINGS_KEY);
-    const aet = DicomSettings.safeParse(s ?? {}).data?.aet ?? 'SPCXR';
+    const { aet } = dicomSettings(ctx.current()?.store);
     return { host: p.host, port: p.port, calledAet: p.calledAet, callingAet: p.callingAet ?? aet };
   };
   return {

@@ -1,44 +1,16 @@
 import path from 'node:path';
-import { activeModels } from '../../app/models.ts';
+import { projectInfo as overview } from '../../app/project.ts';
+import { ProjectSession } from '../../app/session.ts';
 import { createProject, openProject } from '../../store/index.ts';
-import { DEFAULT_TASK } from '../../store/types.ts';
 import { ApiError, type ApiHandlers, type ProjectInfo } from '../contract.ts';
 import { encoderInfo } from '../encoder-info.ts';
 import type { ServiceContext } from '../service.ts';
-import { ProjectSession } from '../session.ts';
 
 type H = Pick<ApiHandlers, 'project.open' | 'project.create' | 'project.info' | 'project.close'>;
 
-/** Counts come from counters the store keeps in each write's transaction: O(1) in the project size. */
+/** The project overview (`core/app/project.ts`) plus what the shell knows of the encoder. */
 export function projectInfo(s: ProjectSession, modelsDir?: string): ProjectInfo {
-  const { store } = s;
-  s.syncGrid();
-  const c = store.gridCounts();
-  const classes = store.listClasses();
-  const perClass: Record<string, number> = {};
-  for (const cl of classes)
-    if (cl.kind === 'image' && cl.task === DEFAULT_TASK) perClass[cl.name] = c.byClassId[cl.id] ?? 0;
-  const labelled = Object.values(c.byClassId).reduce((a, b) => a + b, 0);
-  const encoder = encoderInfo(store, modelsDir);
-  return {
-    path: store.dir,
-    name: store.info.name,
-    classes: classes.map((cl) => ({ id: cl.id, name: cl.name, kind: cl.kind, color: cl.color })),
-    counts: {
-      images: c.images,
-      labelled,
-      unlabelled: c.images - labelled,
-      suggested: c.byState.suggested,
-      needsReview: c.byState['needs-review'],
-      masks: c.masks,
-      perClass,
-      perSource: c.bySource,
-    },
-    encoder,
-    activeModelId: s.activeModelId(),
-    activeModels: activeModels(store),
-    authors: store.listAuthors(),
-  };
+  return { ...overview(s), encoder: encoderInfo(s.store, modelsDir) };
 }
 
 function checkLocked(ctx: ServiceContext, dir: string): void {

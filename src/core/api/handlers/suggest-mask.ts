@@ -5,12 +5,12 @@
  * prediction + correction, and says how many pixels the correction changed.
  */
 import { correctionEffort } from '../../active/correction.ts';
+import type { StepInfo } from '../../app/history.ts';
 import { state } from '../../app/state.ts';
+import { dropFromQueue } from '../../app/suggestions.ts';
 import { decodeMaskPng, encodeGrayPng } from '../../imaging/index.ts';
 import { ApiError, type ApiHandlers } from '../contract.ts';
-import type { StepInfo } from '../history.ts';
 import type { ServiceContext } from '../service.ts';
-import { dropFromQueue } from './suggest.ts';
 
 type H = Pick<ApiHandlers, 'suggest.acceptMask'>;
 

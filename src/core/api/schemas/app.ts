@@ -36,6 +36,10 @@ export const AppInfo = z.object({
 
 export const DoctorCheck = z.object({ name: z.string(), ok: z.boolean(), detail: z.string() });
 export const DoctorReport = z.object({
+  /** False when a required part has a problem (optional parts never fail it). */
+  ok: z.boolean(),
+  /** One line: 'ready: …' or 'PROBLEMS: …'. */
+  verdict: z.string(),
   checks: z.array(DoctorCheck),
   executionProviders: z.array(z.string()),
   gpuAdapter: z.string().nullable(),

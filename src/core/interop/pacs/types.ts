@@ -72,7 +72,6 @@ export const DicomSettings = z.object({
     .optional(),
 });
 export type DicomSettings = z.infer<typeof DicomSettings>;
-export const DICOM_SETTINGS_KEY = 'interop.dicom';
 
 export function validateAet(aet: string, what: string): string {
   if (!/^[\x20-\x7e]{1,16}$/.test(aet) || aet.includes('\\') || !aet.trim())

@@ -1,17 +1,15 @@
 /**
- * One open project inside a shell: the store connection, the undo history of this session,
+ * One open project inside a shell (the application's unit of work for quick requests): the store connection, the undo history of this session,
  * API-level settings and a small cache of decoded mask maps (so a brush stroke on a 2048²
  * image does not re-decode the PNG every time).
  */
 import os from 'node:os';
-import { activeModelId } from '../app/models.ts';
-import { state } from '../app/state.ts';
+import { NotFoundError } from '../errors.ts';
 import { decodeMaskPng, encodeGrayPng } from '../imaging/index.ts';
 import type { ModelKind, ProjectStore } from '../store/types.ts';
-import type { Settings } from './contract.ts';
-import { ApiError } from './contract.ts';
 import { CommandHistory } from './history.ts';
-import { Settings as SettingsSchema } from './schemas/app.ts';
+import { activeModelId } from './models.ts';
+import { state, UserSettings } from './state.ts';
 
 export interface MaskMap {
   data: Uint8Array;
@@ -40,7 +38,7 @@ export class ProjectSession {
     return this.store.dir;
   }
 
-  settings(): Settings {
+  settings(): UserSettings {
     const stored = state.settings.get(this.store) ?? {};
     return {
       executionProvider: 'auto',
@@ -50,8 +48,8 @@ export class ProjectSession {
     };
   }
 
-  saveSettings(patch: Partial<Settings>): Settings {
-    const next = SettingsSchema.parse({ ...this.settings(), ...patch });
+  saveSettings(patch: Partial<UserSettings>): UserSettings {
+    const next = UserSettings.parse({ ...this.settings(), ...patch });
     state.settings.set(this.store, next);
     return next;
   }
@@ -73,7 +71,7 @@ export class ProjectSession {
 
   image(id: number) {
     const img = this.store.getImage(id);
-    if (!img) throw new ApiError('not_found', `no image with id ${id}`);
+    if (!img) throw new NotFoundError(`no image with id ${id}`);
     return img;
   }
 

@@ -1,9 +1,9 @@
 /**
  * Checksum check of the shipped encoders (model.json `files` → sha256). Run once at start by
- * the Electron main process and by `app.doctor`: a half-copied or tampered model is reported
- * by name instead of producing wrong features.
+ * the Electron main process and `spcxr serve`, and by the doctor: a half-copied or tampered model
+ * is reported by name instead of producing wrong features.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readCard, verifyFiles } from '../model/card.ts';
 
@@ -11,6 +11,8 @@ export interface ModelCheck {
   name: string;
   dir: string;
   ok: boolean;
+  /** Files verified (0 when the check failed). */
+  files: number;
   detail: string;
 }
 
@@ -30,13 +32,14 @@ async function run(modelsDir: string): Promise<ModelCheck[]> {
   const out: ModelCheck[] = [];
   for (const name of readdirSync(modelsDir).sort()) {
     const dir = path.join(modelsDir, name);
-    if (!existsSync(path.join(dir, 'model.json'))) continue;
+    if (!statSync(dir).isDirectory() || !existsSync(path.join(dir, 'model.json'))) continue;
     try {
       const card = readCard(dir);
       await verifyFiles(dir, card);
-      out.push({ name, dir, ok: true, detail: `${Object.keys(card.files).length} files match model.json` });
+      const files = Object.keys(card.files).length;
+      out.push({ name, dir, ok: true, files, detail: `${files} files match model.json` });
     } catch (e) {
-      out.push({ name, dir, ok: false, detail: (e as Error).message });
+      out.push({ name, dir, ok: false, files: 0, detail: (e as Error).message });
     }
   }
   return out;

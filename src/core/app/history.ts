@@ -3,11 +3,33 @@
  * stack, so "undo" always undoes the last thing the user did, pixels or labels. Every command
  * carries its own inverse; the store keeps the full append-only history underneath anyway.
  */
-import type { z } from 'zod';
-import type { HistoryState } from './contract.ts';
-import type { HistoryStepResult } from './schemas/edits.ts';
 
-export type StepInfo = NonNullable<z.output<typeof HistoryStepResult>['applied']>;
+/** The undo/redo state a shell shows (the API's `HistoryState` schema has this shape). */
+export interface HistoryState {
+  canUndo: boolean;
+  canRedo: boolean;
+  /** e.g. 'label 3 images as pneumonia', 'brush on img-12' */
+  undoLabel: string | null;
+  redoLabel: string | null;
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** What an undo/redo step touched, so a shell can refresh exactly that. */
+export interface StepInfo {
+  kind: 'label' | 'mask';
+  imageIds: number[];
+  maskClass?: string;
+  description: string;
+  /** For mask steps: the rectangle that changed and the map's new version. */
+  rect?: Rect;
+  version?: number;
+}
 
 export interface Command {
   description: string;

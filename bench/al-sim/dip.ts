@@ -1,0 +1,164 @@
+/**
+ * Why early labels hurt: the product's cold start (quota k-means, 20 labels) on the Kermany pool,
+ * then random batches of 10, as the real-product run did. At each count the product's CV
+ * (cv-linear.ts) scores every penalty; the head is refitted at the penalty each rule chooses
+ * (argmax of CV AUC, the one-standard-error rule, a fixed strong penalty, and the oracle: the
+ * best on the test set), and scored on held-out Kermany patients and on NIH (another site).
+ *
+ *   npx tsx bench/al-sim/dip.ts [--seeds 20] [--counts 20,30,40,50,60,80,100]
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { suggest } from '../../src/core/active/suggest.ts';
+import { rng } from '../../src/core/active/vectors.ts';
+import { crossValidate, LAMBDAS } from '../../src/core/train/cv-linear.ts';
+import { design, fitExact, linearLogits } from '../../src/core/train/exact-linear.ts';
+import { groupsPerClass } from '../../src/core/train/folds.ts';
+import { cvRepeats } from '../../src/core/train/linear-train.ts';
+import { auc } from '../../src/core/train/metrics.ts';
+import { productData, settingSplit } from './product-sim.ts';
+import { loadSimDataset, simFeatures } from './sim-data.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const { values: a } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '20' },
+    counts: { type: 'string', default: '20,30,40,50,60,80,100' },
+  },
+});
+const counts = a.counts!.split(',').map(Number);
+const sets = [];
+for (const name of ['kermany', 'nih'] as const) {
+  const images = loadSimDataset(path.join(ROOT, '../shared/data/cxr'), name);
+  sets.push({
+    name,
+    images,
+    f: await simFeatures(
+      images,
+      name,
+      path.join(ROOT, 'resources/models/spcxr-vit-tiny'),
+      path.join(ROOT, 'runs/al-sim'),
+      false,
+    ),
+  });
+}
+const d = productData(sets);
+const { pool: rows, tests } = settingSplit(d, 'kermany');
+const y = Int32Array.from(d.images, (im) => (im.label === 'pneumonia' ? 1 : 0));
+const emb = new Float32Array(rows.length * d.pooledDim);
+rows.forEach((r, i) => {
+  emb.set(d.pooled.subarray(r * d.pooledDim, (r + 1) * d.pooledDim), i * d.pooledDim);
+});
+
+/** Hanley–McNeil standard error of an AUC with n1 positives and n2 negatives. */
+function hmSe(a: number, n1: number, n2: number): number {
+  const q1 = a / (2 - a);
+  const q2 = (2 * a * a) / (1 + a);
+  return Math.sqrt(
+    Math.max(0, (a * (1 - a) + (n1 - 1) * (q1 - a * a) + (n2 - 1) * (q2 - a * a)) / (n1 * n2)),
+  );
+}
+
+type Row = { share: number; lam: Record<string, number>; auc: Record<string, Record<string, number>> };
+const out = new Map<number, Row[]>();
+for (let seed = 1; seed <= Number(a.seeds); seed++) {
+  const cold = suggest({
+    pool: {
+      ids: rows.map(String),
+      dim: d.pooledDim,
+      embeddings: emb,
+      sources: rows.map((r) => d.images[r].source),
+    },
+    labelled: new Set(),
+    task: 'classify',
+    strategy: 'random',
+    n: counts[0],
+    seed,
+  });
+  const order = cold.suggestions.map((s) => rows[s.index]);
+  const rest = rows.filter((r) => !order.includes(r));
+  const rand = rng(seed * 31);
+  for (let i = rest.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [rest[i], rest[j]] = [rest[j], rest[i]];
+  }
+  order.push(...rest);
+  for (const n of counts) {
+    const lab = order.slice(0, n);
+    const items = lab.map((r, k) => ({ id: k, group: `p:${d.images[r].patient}`, label: y[r] }));
+    const kMin = Math.min(...[0, 1].map((c) => groupsPerClass(items).get(c) ?? 0));
+    if (kMin < 2) continue;
+    // Standardise on the labelled rows, as trainLinear does.
+    const D = d.headDim;
+    const mean = new Float64Array(D);
+    const sq = new Float64Array(D);
+    for (const r of lab) for (let j = 0; j < D; j++) mean[j] += d.head[r * D + j] / n;
+    for (const r of lab) for (let j = 0; j < D; j++) sq[j] += (d.head[r * D + j] - mean[j]) ** 2 / n;
+    const sd = Float64Array.from(sq, (v) => Math.max(Math.sqrt(v), 1e-3));
+    const all = [...lab, ...Object.values(tests).flat()];
+    const z = new Float32Array(all.length * D);
+    all.forEach((r, i) => {
+      for (let j = 0; j < D; j++) z[i * D + j] = (d.head[r * D + j] - mean[j]) / sd[j];
+    });
+    const x = design(z, all.length, D);
+    const cv = await crossValidate(design(z.subarray(0, n * D), n, D), items, 2, {
+      folds: Math.min(5, kMin),
+      repeats: cvRepeats(n),
+      seed,
+    });
+    const n1 = lab.filter((r) => y[r] === 1).length;
+    const best = Math.max(...cv.scores);
+    const se = hmSe(best, n1, n - n1);
+    const oneSe = LAMBDAS.find((_, i) => cv.scores[i] >= best - se)!;
+    const labels = Int32Array.from(all, (r) => y[r]);
+    const idx = lab.map((_, i) => i);
+    const testAuc = (lam: number) => {
+      const m = fitExact(x, idx, labels, 2, lam);
+      const res: Record<string, number> = {};
+      let o = n;
+      for (const [name, t] of Object.entries(tests)) {
+        const rr = t.map((_, i) => o + i);
+        const lg = linearLogits(x, rr, m);
+        res[name] = auc(
+          rr.map((_, i) => lg[2 * i + 1] - lg[2 * i]),
+          t.map((r) => y[r] === 1),
+        );
+        o += t.length;
+      }
+      return res;
+    };
+    const byLam = new Map(LAMBDAS.map((l) => [l, testAuc(l)]));
+    const key = Object.keys(tests)[0];
+    const oracle = LAMBDAS.reduce((b, l) => (byLam.get(l)![key] > byLam.get(b)![key] ? l : b), LAMBDAS[0]);
+    const rowOut: Row = {
+      share: n1 / n,
+      lam: { argmax: cv.lambda, oneSe, fixed: 1000, oracle },
+      auc: {
+        argmax: byLam.get(cv.lambda)!,
+        oneSe: byLam.get(oneSe)!,
+        fixed: byLam.get(1000)!,
+        oracle: byLam.get(oracle)!,
+      },
+    };
+    out.set(n, [...(out.get(n) ?? []), rowOut]);
+  }
+  process.stderr.write(`seed ${seed} done\n`);
+}
+const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+const med = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
+const names = Object.keys(tests);
+console.log(
+  `| labels | seeds | pneumonia share | median λ: CV argmax / 1-SE / oracle | ${names.map((t) => `${t}: argmax / 1-SE / λ=1000 / oracle`).join(' | ')} |`,
+);
+console.log(`|---|---|---|---|${names.map(() => '---').join('|')}|`);
+for (const n of counts) {
+  const rs = out.get(n) ?? [];
+  if (!rs.length) continue;
+  const cell = (t: string) =>
+    ['argmax', 'oneSe', 'fixed', 'oracle']
+      .map((k) => mean(rs.map((r) => r.auc[k][t])).toFixed(3))
+      .join(' / ');
+  console.log(
+    `| ${n} | ${rs.length} | ${Math.round(100 * mean(rs.map((r) => r.share)))} % | ${['argmax', 'oneSe', 'oracle'].map((k) => med(rs.map((r) => r.lam[k]))).join(' / ')} | ${names.map(cell).join(' | ')} |`,
+  );
+}
