@@ -62,9 +62,10 @@ export const FLAG_SPECS: Record<string, FlagSpec> = {
   },
   report: { value: ['model', 'out', ...ENGINE], boolean: [] },
   recalibrate: {
-    value: ['manifest', 'model', 'name', 'target-sensitivity', 'target-specificity', ...ENGINE],
+    value: ['manifest', 'model', 'name', 'target-sensitivity', 'target-specificity', 'confidence', ...ENGINE],
     boolean: [],
   },
+  threshold: { value: ['model', 'target-sensitivity', 'target-specificity', 'value'], boolean: [] },
   suggest: { value: ['n', 'strategy', 'task', 'seed', ...ENGINE], boolean: ['serve', 'no-train'] },
   demo: { value: ['encoder'], boolean: [] },
 };

@@ -23,12 +23,14 @@ describe('typed job map', () => {
       'export',
       'features',
       'import',
+      'report',
       'retrieve',
       'suggest',
       'train',
     ]);
     for (const k of ['import', 'features', 'train', 'export'])
       expect(REQUEST_NAMES as readonly string[]).toContain(`${k}.start`);
+    expect(REQUEST_NAMES as readonly string[]).toContain('models.report');
     expect(jobSchemas.suggest.params.parse({})).toMatchObject({
       task: 'classify',
       strategy: 'hybrid',

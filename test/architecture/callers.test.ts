@@ -15,7 +15,7 @@ const SHELLS = ['renderer', 'main', 'preload', 'server', 'cli', 'worker'];
  * Requests whose shell side is being built now; each entry must go when its caller lands (the
  * test says so). `suggest.acceptMask`: the mask queue's Accept in the panel.
  */
-const AWAITING_CALLER = ['suggest.acceptMask', 'history.undo', 'history.redo', 'history.state'];
+const AWAITING_CALLER = ['suggest.acceptMask'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -165,20 +165,51 @@ describeShared('honest evaluation on real images', () => {
     expect(statSync(png).size).toBeGreaterThan(50_000);
   }, 300_000);
 
-  it('recalibrates to a new site from a few labels and refuses a one-class label set', async () => {
+  it('recalibrates to a new site with a stated confidence, refusing labels that cannot support the target', async () => {
     const dir = path.join(tmp, 'balanced');
     const few = manifest('site', [
       ['kermany_pediatric', 'normal', 10],
       ['kermany_pediatric', 'pneumonia', 10],
     ]);
-    const r = await spcxr('recalibrate', dir, '--manifest', few, '--target-specificity', '0.8');
+    // 10 normal images, even all right, bound specificity at 0.741 with 95 % confidence: refused.
+    const no = await spcxr('recalibrate', dir, '--manifest', few, '--target-specificity', '0.8');
+    expect(no.code).not.toBe(0);
+    expect(no.stderr).toMatch(
+      /10 normal images cannot show specificity ≥ 0.8 with 95 % confidence.*at least 14 normal images/,
+    );
+    const r = await spcxr('recalibrate', dir, '--manifest', few, '--target-specificity', '0.7');
     expect(r.code, r.stderr).toBe(0);
-    const rc = r.json.recalibration as { n: number; nPerClass: Record<string, number>; threshold: number };
+    const rc = r.json.recalibration as {
+      n: number;
+      nPerClass: Record<string, number>;
+      threshold: number;
+      operating: { bound: number; confidence: number; specificity: number; reached: boolean };
+    };
     expect(rc.n).toBe(20);
     expect(rc.nPerClass).toEqual({ pneumonia: 10, normal: 10 });
+    expect(rc.operating).toMatchObject({ confidence: 0.95, reached: true });
+    expect(rc.operating.bound).toBeGreaterThanOrEqual(0.7);
+    expect(rc.operating.specificity).toBe(1);
     const one = manifest('one', [['kermany_pediatric', 'normal', 5]]);
     const bad = await spcxr('recalibrate', dir, '--manifest', one);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/both normal and pneumonia/);
+  }, 120_000);
+
+  it('sets a threshold from a target on the CLI; predict decides with it', async () => {
+    const dir = path.join(tmp, 'balanced');
+    const t = await spcxr('threshold', dir, '--target-specificity', '0.9');
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.json).toMatchObject({ rule: 'specificity ≥ 0.9', via: 'cli', reached: true });
+    const chosen = t.json.threshold as number;
+    expect((t.json.at as { specificity: number }).specificity).toBeGreaterThanOrEqual(0.9);
+    const p = await spcxr('predict', dir, '--model', String(t.json.modelId));
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.json).toMatchObject({ threshold: chosen, thresholdRule: 'specificity ≥ 0.9' });
+    const predicted = p.json.predicted as Record<string, number>;
+    expect(predicted.normal + predicted.pneumonia).toBe(p.json.scored);
+    const bad = await spcxr('threshold', dir, '--target-specificity', '0.9', '--value', '0.3');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/exactly one of/);
   }, 120_000);
 });

@@ -39,7 +39,7 @@ beforeAll(async () => {
     },
   };
   // Open the event socket before the first test, so no event can slip past a late connection.
-  client.on('history.changed', () => {});
+  client.on('project.changed', () => {});
   await opened;
 });
 

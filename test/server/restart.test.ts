@@ -41,7 +41,7 @@ describe('server restart seen from an open tab', () => {
       },
     });
     client.onConnection?.((s) => states.push(s));
-    client.on('history.changed', () => {});
+    client.on('project.changed', () => {});
     await until(() => states.includes('online'), 30_000);
 
     await first.stop();

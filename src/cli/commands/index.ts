@@ -18,6 +18,7 @@ export const commands: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./eval.ts')).command,
   report: async () => (await import('./report.ts')).command,
   recalibrate: async () => (await import('./recalibrate.ts')).command,
+  threshold: async () => (await import('./threshold.ts')).command,
   suggest: async () => (await import('./suggest.ts')).command,
   demo: async () => (await import('./demo.ts')).command,
   'seg-import': async () => (await import('./seg-import.ts')).command,

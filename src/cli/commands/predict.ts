@@ -19,6 +19,15 @@ export const command: Command = {
         { onProgress: progressTo(io) },
       );
       io.out(`model ${r.modelId} (${r.kind}): scored ${r.scored} images in ${(r.ms / 1000).toFixed(1)} s`);
+      if (r.predicted)
+        io.out(
+          `decided ${Object.entries(r.predicted)
+            .map(([c, n]) => `${n} ${c}`)
+            .join(', ')}` +
+            (typeof r.threshold === 'number'
+              ? ` at threshold ${r.threshold.toFixed(3)}${r.thresholdRule ? ` (${r.thresholdRule}, chosen by the user)` : ''}`
+              : ''),
+        );
       if (r.ood)
         io.out(
           `unlike the training data: ${r.ood.flagged} of ${r.ood.n} (${(r.ood.share * 100).toFixed(1)} %, ` +

@@ -8,11 +8,12 @@ export const command: Command = {
   name: 'recalibrate',
   usage:
     'spcxr recalibrate DIR --manifest SITE.csv [--model ID] [--target-specificity X | --target-sensitivity X] ' +
-    '[--name NAME] [--encoder DIR] [--ep NAME] [--json]',
+    '[--confidence C] [--name NAME] [--encoder DIR] [--ep NAME] [--json]',
   summary:
     'Adapt a two-class model to a new site from a few labelled images of that site (manifest CSV): rescales and shifts ' +
-    'its log-odds (temperature and intercept) and re-chooses the threshold (default: specificity ≥ 0.8) on those labels. ' +
-    'Saves a new model; the head is unchanged.',
+    'its log-odds (temperature and intercept) and re-chooses the threshold (default: specificity ≥ 0.8) so that the target holds with ' +
+    'one-sided confidence C (default 0.95, Clopper–Pearson; 0 = exactly at the target), refusing when the labels cannot ' +
+    'support it. Saves a new model; the head is unchanged.',
   async run({ positionals, flags, io }) {
     const [dir] = positionals;
     if (!dir) throw new UsageError('missing project folder');
@@ -27,6 +28,7 @@ export const command: Command = {
           manifest: str(flags.manifest, 'manifest'),
           modelId: num(flags.model, 'model', true),
           target,
+          confidence: num(flags.confidence, 'confidence'),
           name: flags.name === undefined ? undefined : str(flags.name, 'name'),
         },
         { onProgress: progressTo(io) },
@@ -40,6 +42,15 @@ export const command: Command = {
             .join(', ')}): slope ${c.a.toFixed(3)}, ` +
           `intercept ${c.b.toFixed(3)}, threshold ${c.threshold.toFixed(3)}`,
       );
+      const op = c.operating;
+      if (op) {
+        const spec = 'specificity' in op.target;
+        io.out(
+          `at that threshold on the site labels: ${spec ? 'specificity' : 'sensitivity'} ${(spec ? op.specificity : op.sensitivity).toFixed(3)}, ` +
+            `at least ${op.bound.toFixed(3)} with ${Math.round(op.confidence * 100)} % confidence (one-sided Clopper–Pearson, ` +
+            `${op.nTargetClass} images); ${spec ? 'sensitivity' : 'specificity'} ${(spec ? op.sensitivity : op.specificity).toFixed(3)}`,
+        );
+      }
       io.out('on those same site labels (in-sample, optimistic):');
       for (const l of metricLines(r.metrics)) io.out(l);
       for (const l of warningLines(r.warnings)) io.out(l);

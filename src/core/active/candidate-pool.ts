@@ -95,7 +95,7 @@ export function boundPool(
     index.forEach((i, r) => {
       probs.set(classProbs!.probs.subarray(i * k, (i + 1) * k), r * k);
     });
-    classProbs = { classes: classProbs.classes, probs };
+    classProbs = { ...classProbs, probs };
   }
   return {
     pool: {

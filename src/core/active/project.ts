@@ -156,6 +156,10 @@ export async function suggestForProject(
             ? scoreRows(m, mat, ids.length)
             : scoreCached(store, m, ids);
         classProbs = { classes: m.config.classes, probs: Float32Array.from(rows.flat()) };
+        // Only a threshold the user chose moves the ranking; training's own choice leaves it as it was.
+        const chosen = (row.config as { thresholdChoice?: unknown }).thresholdChoice !== undefined;
+        if (chosen && m.config.positive !== null && m.config.threshold !== null)
+          classProbs.threshold = { positive: m.config.positive, value: m.config.threshold };
         modelId = row.id;
       } finally {
         m.dispose();

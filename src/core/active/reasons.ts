@@ -8,6 +8,14 @@ const TORN_MARGIN = 0.3;
 
 export function classReason(cp: ClassProbs, i: number): { code: 'torn' | 'leaning'; text: string } {
   const k = cp.classes.length;
+  if (cp.threshold && k === 2) {
+    const { positive, value } = cp.threshold;
+    const p = cp.probs[i * k + positive];
+    return {
+      code: p >= value - 0.15 && p <= value + 0.15 ? 'torn' : 'leaning',
+      text: `the model's ${cp.classes[positive]} score (${pct(p)}) is close to the threshold you chose (${pct(value)})`,
+    };
+  }
   const [a, b] = topTwo(cp.probs, i * k, k);
   const pa = cp.probs[i * k + a];
   const pb = b < 0 ? 0 : cp.probs[i * k + b];
@@ -25,7 +33,12 @@ export function classReason(cp: ClassProbs, i: number): { code: 'torn' | 'leanin
 
 export function prefillFrom(cp: ClassProbs, i: number): PrefillLabel {
   const k = cp.classes.length;
-  const [a] = topTwo(cp.probs, i * k, k);
+  let [a] = topTwo(cp.probs, i * k, k);
+  if (cp.threshold && k === 2)
+    a =
+      cp.probs[i * k + cp.threshold.positive] >= cp.threshold.value
+        ? cp.threshold.positive
+        : 1 - cp.threshold.positive;
   const probs: Record<string, number> = {};
   cp.classes.forEach((c, j) => {
     probs[c] = cp.probs[i * k + j];

@@ -45,6 +45,11 @@ export interface Pool {
 export interface ClassProbs {
   classes: string[];
   probs: Float32Array;
+  /**
+   * Two classes with a decision threshold the user chose: "uncertain" then means near that
+   * threshold, and a prefilled label is the class decided at it.
+   */
+  threshold?: { positive: number; value: number };
 }
 
 /** Per-image uncertainty of a predicted mask, computed from its probability map. */

@@ -33,7 +33,8 @@ export function marginScores(cp: ClassProbs): Float32Array {
  * The score used for ranking: margin, with entropy as a tie-breaker. With two classes both
  * orderings coincide; with more, margin picks "torn between two" cases users can act on.
  */
-export function classUncertainty(cp: ClassProbs): Float32Array {
+export function classUncertainty(probs: ClassProbs): Float32Array {
+  const cp = centredOnThreshold(probs);
   const m = marginScores(cp);
   const h = entropyScores(cp);
   for (let i = 0; i < m.length; i++) m[i] = 0.9 * m[i] + 0.1 * h[i];
@@ -112,4 +113,23 @@ export function maskUncertainty(stats: (MaskStats | null)[]): Float32Array {
     out[i] = s ? 0.5 * s.meanEntropy + 0.5 * s.boundaryEntropy : 0;
   }
   return out;
+}
+
+/**
+ * Two classes with a chosen threshold: each row's log-odds moved so the threshold sits at 0.5,
+ * for ranking only (shown probabilities stay the model's own).
+ */
+export function centredOnThreshold(cp: ClassProbs): ClassProbs {
+  const t = cp.threshold;
+  if (!t || cp.classes.length !== 2 || !(t.value > 0 && t.value < 1)) return cp;
+  const clip = (p: number) => Math.min(1 - 1e-7, Math.max(1e-7, p));
+  const logit = (p: number) => Math.log(clip(p) / (1 - clip(p)));
+  const shift = logit(t.value);
+  const out = new Float32Array(cp.probs.length);
+  for (let i = 0; i < cp.probs.length; i += 2) {
+    const q = 1 / (1 + Math.exp(-(logit(cp.probs[i + t.positive]) - shift)));
+    out[i + t.positive] = q;
+    out[i + 1 - t.positive] = 1 - q;
+  }
+  return { classes: cp.classes, probs: out };
 }

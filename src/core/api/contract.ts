@@ -92,7 +92,6 @@ export class ApiError extends Error {
 }
 
 export type { Settings } from './schemas/app.ts';
-export type { HistoryState } from './schemas/edits.ts';
 export type { ImageDetail, ImageQuery, ImageSummary, LabelStatus } from './schemas/images.ts';
 export type { JobInfo, JobKind } from './schemas/jobs.ts';
 export type { ModelDetail, ModelSummary } from './schemas/models.ts';

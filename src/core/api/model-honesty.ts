@@ -4,12 +4,12 @@
  * share of project images that look unlike the training data (from the last prediction pass).
  */
 
+import { heldOutPredictions } from '../app/held-out.ts';
+import { thresholdChoiceOf } from '../app/model-threshold.ts';
 import type { ProjectSession } from '../app/session.ts';
 import { tradeoff } from '../eval/operating.ts';
 import { OOD_KEY, type StoredOod } from '../eval/project-ood.ts';
 import type { EvalWarning } from '../eval/types.ts';
-import { positiveIndex } from '../train/report.ts';
-import { MODEL_VAL_KEY } from './model-report.ts';
 import type { ModelHonesty } from './schemas/honesty.ts';
 
 type Row = NonNullable<ReturnType<ProjectSession['store']['getModel']>>;
@@ -20,37 +20,16 @@ export function modelHonesty(s: ProjectSession, r: Row, classes: string[]): Mode
   if (r.kind !== 'classify') return undefined;
   const cfg = r.config as Record<string, unknown>;
   const metrics = r.metrics as { warnings?: EvalWarning[]; estimate?: ModelHonesty['estimate'] };
-  const valIds =
-    (Array.isArray(cfg.valImageIds) ? (cfg.valImageIds as number[]) : null) ??
-    s.store.getSetting<number[]>(MODEL_VAL_KEY(r.id)) ??
-    [];
-  const labels = new Map(s.store.getLabels().map((l) => [l.imageId, l.label]));
-  const oof = cfg.outOfFold as { imageIds: number[]; probs: number[][] } | undefined;
-  // Same images as the curves: out-of-fold predictions of cross-validation, else the split.
-  const preds = oof
-    ? new Map(
-        oof.imageIds.map((id, i) => [id, Object.fromEntries(classes.map((c, k) => [c, oof.probs[i][k]]))]),
-      )
-    : new Map(
-        s.store
-          .getPredictions(r.id, valIds)
-          .filter((p) => p.probs)
-          .map((p) => [p.imageId, p.probs!]),
-      );
-  const rows = (oof ? oof.imageIds : valIds).filter(
-    (id) => classes.includes(labels.get(id) ?? '') && preds.has(id),
-  );
-  const nPerClass = Object.fromEntries(
-    classes.map((c) => [c, rows.filter((id) => labels.get(id) === c).length]),
-  );
-  const pos = positiveIndex(classes);
+  const h = heldOutPredictions(s.store, r, classes);
+  const pos = h.positiveClass;
   const table =
-    pos === null || !rows.length
+    pos === null || !h.ids.length
       ? []
       : tradeoff(
-          rows.map((id) => preds.get(id)![classes[pos]] ?? 0),
-          rows.map((id) => labels.get(id) === classes[pos]),
-          41,
+          h.ids.map((id) => h.probs.get(id)![pos] ?? 0),
+          h.ids.map((id) => h.labels.get(id) === pos),
+          // Every cut up to 200 labels, so the row a user picks is the threshold the server stores.
+          201,
         ).map((t) => ({
           ...t,
           sensitivity: nn(t.sensitivity),
@@ -62,10 +41,11 @@ export function modelHonesty(s: ProjectSession, r: Row, classes: string[]): Mode
   const enc = cfg.encoder as { id?: string; name?: string } | undefined;
   return {
     warnings: (metrics.warnings ?? []).map((w) => ({ code: w.code, message: w.message })),
-    nPerClass,
+    nPerClass: h.nPerClass,
     estimate: metrics.estimate ?? null,
-    positiveClass: pos === null ? null : classes[pos],
+    positiveClass: pos,
     threshold: typeof cfg.threshold === 'number' ? cfg.threshold : null,
+    thresholdChoice: thresholdChoiceOf(r),
     tradeoff: table,
     ood: ood ? { flagged: ood.flagged, n: ood.n, share: ood.share, shifted: ood.shifted } : null,
     encoder: enc?.id ? { id: enc.id, name: enc.name ?? '' } : null,

@@ -5,12 +5,12 @@
  * match the predictions the user can inspect image by image.
  */
 
+import { MODEL_VAL_KEY } from '../app/held-out.ts';
 import type { ProjectSession } from '../app/session.ts';
 import type { ModelDetail } from './contract.ts';
 import type { UrlScheme } from './urls.ts';
 
-/** Validation image ids of a classifier, recorded by the worker's train job. */
-export const MODEL_VAL_KEY = (modelId: number) => `api.modelVal.${modelId}`;
+export { MODEL_VAL_KEY };
 
 type Row = NonNullable<ReturnType<ProjectSession['store']['getModel']>>;
 type Curves = Pick<

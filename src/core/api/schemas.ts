@@ -3,6 +3,8 @@
  * params on the way in and results/events on the way out with these (zod 4).
  */
 import type { z } from 'zod';
+import { LearningCurve } from '../app/learning-contract.ts';
+import { ThresholdChoice } from '../eval/threshold-contract.ts';
 import * as A from './schemas/app.ts';
 import * as K from './schemas/classes.ts';
 import * as C from './schemas/common.ts';
@@ -39,9 +41,6 @@ export const requestSchemas = {
   'labels.setReview': { params: E.SetReviewParams, result: E.LabelChangeResult },
   'masks.get': { params: E.GetMaskParams, result: E.GetMaskResult },
   'masks.saveEdit': { params: E.SaveMaskEditParams, result: E.SaveMaskEditResult },
-  'history.undo': { params: C.Empty, result: E.HistoryStepResult },
-  'history.redo': { params: C.Empty, result: E.HistoryStepResult },
-  'history.state': { params: C.Empty, result: E.HistoryState },
   'jobs.list': { params: C.Empty, result: J.JobInfo.array() },
   'jobs.get': { params: J.JobIdParams, result: J.JobInfo },
   'jobs.cancel': { params: J.JobIdParams, result: J.CancelResult },
@@ -53,6 +52,9 @@ export const requestSchemas = {
   'models.rename': { params: M.ModelRenameParams, result: C.Ok },
   'models.archive': { params: M.ModelArchiveParams, result: C.Ok },
   'models.delete': { params: M.ModelIdParams, result: C.Ok },
+  'models.setThreshold': { params: M.ModelThresholdParams, result: ThresholdChoice },
+  'models.report': { params: M.ModelIdParams, result: J.JobStarted },
+  'models.learningCurve': { params: M.LearningCurveParams, result: LearningCurve },
   'suggest.next': { params: S.SuggestNextParams, result: S.SuggestNextResult },
   'suggest.accept': { params: S.SuggestAcceptParams, result: E.LabelChangeResult },
   'suggest.reject': { params: S.SuggestImageParams, result: C.Ok },

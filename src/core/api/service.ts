@@ -2,7 +2,7 @@
  * The in-process implementation of the contract. Every shell (Electron IPC, `spcxr serve`,
  * tests) calls `invoke(name, params)`: params are validated on the way in, results on the way
  * out, and errors become `ApiError`s with a code. Long jobs go to the ML worker through the
- * job manager; everything quick (labels, masks, history, queries) runs here on the store.
+ * job manager; everything quick (labels, masks, queries) runs here on the store.
  */
 
 import path from 'node:path';
@@ -121,7 +121,6 @@ export class ApiService {
       notify: {
         labelsChanged: (imageIds) => this.emit('labels.changed', { imageIds }),
         maskChanged: (c) => this.emit('mask.changed', c),
-        historyChanged: (h) => this.emit('history.changed', h),
         countsChanged: () => this.ctx.changed(),
         labelsAdded: (n) => labelsAdded(this.ctx, this.ctx.session(), n),
       },

@@ -1,7 +1,6 @@
-/** Label and review-flag use cases: one undoable step per request, however many images. */
+/** Label and review-flag use cases: one transaction per request, however many images. */
 import { InvalidInputError } from '../errors.ts';
 import type { AnnotationSource } from '../store/types.ts';
-import type { HistoryState, StepInfo } from './history.ts';
 import type { Notifier } from './notify.ts';
 import type { ProjectSession } from './session.ts';
 
@@ -10,7 +9,6 @@ export type LabelTo = { label: string; source: AnnotationSource } | null;
 export interface LabelChange {
   /** Images whose label actually changed (the same label again is not a change). */
   changed: number;
-  history: HistoryState;
 }
 
 /**
@@ -36,48 +34,30 @@ export function applyLabels(
   });
 }
 
-/** Records one undoable label step over many images (bulk labelling is one step). */
+/**
+ * Labels (or clears) many images in one transaction and reports what changed. `durationMs`, the
+ * time from the image shown to this label, is kept for a single image only (bulk labels have none).
+ */
 export function labelCommand(
   s: ProjectSession,
   n: Notifier,
   ids: number[],
   to: LabelTo,
-  what: string,
-  /** Time from the image shown to this label: kept for one image's labelling only. */
   durationMs?: number,
 ): LabelChange {
   for (const id of ids) s.image(id);
-  const before = new Map<number, LabelTo>(
-    ids.map((id) => {
-      const l = s.store.getLabel(id);
-      return [id, l ? { label: l.label, source: l.source } : null];
-    }),
-  );
-  // Annotation time belongs to one image's first labelling, never to its undo or redo.
   const changed = applyLabels(
     s,
     ids.map((id) => ({ id, to })),
     ids.length === 1 ? durationMs : undefined,
   );
   if (changed.length) {
-    const step = (dir: 'undo' | 'redo'): StepInfo => {
-      const done = applyLabels(
-        s,
-        changed.map((id) => ({ id, to: dir === 'undo' ? (before.get(id) ?? null) : to })),
-      );
-      n.labelsChanged(done);
-      return { kind: 'label', imageIds: changed, description: what };
-    };
-    s.history.push({ description: what, undo: () => step('undo'), redo: () => step('redo') });
     n.labelsChanged(changed);
-    n.historyChanged(s.history.state());
     n.countsChanged();
     if (to) n.labelsAdded(changed.length);
   }
-  return { changed: changed.length, history: s.history.state() };
+  return { changed: changed.length };
 }
-
-const images = (k: number) => (k === 1 ? 'image' : `${k} images`);
 
 export function setLabels(
   s: ProjectSession,
@@ -86,21 +66,14 @@ export function setLabels(
 ): LabelChange {
   if (!s.store.listClasses('image').some((c) => c.name === p.label))
     throw new InvalidInputError(`unknown class '${p.label}'; add it to the project's classes first`);
-  return labelCommand(
-    s,
-    n,
-    p.imageIds,
-    { label: p.label, source: p.source },
-    `label ${images(p.imageIds.length)} as ${p.label}`,
-    p.durationMs,
-  );
+  return labelCommand(s, n, p.imageIds, { label: p.label, source: p.source }, p.durationMs);
 }
 
 export function clearLabels(s: ProjectSession, n: Notifier, imageIds: number[]): LabelChange {
-  return labelCommand(s, n, imageIds, null, `clear label of ${images(imageIds.length)}`);
+  return labelCommand(s, n, imageIds, null);
 }
 
-/** Flags images for (or clears them from) review by a second person; not an undo step. */
+/** Flags images for (or clears them from) review by a second person. */
 export function setReviewFlags(
   s: ProjectSession,
   n: Notifier,
@@ -112,20 +85,5 @@ export function setReviewFlags(
     n.labelsChanged(changed);
     n.countsChanged();
   }
-  return { changed: changed.length, history: s.history.state() };
-}
-
-/** Undo or redo the last label or mask step, in turn with edits (`session.serial`). */
-export function historyStep(
-  s: ProjectSession,
-  n: Notifier,
-  dir: 'undo' | 'redo',
-): Promise<{ applied: StepInfo | null; history: HistoryState }> {
-  return s.serial(async () => {
-    const applied = dir === 'undo' ? await s.history.undo() : await s.history.redo();
-    const history = s.history.state();
-    n.historyChanged(history);
-    if (applied?.kind === 'label') n.countsChanged();
-    return { applied, history };
-  });
+  return { changed: changed.length };
 }

@@ -1,9 +1,15 @@
-/** Mask editing: whole maps to load, rectangle edits to commit, each an undo step. */
+/** Mask editing: whole maps to load, rectangle edits to commit (undo is an inverse edit). */
 import { ConflictError, InvalidInputError } from '../errors.ts';
 import { encodeGrayPng } from '../imaging/index.ts';
-import type { HistoryState, Rect, StepInfo } from './history.ts';
 import type { Notifier } from './notify.ts';
 import type { MaskMap, ProjectSession } from './session.ts';
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 function b64(data: string, expected: number, what: string): Uint8Array {
   const bytes = new Uint8Array(Buffer.from(data, 'base64'));
@@ -60,13 +66,10 @@ export interface MaskEdit {
 
 /**
  * Commits one edit (a brush stroke, a fill): `before` must match the stored map (else
- * ConflictError: another window changed it), and the step is pushed on the shared undo history.
+ * ConflictError: another window changed it). Undo is the same call with `before` and `after`
+ * swapped, which the renderer's history sends.
  */
-export function saveMaskEdit(
-  s: ProjectSession,
-  n: Notifier,
-  e: MaskEdit,
-): Promise<{ version: number; history: HistoryState }> {
+export function saveMaskEdit(s: ProjectSession, n: Notifier, e: MaskEdit): Promise<{ version: number }> {
   const { imageId, maskClass, rect } = e;
   return s.serial(async () => {
     const map = await s.loadMask(imageId, maskClass);
@@ -81,17 +84,7 @@ export function saveMaskEdit(
       throw new ConflictError(`mask of image ${imageId} changed since it was loaded; reload it`);
     paste(map, rect, now);
     const version = await s.commitMask(imageId, maskClass, map);
-    const description = `${e.tool} on image ${imageId}`;
-    const apply = async (bytes: Uint8Array): Promise<StepInfo> => {
-      const m = await s.loadMask(imageId, maskClass);
-      paste(m, rect, bytes);
-      const v = await s.commitMask(imageId, maskClass, m);
-      n.maskChanged({ imageId, maskClass, version: v, rect });
-      return { kind: 'mask', imageIds: [imageId], maskClass, description, rect, version: v };
-    };
-    s.history.push({ description, undo: () => apply(was), redo: () => apply(now) });
     n.maskChanged({ imageId, maskClass, version, rect });
-    n.historyChanged(s.history.state());
-    return { version, history: s.history.state() };
+    return { version };
   });
 }

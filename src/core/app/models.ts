@@ -8,6 +8,7 @@ import path from 'node:path';
 import { NotFoundError } from '../errors.ts';
 import type { ModelKind, ModelRow, ProjectStore } from '../store/types.ts';
 import { Estimate } from '../train/estimate-contract.ts';
+import { carryThreshold } from './model-threshold.ts';
 
 export const MODEL_KINDS: readonly ModelKind[] = ['classify', 'segment'];
 
@@ -90,7 +91,10 @@ export function promoteIfNotWorse(store: ProjectStore, modelId: number): Promoti
 export function registryFor(store: ProjectStore) {
   return {
     activeClassifier: () => activeModelId(store, 'classify'),
-    trained: (id: number) => void promoteIfNotWorse(store, id),
+    trained: (id: number) => {
+      carryThreshold(store, activeModelId(store, 'classify'), id);
+      promoteIfNotWorse(store, id);
+    },
   };
 }
 

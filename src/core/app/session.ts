@@ -1,5 +1,5 @@
 /**
- * One open project inside a shell (the application's unit of work for quick requests): the store connection, the undo history of this session,
+ * One open project inside a shell (the application's unit of work for quick requests): the store connection, (undo lives in the renderer, which sends inverse edits),
  * API-level settings and a small cache of decoded mask maps (so a brush stroke on a 2048²
  * image does not re-decode the PNG every time).
  */
@@ -7,7 +7,6 @@ import os from 'node:os';
 import { NotFoundError } from '../errors.ts';
 import { decodeMaskPng, encodeGrayPng } from '../imaging/index.ts';
 import type { ModelKind, ProjectStore } from '../store/types.ts';
-import { CommandHistory } from './history.ts';
 import { activeModelId } from './models.ts';
 import { state, UserSettings } from './state.ts';
 
@@ -19,7 +18,6 @@ export interface MaskMap {
 }
 
 export class ProjectSession {
-  readonly history = new CommandHistory();
   private readonly masks = new Map<string, MaskMap>();
   private readonly versions = new Map<string, number>();
 
@@ -117,7 +115,6 @@ export class ProjectSession {
   }
 
   close(): void {
-    this.history.clear();
     this.masks.clear();
     this.store.close();
   }

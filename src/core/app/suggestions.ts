@@ -133,16 +133,9 @@ export async function acceptSuggestion(
   });
   const res = answer
     ? await s.serial(() =>
-        labelCommand(
-          s,
-          n,
-          [imageId],
-          { label: answer.label, source: answer.source },
-          `accept suggestion for image ${imageId}`,
-          durationMs,
-        ),
+        labelCommand(s, n, [imageId], { label: answer.label, source: answer.source }, durationMs),
       )
-    : { changed: 0, history: s.history.state() };
+    : { changed: 0 };
   if (acceptMask) n.countsChanged();
   return res;
 }

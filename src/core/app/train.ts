@@ -14,7 +14,8 @@ import type {
   TrainClassifierOptions,
   TrainSegmenterOptions,
 } from '../train/types.ts';
-import { type Promotion, promoteIfNotWorse, readableName } from './models.ts';
+import { carryThreshold, inheritedTarget } from './model-threshold.ts';
+import { activeModelId, type Promotion, promoteIfNotWorse, readableName } from './models.ts';
 import { storeSegPredictions } from './seg-predictions.ts';
 
 export interface TrainRequest extends Pick<EngineOptions, 'provider'> {
@@ -77,6 +78,13 @@ export async function trainAndScore(
     name: req.name,
     encoderDir: req.engine?.encoderDir,
   };
+  const before = req.task === 'classify' ? activeModelId(store, 'classify') : null;
+  const explicit = [
+    req.engine?.targetSensitivity,
+    req.engine?.targetSpecificity,
+    req.targetSensitivity,
+    req.targetSpecificity,
+  ].some((v) => v !== undefined);
   const r =
     req.task === 'classify'
       ? await trainClassifier(
@@ -87,8 +95,12 @@ export async function trainAndScore(
             augment: req.augment,
             all: req.all,
             task: req.engine?.task,
-            targetSensitivity: req.engine?.targetSensitivity ?? req.targetSensitivity,
-            targetSpecificity: req.engine?.targetSpecificity ?? req.targetSpecificity,
+            ...(explicit
+              ? {
+                  targetSensitivity: req.engine?.targetSensitivity ?? req.targetSensitivity,
+                  targetSpecificity: req.engine?.targetSpecificity ?? req.targetSpecificity,
+                }
+              : inheritedTarget(store, before)),
           },
           ctl,
         )
@@ -110,6 +122,8 @@ export async function trainAndScore(
     });
     store.renameModel(r.modelId, name);
   }
+  // The rule the user chose travels to the retrain, with its provenance read on the new model.
+  if (req.task === 'classify' && !explicit) carryThreshold(store, before, r.modelId);
   const promotion: Promotion = promoteIfNotWorse(store, r.modelId);
   if (req.task === 'classify' && req.score !== false)
     // Scores every image: the grid's predictions and the model view's curves read them.

@@ -1,5 +1,6 @@
 import { atThreshold, youdenThreshold } from '../train/metrics.ts';
-import type { OperatingPoint, OperatingTarget, TradeoffRow } from './types.ts';
+import { clopperPearsonLower, minimumForBound } from './stats.ts';
+import type { ConservativePoint, OperatingPoint, OperatingTarget, TradeoffRow } from './types.ts';
 
 function row(scores: ArrayLike<number>, positive: ArrayLike<boolean>, t: number): TradeoffRow {
   const m = atThreshold(scores, positive, t);
@@ -60,6 +61,36 @@ export function operatingPoint(
   }
   const closest = rows.reduce((b, r) => (r[key] > b[key] ? r : b));
   return { ...closest, target, reached: false };
+}
+
+/**
+ * The threshold whose targeted rate is at least the target with `confidence` (one-sided
+ * Clopper–Pearson on the images of that class), so that it still holds on new patients of the
+ * same site: for specificity the lowest such cut (most sensitive), for sensitivity the highest.
+ * When the labels cannot support the target (too few images, or too few ranked right), the cut
+ * with the highest bound is returned with `reached: false`.
+ */
+export function conservativePoint(
+  scores: ArrayLike<number>,
+  positive: ArrayLike<boolean>,
+  target: { sensitivity: number } | { specificity: number },
+  confidence: number,
+): ConservativePoint {
+  const spec = 'specificity' in target;
+  const want = spec ? target.specificity : target.sensitivity;
+  const rows = cuts(scores).map((t) => {
+    const r = row(scores, positive, t);
+    const bound = spec
+      ? clopperPearsonLower(r.tn, r.tn + r.fp, confidence)
+      : clopperPearsonLower(r.tp, r.tp + r.fn, confidence);
+    return { ...r, bound };
+  });
+  const nTargetClass = spec ? rows[0].tn + rows[0].fp : rows[0].tp + rows[0].fn;
+  const base = { target, confidence, nTargetClass, nNeeded: minimumForBound(want, confidence) };
+  const ok = rows.filter((r) => r.bound >= want - 1e-12);
+  if (ok.length) return { ...(spec ? ok[0] : ok[ok.length - 1]), ...base, reached: true };
+  const best = rows.reduce((b, r) => (r.bound > b.bound ? r : b));
+  return { ...best, ...base, reached: false };
 }
 
 /** Parses CLI/API target flags into a target (at most one of the two). */

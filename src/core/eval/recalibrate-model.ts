@@ -20,8 +20,15 @@ export interface RecalibrateOptions extends EngineOptions {
   modelId?: number;
   /** Threshold rule on the site's labels (default: specificity ≥ 0.8). */
   target?: OperatingTarget;
+  /**
+   * One-sided confidence that the target holds on new patients of the site (default 0.95);
+   * 0 picks the threshold exactly at the target on the site labels (not conservative).
+   */
+  confidence?: number;
   name?: string;
 }
+
+export const DEFAULT_RECALIBRATION_CONFIDENCE = 0.95;
 
 export interface RecalibrateResult {
   modelId: number;
@@ -90,12 +97,19 @@ export async function recalibrateModel(
   const pos = cfg.positive;
   const positive = keep.map((i) => items[i].label === cfg.classes[pos]);
   const target = opts.target ?? { specificity: 0.8 };
+  const confidence = opts.confidence ?? DEFAULT_RECALIBRATION_CONFIDENCE;
+  if (!(confidence >= 0 && confidence < 1))
+    throw new Error(`confidence ${confidence} must be at least 0 and below 1 (e.g. 0.95)`);
   const rc = recalibrate(
     probs.map((p) => p[pos]),
     positive,
     target,
     { positive: cfg.classes[pos], negative: cfg.classes[1 - pos] },
+    { confidence },
   );
+  const unsupported =
+    rc.operating && !rc.operating.reached ? unsupportedMessage(opts.manifest, rc, cfg, pos) : null;
+  if (unsupported) throw new Error(unsupported);
   const next = recalibratedConfig(cfg, rc);
   const m2 = loadClassifier(next, weights);
   let probs2: number[][];
@@ -123,6 +137,13 @@ export async function recalibrateModel(
         'recalibration can move the threshold but cannot restore the ranking; label local images and retrain.',
       details: { a: rc.a },
     });
+  if (confidence === 0 && !('youden' in target))
+    warnings.push({
+      code: 'small-n',
+      message:
+        `the threshold gives exactly ${describeTarget(target)} on these ${rc.n} site labels; on new patients of the site it ` +
+        'falls short about half the time. Use a confidence (e.g. 0.95) to leave a margin.',
+    });
   const saved = project.saveModel({
     name: opts.name ?? `${row.name} recalibrated to ${site}`,
     kind: 'classify',
@@ -136,6 +157,7 @@ export async function recalibrateModel(
         fromModelId: row.id,
         manifest: path.resolve(opts.manifest),
         target: describeTarget(target),
+        confidence,
       },
     },
     metrics: {
@@ -147,4 +169,24 @@ export async function recalibrateModel(
     weights,
   });
   return { modelId: saved.id, fromModelId: row.id, recalibration: rc, metrics, failed, warnings };
+}
+
+/** Why the site labels cannot support the target at the confidence asked, with what would. */
+function unsupportedMessage(manifest: string, rc: Recalibration, cfg: ClassifierConfig, pos: number): string {
+  const op = rc.operating!;
+  const spec = 'specificity' in op.target;
+  const want = spec
+    ? (op.target as { specificity: number }).specificity
+    : (op.target as { sensitivity: number }).sensitivity;
+  const cls = cfg.classes[spec ? 1 - pos : pos];
+  const pct = Math.round(op.confidence * 100);
+  const enough = op.nTargetClass >= op.nNeeded;
+  return (
+    `${manifest}: ${op.nTargetClass} ${cls} image${op.nTargetClass === 1 ? '' : 's'} cannot show ${describeTarget(op.target)} ` +
+    `with ${pct} % confidence: the best threshold gives a lower bound of ${op.bound.toFixed(3)}` +
+    (enough
+      ? `; the model does not separate this site's ${cls} images well enough for ${want}`
+      : `; at least ${op.nNeeded} ${cls} images (all on the right side) are needed`) +
+    '. Label more images of the site, lower the target, or pass --confidence 0 to fit exactly at the target (not conservative).'
+  );
 }

@@ -1,4 +1,4 @@
-import { operatingPoint } from './operating.ts';
+import { conservativePoint, operatingPoint } from './operating.ts';
 import type { OperatingTarget, Recalibration } from './types.ts';
 
 const logit = (p: number) => {
@@ -12,14 +12,17 @@ const sigmoid = (s: number) => 1 / (1 + Math.exp(-s));
  * become a·s + b (slope = inverse temperature, b = intercept: the site's prevalence and shift),
  * fitted by Newton on the log-likelihood with a Gaussian prior pulling (a, b) to (1, 0) whose
  * weight `prior` acts like that many pseudo-images, so 5 labels cannot produce a wild slope. The
- * threshold is then chosen on the recalibrated scores of the same labels for `target`.
+ * threshold is then chosen on the recalibrated scores of the same labels for `target`: with a
+ * `confidence` (> 0) so that the target's one-sided lower bound holds (a threshold picked exactly
+ * at the target on a few labels misses it on new patients about half the time); with 0 exactly
+ * at the target. `operating.reached` is false when the labels cannot support the target.
  */
 export function recalibrate(
   probsPositive: number[],
   positive: boolean[],
   target: OperatingTarget,
   classNames: { positive: string; negative: string },
-  prior = 2,
+  { prior = 2, confidence = 0 }: { prior?: number; confidence?: number } = {},
 ): Recalibration {
   const s = probsPositive.map(logit);
   const n = s.length;
@@ -63,16 +66,19 @@ export function recalibrate(
     if (t * (Math.abs(da) + Math.abs(db)) < 1e-9) break;
   }
   const p2 = s.map((v) => sigmoid(a * v + b));
-  const op = operatingPoint(p2, positive, target);
   const pos = positive.filter(Boolean).length;
-  return {
+  const out = {
     a,
     b,
-    threshold: op.threshold,
     n,
     nPerClass: { [classNames.positive]: pos, [classNames.negative]: n - pos },
     target,
   };
+  if (confidence > 0 && !('youden' in target)) {
+    const op = conservativePoint(p2, positive, target, confidence);
+    return { ...out, threshold: op.threshold, operating: op };
+  }
+  return { ...out, threshold: operatingPoint(p2, positive, target).threshold };
 }
 
 /** Applies a recalibration to a positive-class probability. */

@@ -100,6 +100,11 @@ export function renderReportHtml(d: ReportData): string {
   if (d.calibration.length) parts.push(calibrationSvg(d.calibration, 'Calibration'));
   parts.push('</div>');
   parts.push(`<h2>Confusion at threshold ${f3(d.confusion.threshold)}</h2>`);
+  const chosen = (d.model.config as { thresholdChoice?: { rule?: string; setAt?: string } }).thresholdChoice;
+  if (chosen?.rule)
+    parts.push(
+      `<p>Threshold chosen by the user for ${esc(chosen.rule)} (${esc(chosen.setAt?.slice(0, 10) ?? '')}), read on held-out predictions of the training labels: optimistic for new patients, and not measured on a new site.</p>`,
+    );
   parts.push(
     table(
       ['true \\ predicted', ...d.confusion.labels],

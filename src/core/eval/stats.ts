@@ -85,3 +85,27 @@ export function binomialSf(k: number, n: number, p: number): number {
   }
   return Math.min(1, s);
 }
+
+/**
+ * One-sided Clopper–Pearson lower bound: the smallest proportion p for which seeing k or more
+ * successes in n has probability ≥ 1 − confidence. Exact (never below nominal coverage), which
+ * is what a clinic needs when it is told "specificity is at least X".
+ */
+export function clopperPearsonLower(k: number, n: number, confidence: number): number {
+  if (n <= 0 || k <= 0) return 0;
+  const alpha = 1 - confidence;
+  if (k === n) return alpha ** (1 / n);
+  let lo = 0;
+  let hi = k / n;
+  for (let it = 0; it < 60; it++) {
+    const mid = (lo + hi) / 2;
+    if (binomialSf(k, n, mid) < alpha) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Fewest images, all correct, whose one-sided lower bound reaches `target`. */
+export function minimumForBound(target: number, confidence: number): number {
+  return Math.ceil(Math.log(1 - confidence) / Math.log(target));
+}

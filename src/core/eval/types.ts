@@ -101,6 +101,20 @@ export interface OperatingPoint extends TradeoffRow {
   reached: boolean;
 }
 
+/**
+ * An operating point chosen so that the target holds with a stated confidence: the one-sided
+ * Clopper–Pearson lower bound of the targeted rate, not the rate itself, must reach the target.
+ */
+export interface ConservativePoint extends OperatingPoint {
+  confidence: number;
+  /** Lower bound of the targeted rate (sensitivity or specificity) at `confidence`. */
+  bound: number;
+  /** Images of the class the target is about (negatives for specificity, positives for sensitivity). */
+  nTargetClass: number;
+  /** Fewest images of that class, all correct, whose bound could reach the target. */
+  nNeeded: number;
+}
+
 /** Platt-style recalibration of a two-class model's log-odds: s' = a·s + b. */
 export interface Recalibration {
   a: number;
@@ -109,6 +123,8 @@ export interface Recalibration {
   n: number;
   nPerClass: Record<string, number>;
   target: OperatingTarget;
+  /** The threshold's evidence on the site labels: the bound of the targeted rate, when conservative. */
+  operating?: ConservativePoint;
 }
 
 export interface OverlapReport {

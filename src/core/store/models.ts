@@ -114,6 +114,11 @@ export function renameModel(st: Statements, id: number, name: string): void {
   changeModel(st, 'UPDATE models SET name = ? WHERE id = ?', name, id);
 }
 
+/** Replaces a model's config (a chosen threshold lives there); weights and metrics are untouched. */
+export function setModelConfig(st: Statements, id: number, config: Record<string, unknown>): void {
+  changeModel(st, 'UPDATE models SET config = ? WHERE id = ?', JSON.stringify(config), id);
+}
+
 /** Archiving also ends the model's active role: an archived model is never used. */
 export function setModelArchived(st: Statements, id: number, archived: boolean): void {
   changeModel(st, 'UPDATE models SET archived_at = ? WHERE id = ?', archived ? now() : null, id);

@@ -137,6 +137,8 @@ export class Project implements ProjectStore {
   listModels = (f?: ModelFilter) => models.listModels(this.st, f);
   deleteModel = (id: number) => this.tx(() => models.deleteModel(this.st, id));
   renameModel = (id: number, name: string) => this.tx(() => models.renameModel(this.st, id, name));
+  setModelConfig = (id: number, config: Record<string, unknown>) =>
+    this.tx(() => models.setModelConfig(this.st, id, config));
   setModelArchived = (id: number, archived: boolean) =>
     this.tx(() => models.setModelArchived(this.st, id, archived));
   getActiveModelId = (kind: ModelKind) => models.getActiveModelId(this.st, kind);

@@ -512,6 +512,7 @@ export interface ProjectStore {
   listModels(filter?: ModelFilter): ModelRow[];
   deleteModel(id: number): void;
   renameModel(id: number, name: string): void;
+  setModelConfig(id: number, config: Record<string, unknown>): void;
   setModelArchived(id: number, archived: boolean): void;
   /** The model each task uses for predictions and suggestions (one per kind), or null. */
   getActiveModelId(kind: ModelKind): number | null;

@@ -5,10 +5,11 @@ import { ensureFeatures } from '../model/features.ts';
 import type { RunControl } from '../model/types.ts';
 import type { ModelRow, PredictionWrite, ProjectStore } from '../store/types.ts';
 import { initTf } from './backend.ts';
-import { type ClassifierConfig, loadClassifier, scoreCached } from './classifier.ts';
+import { loadClassifier, scoreCached } from './classifier.ts';
 import { getEncoder, projectInputLoader } from './engine.ts';
 import { classifierConfig, segmenterConfig } from './model-config.ts';
-import { loadSegmenter, type SegmenterConfig } from './segment.ts';
+import { decideClass } from './report.ts';
+import { loadSegmenter } from './segment.ts';
 import type { EngineOptions, PredictOptions, PredictResult } from './types.ts';
 
 /** The requested model, or the project's newest; with its weights. Errors say what is missing. */
@@ -51,9 +52,13 @@ export async function predict(
   const encoder = await encoderForModel(project, row, opts);
   const ids = opts.imageIds ?? project.listImages({ status: 'active', limit: 1e9 }).items.map((i) => i.id);
   let ood: PredictResult['ood'];
+  let predicted: PredictResult['predicted'];
+  let threshold: number | null = null;
   const warnings: NonNullable<PredictResult['warnings']> = [];
   if (row.kind === 'classify') {
     const m = loadClassifier(classifierConfig(row), weights);
+    threshold = m.config.threshold;
+    const counts = m.config.classes.map(() => 0);
     try {
       await ensureFeatures(
         project,
@@ -69,6 +74,7 @@ export async function predict(
         ctl.signal?.throwIfAborted();
         const part = ids.slice(i, i + CHUNK);
         const probs = scoreCached(project, m, part);
+        for (const p of probs) counts[decideClass(p, m.config.positive, m.config.threshold)]++;
         project.putPredictions(
           row.id,
           part.map((imageId, j) => ({
@@ -82,6 +88,7 @@ export async function predict(
     } finally {
       m.dispose();
     }
+    predicted = Object.fromEntries(m.config.classes.map((c, k) => [c, counts[k]]));
     const o = await projectOod(project, encoder, row, ids, ctl);
     if (o) {
       ood = o.summary;
@@ -119,7 +126,14 @@ export async function predict(
     kind: row.kind,
     scored: ids.length,
     ms: Math.round(performance.now() - t0),
+    ...(predicted ? { predicted, threshold, ...thresholdRule(row) } : {}),
     ...(ood ? { ood } : {}),
     warnings,
   };
+}
+
+/** The user's rule for the threshold (set with models.setThreshold / `spcxr threshold`), if any. */
+function thresholdRule(row: ModelRow): { thresholdRule?: string } {
+  const rule = (row.config as { thresholdChoice?: { rule?: unknown } }).thresholdChoice?.rule;
+  return typeof rule === 'string' ? { thresholdRule: rule } : {};
 }

@@ -16,6 +16,18 @@ export function chooseThreshold(probs: number[][], truth: number[], pos: number)
 }
 
 /**
+ * The class a model decides for one image: two classes compare the positive class's probability
+ * with the model's threshold (training's choice or the user's), more classes take the argmax.
+ */
+export function decideClass(p: ArrayLike<number>, positive: number | null, threshold: number | null): number {
+  if (positive !== null && threshold !== null && p.length === 2)
+    return p[positive] >= threshold ? positive : 1 - positive;
+  let best = 0;
+  for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+  return best;
+}
+
+/**
  * The classifier report: accuracy (argmax, or the threshold for two classes), ECE, the binary
  * summary with a bootstrap AUC CI, one-vs-rest per class, and per source.
  */
@@ -28,9 +40,7 @@ export function classifierReport(
   seed = 0,
 ): ClassifierMetrics {
   const pos = positiveIndex(classes);
-  const decide = (p: number[]) =>
-    pos !== null && threshold !== null ? (p[pos] >= threshold ? pos : 1 - pos) : p.indexOf(Math.max(...p));
-  const pred = probs.map(decide);
+  const pred = probs.map((p) => decideClass(p, pos, threshold));
   const accuracy = truth.length ? pred.filter((p, i) => p === truth[i]).length / truth.length : Number.NaN;
   const perClass: ClassifierMetrics['perClass'] = {};
   classes.forEach((name, c) => {

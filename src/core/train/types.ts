@@ -172,6 +172,11 @@ export interface PredictResult {
   kind: 'classify' | 'segment';
   scored: number;
   ms: number;
+  /** Classifiers: images decided per class at `threshold` (two classes) or by the likeliest class. */
+  predicted?: Record<string, number>;
+  /** Two classes: the decision threshold used, and the user's rule when they chose it. */
+  threshold?: number | null;
+  thresholdRule?: string;
   /** Classifiers: how many scored images look unlike the training data. */
   ood?: OodSummary;
   warnings?: EvalWarning[];

@@ -3,6 +3,7 @@ import type { JobRunner } from '../types.ts';
 import { runExportJob } from './export.ts';
 import { runFeaturesJob } from './features.ts';
 import { runImportJob } from './import.ts';
+import { runReportJob } from './report.ts';
 import { runRetrieveJob } from './retrieve.ts';
 import { runSuggestJob } from './suggest.ts';
 import { runTrainJob } from './train.ts';
@@ -15,4 +16,5 @@ export const runners: { [K in JobKind]: JobRunner<K> } = {
   suggest: runSuggestJob,
   export: runExportJob,
   retrieve: runRetrieveJob,
+  report: runReportJob,
 };

@@ -1,19 +1,12 @@
-/** Thin adapter: labels, masks and the one undo history that covers both (`core/app`). */
-import { clearLabels, historyStep, setLabels, setReviewFlags } from '../../app/labels.ts';
+/** Thin adapter: labels, review flags and mask edits (`core/app/labels.ts`, `masks.ts`). */
+import { clearLabels, setLabels, setReviewFlags } from '../../app/labels.ts';
 import { getMask, saveMaskEdit } from '../../app/masks.ts';
 import type { ApiHandlers } from '../contract.ts';
 import type { ServiceContext } from '../service.ts';
 
 type H = Pick<
   ApiHandlers,
-  | 'labels.set'
-  | 'labels.clear'
-  | 'labels.setReview'
-  | 'masks.get'
-  | 'masks.saveEdit'
-  | 'history.undo'
-  | 'history.redo'
-  | 'history.state'
+  'labels.set' | 'labels.clear' | 'labels.setReview' | 'masks.get' | 'masks.saveEdit'
 >;
 
 export function editHandlers(ctx: ServiceContext): H {
@@ -24,8 +17,5 @@ export function editHandlers(ctx: ServiceContext): H {
       setReviewFlags(ctx.session(), ctx.notify, imageIds, needsReview),
     'masks.get': ({ imageId, maskClass }) => getMask(ctx.session(), imageId, maskClass),
     'masks.saveEdit': (p) => saveMaskEdit(ctx.session(), ctx.notify, p),
-    'history.undo': () => historyStep(ctx.session(), ctx.notify, 'undo'),
-    'history.redo': () => historyStep(ctx.session(), ctx.notify, 'redo'),
-    'history.state': () => ctx.session().history.state(),
   };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { oodFlags } from '../../eval/project-ood.ts';
 import type { ImageListItem } from '../../store/types.ts';
+import { decideClass } from '../../train/report.ts';
 import type { ApiHandlers, ImageSummary } from '../contract.ts';
 import { decodedImage } from '../media.ts';
 import type { ServiceContext } from '../service.ts';
@@ -70,7 +71,7 @@ export function imageHandlers(ctx: ServiceContext): H {
       const dec = await decodedImage(s, id);
       const active = s.activeModelId();
       const pred = active ? s.store.getPredictions(active, [id])[0] : undefined;
-      const best = pred?.probs ? Object.entries(pred.probs).sort((a, b) => b[1] - a[1])[0] : undefined;
+      const best = pred?.probs ? decided(s.store.getModel(active!)?.config, pred.probs) : undefined;
       return {
         ...base,
         format: img.format,
@@ -98,4 +99,17 @@ export function imageHandlers(ctx: ServiceContext): H {
       };
     },
   };
+}
+
+/** The class the model decides at its threshold (two classes; the user may have chosen it), else the likeliest. */
+function decided(
+  config: Record<string, unknown> | undefined,
+  probs: Record<string, number>,
+): [string, number] {
+  const classes = Array.isArray(config?.classes) ? (config.classes as string[]) : Object.keys(probs);
+  const p = classes.map((c) => probs[c] ?? 0);
+  const pos = typeof config?.positive === 'number' ? config.positive : null;
+  const t = typeof config?.threshold === 'number' ? config.threshold : null;
+  const k = decideClass(p, pos, t);
+  return [classes[k], p[k]];
 }

@@ -1,13 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { learningCurve } from '../../app/learning-curve.ts';
+import { setThreshold } from '../../app/model-threshold.ts';
 import * as registry from '../../app/models.ts';
 import type { ProjectSession } from '../../app/session.ts';
-import type { ApiEvents, ApiHandlers, ModelDetail, ModelSummary } from '../contract.ts';
+import {
+  ApiError,
+  type ApiEvents,
+  type ApiHandlers,
+  type ModelDetail,
+  type ModelSummary,
+} from '../contract.ts';
+import { EXPORTS_DIR } from '../media.ts';
 import { modelHonesty } from '../model-honesty.ts';
 import { modelCurves } from '../model-report.ts';
 import type { ServiceContext } from '../service.ts';
 
 type H = Pick<
   ApiHandlers,
-  'models.list' | 'models.get' | 'models.activate' | 'models.rename' | 'models.archive' | 'models.delete'
+  | 'models.list'
+  | 'models.get'
+  | 'models.activate'
+  | 'models.rename'
+  | 'models.archive'
+  | 'models.delete'
+  | 'models.setThreshold'
+  | 'models.report'
+  | 'models.learningCurve'
 >;
 type Row = NonNullable<ReturnType<ProjectSession['store']['getModel']>>;
 
@@ -86,5 +105,29 @@ export function modelHandlers(ctx: ServiceContext): H {
     'models.archive': ({ id, archived }) =>
       changed(() => registry.archive(ctx.session().store, id, archived)),
     'models.delete': ({ id }) => changed(() => registry.remove(ctx.session().store, id)),
+    'models.setThreshold': ({ id, target }) => {
+      const choice = setThreshold(
+        ctx.session().store,
+        id,
+        target,
+        ctx.opts.shell === 'in-process' ? 'api' : 'ui',
+      );
+      ctx.emit('models.changed', modelsChanged(ctx.session()));
+      ctx.changed();
+      return choice;
+    },
+    'models.learningCurve': ({ task }) => learningCurve(ctx.session().store, task),
+    'models.report': ({ id }) => {
+      const s = ctx.session();
+      const m = registry.getModelOrThrow(s.store, id);
+      if (m.kind !== 'classify')
+        throw new ApiError('bad_request', `model ${id} is a ${m.kind} model; reports cover classifiers`);
+      const rel = path.join('reports', `model-${id}-report.html`);
+      const out = path.join(s.dir, EXPORTS_DIR, rel);
+      mkdirSync(path.dirname(out), { recursive: true, mode: 0o700 });
+      const url = ctx.opts.urls.file(rel.split(path.sep).join('/'));
+      const params = { modelId: id, out, url, provider: s.settings().executionProvider };
+      return { jobId: ctx.jobs.start('report', s.dir, params).id };
+    },
   };
 }

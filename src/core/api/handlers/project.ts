@@ -28,7 +28,6 @@ export function projectHandlers(ctx: ServiceContext): H {
     ctx.opts.recent?.add(s.dir, s.store.info.name);
     const info = projectInfo(s, ctx.opts.modelsDir);
     ctx.emit('project.changed', info);
-    ctx.emit('history.changed', s.history.state());
     return info;
   };
   return {

@@ -5,7 +5,6 @@
  * prediction + correction, and says how many pixels the correction changed.
  */
 import { correctionEffort } from '../../active/correction.ts';
-import type { StepInfo } from '../../app/history.ts';
 import { state } from '../../app/state.ts';
 import { dropFromQueue } from '../../app/suggestions.ts';
 import { decodeMaskPng, encodeGrayPng } from '../../imaging/index.ts';
@@ -69,23 +68,8 @@ export function suggestMaskHandlers(ctx: ServiceContext): H {
           return s.maskVersion(imageId, maskClass);
         };
         const version = store();
-        const description = `accept corrected mask for image ${imageId}`;
-        const step = (version: number): StepInfo => {
-          ctx.emit('mask.changed', { imageId, maskClass, version });
-          return { kind: 'mask', imageIds: [imageId], maskClass, description, version };
-        };
-        s.history.push({
-          description,
-          undo: () => {
-            s.store.clearMask(imageId, author, maskClass, 'human');
-            s.dropMask(imageId, maskClass);
-            return step(s.maskVersion(imageId, maskClass));
-          },
-          redo: () => step(store()),
-        });
         dropFromQueue(s, imageId);
         ctx.emit('mask.changed', { imageId, maskClass, version });
-        ctx.emit('history.changed', s.history.state());
         ctx.changed();
         return {
           source,
@@ -93,7 +77,6 @@ export function suggestMaskHandlers(ctx: ServiceContext): H {
           maskPixels: effort.targetPixels,
           strokes,
           version,
-          history: s.history.state(),
         };
       });
     },

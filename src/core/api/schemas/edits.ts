@@ -1,16 +1,6 @@
 import { z } from 'zod';
 import { ImageId, ImageIds, Rect } from './common.ts';
 
-/** Server-side history for this project session: labels and mask edits in one stack. */
-export const HistoryState = z.object({
-  canUndo: z.boolean(),
-  canRedo: z.boolean(),
-  /** e.g. 'label 3 images as pneumonia', 'brush on img-12' */
-  undoLabel: z.string().nullable(),
-  redoLabel: z.string().nullable(),
-});
-export type HistoryState = z.infer<typeof HistoryState>;
-
 export const SetLabelParams = z.strictObject({
   imageIds: ImageIds,
   label: z.string().min(1),
@@ -24,7 +14,6 @@ export const SetReviewParams = z.strictObject({ imageIds: ImageIds, needsReview:
 export const LabelChangeResult = z.object({
   /** Images whose label actually changed (setting the same label again is not a change). */
   changed: z.number().int(),
-  history: HistoryState,
 });
 
 /**
@@ -62,24 +51,8 @@ export const SaveMaskEditParams = z.strictObject({
   /** base64 raw bytes, rect.width*rect.height each. */
   before: z.string(),
   after: z.string(),
-  /** Short label for the undo menu, e.g. 'brush', 'fill', 'erase'. */
+  /** What made the edit, e.g. 'brush', 'fill', 'erase' (the renderer's undo menu names it). */
   tool: z.string().max(40).default('edit'),
   baseVersion: z.number().int().optional(),
 });
-export const SaveMaskEditResult = z.object({ version: z.number().int(), history: HistoryState });
-
-/** What an undo/redo step touched, so the UI can refresh exactly that. */
-export const HistoryStepResult = z.object({
-  applied: z
-    .object({
-      kind: z.enum(['label', 'mask']),
-      imageIds: z.array(ImageId),
-      maskClass: z.string().optional(),
-      description: z.string(),
-      /** For mask steps: the rectangle that changed and the map's new version. */
-      rect: Rect.optional(),
-      version: z.number().int().optional(),
-    })
-    .nullable(),
-  history: HistoryState,
-});
+export const SaveMaskEditResult = z.object({ version: z.number().int() });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ImageId, JobId, Rect } from './common.ts';
-import { HistoryState } from './edits.ts';
 import { JobInfo, JobKind, JobProgress } from './jobs.ts';
 import { ActiveModels, Metrics } from './models.ts';
 import { ProjectInfo } from './project.ts';
@@ -33,7 +32,6 @@ export const eventSchemas = {
     version: z.number().int(),
     rect: Rect.optional(),
   }),
-  'history.changed': HistoryState,
   'suggestions.changed': z.object({ count: z.number().int() }),
   /** `activeModelId` is the classifier's (as before); `activeModels` has every task's. */
   'models.changed': z.object({ activeModelId: z.number().int().nullable(), activeModels: ActiveModels }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ThresholdChoice } from '../../eval/threshold-contract.ts';
 import { Estimate } from '../../train/estimate-contract.ts';
 
 /** A plain-words warning (shortcut, shift, overlap, small n); `code` is stable for tests and UI. */
@@ -28,6 +29,8 @@ export const ModelHonesty = z.object({
   positiveClass: z.string().nullable(),
   /** The model's stored decision threshold (two classes). */
   threshold: z.number().nullable(),
+  /** Where the threshold came from when the user chose it (null: training's own choice). */
+  thresholdChoice: ThresholdChoice.nullable(),
   tradeoff: z.array(TradeoffRowWire),
   /** Share of the project's scored images that look unlike the training data. */
   ood: z

@@ -82,6 +82,18 @@ export const RetrieveJobResult = z.object({
   cancelled: z.boolean(),
 });
 
+/** A model's HTML report, written under the project's exports folder for download. */
+export const ReportJobParams = z
+  .object({ modelId: z.number().int(), out: z.string(), url: z.string() })
+  .extend(WithProvider.shape);
+export const ReportJobResult = z.object({
+  modelId: z.number().int(),
+  path: z.string(),
+  url: z.string(),
+  n: z.number().int(),
+  auc: z.number().nullable(),
+});
+
 export const jobSchemas = {
   import: { params: ImportParams, result: ImportJobResult },
   features: { params: WithProvider, result: FeaturesJobResult },
@@ -89,6 +101,7 @@ export const jobSchemas = {
   suggest: { params: SuggestJobParams, result: SuggestJobResult },
   export: { params: ExportJobParams, result: ExportResult },
   retrieve: { params: PacsRetrieveParams.required({ callingAet: true }), result: RetrieveJobResult },
+  report: { params: ReportJobParams, result: ReportJobResult },
 } as const satisfies Record<JobKind, { params: z.ZodType; result: z.ZodType }>;
 
 /**
@@ -114,6 +127,7 @@ export const jobPhases: Record<JobKind, ReadonlyArray<readonly [phase: string, s
   ],
   export: [['export', 1]],
   retrieve: [['study', 1]],
+  report: [['features', 1]],
 };
 
 export type ImportJobResult = z.output<typeof ImportJobResult>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JobId } from './common.ts';
 
-export const JobKind = z.enum(['import', 'features', 'train', 'suggest', 'export', 'retrieve']);
+export const JobKind = z.enum(['import', 'features', 'train', 'suggest', 'export', 'retrieve', 'report']);
 export type JobKind = z.infer<typeof JobKind>;
 export const JobState = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ThresholdTarget } from '../../eval/threshold-contract.ts';
 import { ModelHonesty } from './honesty.ts';
 
 export const Metrics = z.record(z.string(), z.number());
@@ -57,6 +58,10 @@ export type ModelDetail = z.infer<typeof ModelDetail>;
 export const ModelIdParams = z.strictObject({ id: z.number().int().positive() });
 export const ModelListParams = z.strictObject({ includeArchived: z.boolean().default(false) });
 export const ModelRenameParams = ModelIdParams.extend({ name: z.string().trim().min(1).max(200) });
+/** The learning curve of one label task (classification). */
+export const LearningCurveParams = z.strictObject({ task: z.string().min(1).default('default') });
+/** Set a two-class model's threshold from a target rate on its held-out predictions, or by hand. */
+export const ModelThresholdParams = ModelIdParams.extend({ target: ThresholdTarget });
 export const ModelArchiveParams = ModelIdParams.extend({ archived: z.boolean().default(true) });
 /** The active model of each task, or null. */
 export const ActiveModels = z.object({

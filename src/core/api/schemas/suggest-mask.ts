@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ImageId, Rect } from './common.ts';
-import { HistoryState } from './edits.ts';
 
 /**
  * Accepting a pre-filled mask after correcting it. The renderer edits the predicted mask as a
@@ -27,5 +26,4 @@ export const SuggestAcceptMaskResult = z.object({
   maskPixels: z.number().int(),
   strokes: z.number().int(),
   version: z.number().int(),
-  history: HistoryState,
 });
