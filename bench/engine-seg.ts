@@ -5,6 +5,7 @@
  * image geometry. Goal: Dice ≥ 0.93.
  *
  *   npx tsx bench/engine-seg.ts --encoder DIR [--project /tmp/spcxr-bench-seg] [--epochs 60] [--copies 2] [--stem]
+ *     [--branch 16] [--lateral 0] [--fuse2 32]
  */
 import os from 'node:os';
 import { decodeMaskPng } from '../src/core/imaging/index.ts';
@@ -45,6 +46,9 @@ const r = await trainSegmenter(
     epochs: Number(arg('epochs', '60')),
     copiesPerEpoch: Number(arg('copies', '2')),
     stem: process.argv.includes('--stem'),
+    ...(arg('branch') ? { branch: Number(arg('branch')) } : {}),
+    ...(arg('lateral') ? { lateral: Number(arg('lateral')) } : {}),
+    ...(arg('fuse2') ? { fuse2: Number(arg('fuse2')) } : {}),
     seed: 0,
   },
   {
@@ -80,6 +84,9 @@ console.log(
     epochsRun: r.history.length,
     copiesPerEpoch: Number(arg('copies', '2')),
     width: Number(arg('width', '64')),
+    branch: arg('branch'),
+    lateral: arg('lateral'),
+    fuse2: arg('fuse2'),
     lastLosses: r.history.slice(-3).map((h) => [h.trainLoss.toFixed(3), h.valLoss.toFixed(3)]),
     dice: rep.dice,
     iou: rep.iou,

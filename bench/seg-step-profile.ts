@@ -16,7 +16,7 @@ const { values: a } = parseArgs({
     steps: { type: 'string', default: '12' },
     variants: { type: 'string', default: 'base' },
     batch: { type: 'string', default: '8' },
-    profile: { type: 'boolean', default: true },
+    'no-profile': { type: 'boolean', default: false },
   },
 });
 await initTf();
@@ -33,9 +33,10 @@ const base: SegHeadConfig = {
 };
 const VARIANTS: Record<string, Partial<SegHeadConfig>> = {
   base: {},
-  slim: { fuseIn: 16 } as Partial<SegHeadConfig>,
+  slim: { lateral: 32, fuse2: 16 },
+  slim16: { lateral: 16, fuse2: 16 },
   narrow: { branch: 8 },
-  slim8: { branch: 8, fuseIn: 8 } as Partial<SegHeadConfig>,
+  slim8: { lateral: 16, fuse2: 16, branch: 8 },
   ctx1: { ctx: 1 },
 };
 const B = Number(a.batch);
@@ -82,7 +83,7 @@ for (const h of heads)
     medianStepMs: Math.round(med(h.ms)),
     ratioToFirst: +(med(heads[0].ms) / med(h.ms)).toFixed(2),
   };
-if (a.profile) {
+if (!a['no-profile']) {
   for (const h of heads) {
     const p = await tf.profile(() => step(h));
     const by = new Map<string, number>();

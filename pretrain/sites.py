@@ -12,8 +12,8 @@ logistic regression (`evalcommon.fit_logreg`), the same for every encoder. Tasks
   pretraining test.
 - `ieee8023`: covid19 vs pneumonia within ieee8023, a patient split (sha1 rule, 30 % test).
   A third site, but every encoder here saw these images (unlabelled) in pretraining.
-- `kermany@N`: N Kermany labels (class-balanced subsets) → the held-out Kermany patients, the
-  split no encoder was pretrained on; `kermany@all` with every pretraining-side patient.
+- `kermany@N`: N Kermany labels (class-balanced subsets of a capped pool, `--max-train`) → the
+  held-out Kermany patients, the split no encoder was pretrained on; and the whole pool.
 - `nih`: NIH pretraining-side patients → NIH held-out patients (same site, for reference).
 
 AUCs carry 95 % patient-bootstrap CIs.
@@ -41,20 +41,27 @@ def load_items(data: str, key: str):
     return read_manifest(Path(data) / SOURCES[key] / "manifest.csv")
 
 
-def encoder_features(model_dir: Path, data: str, cache: Path) -> tuple[dict, dict]:
+def encoder_features(model_dir: Path, rows: dict, items: dict, cache: Path) -> tuple[dict, dict]:
+    """Features of the needed rows of each source (others stay zero), cached per weights hash."""
     card = json.loads((model_dir / "model.json").read_text())
     h = sha256(model_dir / "weights.safetensors")[:16]
     f = cache / f"{h}.npz"
-    items = {k: load_items(data, k) for k in SOURCES}
+    meta = {"card": card, "sha": h, "feature_s": 0.0}
     if f.exists():
         z = np.load(f)
-        return {k: z[k] for k in SOURCES}, {"card": card, "sha": h, "items": items, "feature_s": 0.0}
+        return {k: z[k] for k in SOURCES}, meta
     vit, card = load_encoder(model_dir)
     t = time.time()
-    feats = {k: pooled_blocks(vit, items[k], card["preprocessing"])["app"] for k in SOURCES}
+    feats = {}
+    for k in SOURCES:
+        idx = rows[k]
+        got = pooled_blocks(vit, [items[k][i] for i in idx], card["preprocessing"])["app"]
+        feats[k] = np.zeros((len(items[k]), got.shape[1]), np.float32)
+        feats[k][idx] = got
     cache.mkdir(parents=True, exist_ok=True)
     np.savez(f, **feats)
-    return feats, {"card": card, "sha": h, "items": items, "feature_s": round(time.time() - t, 1)}
+    meta["feature_s"] = round(time.time() - t, 1)
+    return feats, meta
 
 
 def binary(items, pos: str, neg: tuple[str, ...]):
@@ -62,24 +69,29 @@ def binary(items, pos: str, neg: tuple[str, ...]):
     return np.array(keep), np.array([int(items[i].label == pos) for i in keep])
 
 
-def tasks(items: dict, labels: list[int], subsets: int):
-    """(name, train source, train rows, y, test source, test rows, y)."""
+def tasks(items: dict, labels: list[int], subsets: int, max_train: int):
+    """(name, train source, train rows, y, test source, test rows, y). The Kermany training side
+    is capped at `max_train` images (class-balanced where possible); the subsets come from it."""
     ni, ny = binary(items["nih"], "pneumonia", ("normal",))
     ki, ky = binary(items["kermany"], "pneumonia", ("normal",))
     ci, cy = binary(items["ieee8023"], "covid19", ("pneumonia",))
     held = lambda src, rows: np.array([is_test_patient(items[src][i].patient_id, 0.3) for i in rows])  # noqa: E731
     nh, kh, ch = held("nih", ni), held("kermany", ki), held("ieee8023", ci)
+    ktr, ktry = ki[~kh], ky[~kh]
+    if max_train and len(ktr) > max_train:
+        keep = np.sort(subsample(ktry, max_train, 0))
+        ktr, ktry = ktr[keep], ktry[keep]
     out = [
         ("nih→kermany", "nih", ni, ny, "kermany", ki[kh], ky[kh]),
-        ("kermany→nih", "kermany", ki[~kh], ky[~kh], "nih", ni[nh], ny[nh]),
+        ("kermany→nih", "kermany", ktr, ktry, "nih", ni[nh], ny[nh]),
         ("ieee8023", "ieee8023", ci[~ch], cy[~ch], "ieee8023", ci[ch], cy[ch]),
-        ("kermany@all", "kermany", ki[~kh], ky[~kh], "kermany", ki[kh], ky[kh]),
+        (f"kermany@{len(ktr)}", "kermany", ktr, ktry, "kermany", ki[kh], ky[kh]),
         ("nih", "nih", ni[~nh], ny[~nh], "nih", ni[nh], ny[nh]),
     ]
     for n in labels:
         for s in range(subsets):
-            pick = subsample(ky[~kh], n, s + 1)
-            out.append((f"kermany@{n}/{s}", "kermany", ki[~kh][pick], ky[~kh][pick], "kermany", ki[kh], ky[kh]))
+            pick = subsample(ktry, n, s + 1)
+            out.append((f"kermany@{n}/{s}", "kermany", ktr[pick], ktry[pick], "kermany", ki[kh], ky[kh]))
     return out
 
 
@@ -89,18 +101,24 @@ def main(argv=None) -> dict:
     ap.add_argument("--data", default="../shared/data/cxr")
     ap.add_argument("--labels", default="50,200")
     ap.add_argument("--subsets", type=int, default=5)
+    ap.add_argument("--max-train", type=int, default=1000, help="cap on Kermany training images")
     ap.add_argument("--cache", default="runs/sites")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", default="")
+    ap.add_argument("--update-card", action="store_true",
+                    help="record every encoder's figures in the first model's card (metrics.held_out_sites)")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     labels = [int(v) for v in a.labels.split(",") if v]
+    items = {k: load_items(a.data, k) for k in SOURCES}
+    todo = tasks(items, labels, a.subsets, a.max_train)
+    rows = {k: sorted({int(i) for t in todo for src, r in ((t[1], t[2]), (t[4], t[5])) if src == k for i in r})
+            for k in SOURCES}
     res = {}
     for d in a.model_dirs:
-        feats, meta = encoder_features(Path(d), a.data, Path(a.cache))
-        items = meta["items"]
+        feats, meta = encoder_features(Path(d), {k: np.array(v) for k, v in rows.items()}, items, Path(a.cache))
         runs = {}
-        for name, src, tr, ytr, tsrc, te, yte in tasks(items, labels, a.subsets):
+        for name, src, tr, ytr, tsrc, te, yte in todo:
             s, l2 = fit_logreg(feats[src][tr], ytr, feats[tsrc][te])
             r = auc_ci(yte, s, [items[tsrc][i].patient_id for i in te])
             runs[name] = {**r, "n_train": int(len(tr)), "l2": l2}
@@ -117,7 +135,31 @@ def main(argv=None) -> dict:
         print(json.dumps({"model": d, **res[d]["summary"], "feature_s": meta["feature_s"]}), flush=True)
     if a.out:
         Path(a.out).write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n")
+    if a.update_card:
+        update_card(Path(a.model_dirs[0]), res)
     return res
+
+
+def update_card(model_dir: Path, res: dict) -> None:
+    """Writes the comparison into model.json: this encoder's figures and every other run's."""
+    p = model_dir / "model.json"
+    card = json.loads(p.read_text())
+    me = sha256(model_dir / "weights.safetensors")[:16]
+    entries = []
+    for d, r in res.items():
+        c = json.loads((Path(d) / "model.json").read_text())
+        t = c.get("training", {})
+        entries.append({"dir": d, "weights_sha256_16": r["weights_sha256_16"], "this_encoder": r["weights_sha256_16"] == me,
+                        "img_size": r["img_size"], "steps": t.get("steps"), "epochs": t.get("epochs"),
+                        "wall_time_s": t.get("wall_time_s"), "final_loss": t.get("final_loss"),
+                        "continued_from": t.get("continued_from", {}).get("from"), "summary": r["summary"]})
+    card.setdefault("metrics", {})["held_out_sites"] = {
+        "method": "python -m pretrain.sites: app features (CLS+mean of blocks 6, 9, final), L2 logistic "
+                  "regression; nih→kermany, kermany→nih (test = patients held out of pretraining), "
+                  "ieee8023 covid19 vs pneumonia (sha1 patient split), kermany@N on held-out Kermany patients",
+        "encoders": entries,
+    }
+    p.write_text(json.dumps(card, indent=2) + "\n")
 
 
 if __name__ == "__main__":

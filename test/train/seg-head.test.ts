@@ -101,4 +101,36 @@ describe('segmentation decoder building blocks', () => {
     for (const g of Object.values(grads)) expect(tf.max(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
     expect(() => head.forwardSeg(tokens, null)).toThrow(/needs the image/);
   });
+
+  it('slim fusion narrows the token features before the upsampling, and every variable learns', async () => {
+    await initTf();
+    const cfg = {
+      size: 32,
+      grid: 4,
+      dim: 4,
+      levels: 3,
+      width: 8,
+      stem: false,
+      ctx: 2,
+      branch: 4,
+      lateral: 4,
+      fuse2: 4,
+    };
+    const head = segHead(cfg, 0);
+    expect(head.vars['lateral.weight'].shape).toEqual([1, 1, 8, 4]);
+    expect(head.vars['fuse2.weight'].shape).toEqual([3, 3, 4 + 8, 4]);
+    expect(head.vars['fuse1.weight'].shape).toEqual([3, 3, 4 + 4, 4]);
+    // A decoder saved before slim fusion (no lateral/fuse2 in its config) keeps its variables.
+    const old = segHead({ ...cfg, lateral: undefined, fuse2: undefined }, 0);
+    expect(old.vars['lateral.weight']).toBeUndefined();
+    expect(old.vars['fuse2.weight'].shape).toEqual([3, 3, 8 + 8, 8]);
+    const tokens = tf.randomNormal([2, 4, 4, 12]) as tf.Tensor4D;
+    const image = tf.randomNormal([2, 32, 32, 1]) as tf.Tensor4D;
+    expect(head.forwardSeg(tokens, image, true).shape).toEqual([2, 16, 16, 1]);
+    const { grads } = tf.variableGrads(
+      () => tf.mean(tf.square(head.forwardSeg(tokens, image))) as tf.Scalar,
+      Object.values(head.vars),
+    );
+    for (const g of Object.values(grads)) expect(tf.max(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
+  });
 });

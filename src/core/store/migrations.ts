@@ -352,6 +352,18 @@ export const FEATURE_MIGRATIONS: string[] = [
   );
   CREATE INDEX features_image ON features(image_id);
   `,
+  // A version that moves with every write to the cache: a process that keeps feature matrices
+  // in memory (the ML worker, core/active/resident.ts) knows in one read when they are stale.
+  `
+  CREATE TABLE feature_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+  INSERT INTO feature_version (id, version) VALUES (1, 0);
+  CREATE TRIGGER features_version_insert AFTER INSERT ON features
+    BEGIN UPDATE feature_version SET version = version + 1; END;
+  CREATE TRIGGER features_version_update AFTER UPDATE ON features
+    BEGIN UPDATE feature_version SET version = version + 1; END;
+  CREATE TRIGGER features_version_delete AFTER DELETE ON features
+    BEGIN UPDATE feature_version SET version = version + 1; END;
+  `,
 ];
 
 /** Applies pending migrations; refuses a database written by a newer version of the app. */

@@ -20,6 +20,13 @@ export interface SegHeadConfig {
   branch?: number;
   /** The grid is the dense 2G × 2G grid of 4 half-patch-shifted encoder passes (views.ts). */
   dense?: boolean;
+  /**
+   * Slim fusion (absent in decoders saved before it): a 1×1 conv narrows the token features to
+   * `lateral` channels before they are upsampled, and the S/4 fusion outputs `fuse2` channels
+   * (default 2·branch), which is what the S/2 fusion then reads.
+   */
+  lateral?: number;
+  fuse2?: number;
 }
 
 function conv(shape: [number, number, number, number], seed: number): tf.Variable {
@@ -72,11 +79,14 @@ export function segHead(cfg: SegHeadConfig, seed: number): SegHeadModel {
     vars[`${name}.weight`] = zero ? tf.tidy(() => tf.variable(tf.zeros(shape))) : conv(shape, s);
     vars[`${name}.bias`] = tf.tidy(() => tf.variable(tf.zeros([shape[3]])));
   };
+  const lat = cfg.lateral ?? 0;
+  const f2 = cfg.fuse2 ?? 2 * c;
   if (c) {
     add('img1', [3, 3, 1, c], seed + 4);
     add('img2', [3, 3, c, 2 * c], seed + 5);
-    add('fuse2', [3, 3, w + 2 * c, 2 * c], seed + 6);
-    add('fuse1', [3, 3, 3 * c, c], seed + 7);
+    if (lat) add('lateral', [1, 1, w, lat], seed + 9);
+    add('fuse2', [3, 3, (lat || w) + 2 * c, f2], seed + 6);
+    add('fuse1', [3, 3, f2 + c, c], seed + 7);
     add('out', [1, 1, c, 1], seed + 8);
   } else {
     add('shuffle', [1, 1, w, r * r], seed + 2);
@@ -103,7 +113,7 @@ export function segHead(cfg: SegHeadConfig, seed: number): SegHeadModel {
         if (!image) throw new Error('segHead: the image branch needs the image');
         const f1 = relu(avgPool2(image), 'img1', true);
         const f2 = relu(avgPool2(f1), 'img2');
-        const up = resizeBilinearMM(x, S / 4, S / 4);
+        const up = resizeBilinearMM(lat ? relu(x, 'lateral') : x, S / 4, S / 4);
         const y2 = relu(cat([up, f2]), 'fuse2');
         const y1 = relu(cat([upsample2(y2), f1]), 'fuse1');
         const half = lin(y1, 'out');

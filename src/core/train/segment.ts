@@ -204,6 +204,8 @@ export function trainSegmenter(
         stem: opts.stem ?? false,
         ctx: opts.ctx ?? (dense ? 2 : 1),
         branch: opts.branch ?? (dense ? 16 : 0),
+        ...(opts.lateral ? { lateral: opts.lateral } : {}),
+        ...(opts.fuse2 ? { fuse2: opts.fuse2 } : {}),
         dense,
         augViews,
         tta,

@@ -133,6 +133,9 @@ export interface TrainSegmenterOptions extends EngineOptions {
   ctx?: number;
   /** Channels of the image branch (16; 0 = none). */
   branch?: number;
+  /** Slim fusion: token channels before upsampling, and S/4 fusion width (seg-head.ts). */
+  lateral?: number;
+  fuse2?: number;
   /** Augmented copies (seeded affine) of each training image, each also flipped (3). */
   augViews?: number;
   /** Average the prediction with that of the flipped image (true). */

@@ -1,4 +1,5 @@
 import { suggestForProject } from '../../core/active/project.ts';
+import { residentFeatures } from '../../core/active/resident.ts';
 import { jobSchemas } from '../../core/api/schemas/job-map.ts';
 import { activeModelId, registryFor } from '../../core/app/models.ts';
 import { storedMaskStats, storeSegPredictions } from '../../core/app/seg-predictions.ts';
@@ -39,6 +40,7 @@ export const runSuggestJob: JobRunner<'suggest'> = async (ctx) => {
       n: p.n,
       train: true,
       registry: registryFor(store),
+      resident: residentFeatures,
       ...(seg
         ? {
             maskStats: async (ids: number[]) => {
