@@ -83,6 +83,15 @@ export class History {
     return { undo: this.done.length, redo: this.undone.length };
   }
 
+  /**
+   * Forgets commands (done or undone) that match, e.g. the edits of a mask draft that was never
+   * stored: undoing them later would send edits the server never saw.
+   */
+  discard(match: (c: EditCommand) => boolean): void {
+    this.done = this.done.filter((c) => !match(c));
+    this.undone = this.undone.filter((c) => !match(c));
+  }
+
   undo(): EditCommand | null {
     if (!this.canUndo) return null;
     const c = this.done.pop()!;
