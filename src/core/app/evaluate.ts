@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { evaluationReport, trainedModelReport } from '../eval/model-report.ts';
+import { evaluationReport, trainedModelReport } from './model-report.ts';
 import { renderReportHtml } from '../eval/report-html.ts';
 import type { RunControl } from '../model/types.ts';
 import type { ProjectStore } from '../store/types.ts';
