@@ -5,12 +5,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { evaluationReport, trainedModelReport } from './model-report.ts';
 import { renderReportHtml } from '../eval/report-html.ts';
 import type { RunControl } from '../model/types.ts';
 import type { ProjectStore } from '../store/types.ts';
 import { evaluateManifest } from '../train/evaluate.ts';
 import type { EngineOptions, EvaluateOptions } from '../train/types.ts';
+import { evaluationReport, trainedModelReport } from './model-report.ts';
 
 /** Scores the set without importing it; with `report`, also writes the self-contained report. */
 export async function evaluateExternal(
