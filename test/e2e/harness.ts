@@ -159,6 +159,8 @@ export async function serve(dir: string, timeoutMs = 60_000, extraArgs: string[]
 /** Debian's Chromium with a fresh profile; `close` also deletes the profile. */
 export async function launch(
   viewport = { width: 1400, height: 900 },
+  /** 2 with a 960×540 viewport is a 1920×1080 laptop at 200 % zoom. */
+  deviceScaleFactor = 1,
 ): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(
@@ -169,6 +171,7 @@ export async function launch(
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
     viewport,
+    deviceScaleFactor,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
