@@ -32,6 +32,8 @@ export interface Base {
   size: number;
   thumb: Buffer;
   feat?: Float32Array;
+  /** pooled3 (middle, three-quarter and final blocks): what a small-set linear probe reads. */
+  feat3?: Float32Array;
 }
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data/cxr');
@@ -90,14 +92,18 @@ export async function baseFeatures(bases: Base[], scratch: string): Promise<stri
         }).id,
     );
     const encoder = await getEncoder(store);
-    await ensureFeatures(store, encoder, ids, projectInputLoader(store, encoder), ['pooled']);
-    const m = store.readFeatureMatrix(encoder.id, 'pooled', 0, ids, (_d, b) => {
-      const c = new Uint8Array(b.byteLength);
-      c.set(b);
-      return new Float32Array(c.buffer);
-    });
+    await ensureFeatures(store, encoder, ids, projectInputLoader(store, encoder), ['pooled', 'pooled3']);
+    const read = (layer: string) =>
+      store.readFeatureMatrix(encoder.id, layer, 0, ids, (_d, b) => {
+        const c = new Uint8Array(b.byteLength);
+        c.set(b);
+        return new Float32Array(c.buffer);
+      });
+    const m = read('pooled');
+    const m3 = read('pooled3');
     bases.forEach((b, i) => {
       b.feat = m.data.slice(i * m.dim, (i + 1) * m.dim);
+      b.feat3 = m3.data.slice(i * m3.dim, (i + 1) * m3.dim);
     });
     return encoder.id;
   } finally {
@@ -119,9 +125,18 @@ export async function buildProject(
   fs.mkdirSync(links, { recursive: true });
   const store = createProject(dir, { classes: ['normal', 'pneumonia'] });
   const rand = mulberry32(7);
-  const dim = bases[0].feat!.length;
-  const spread = new Float32Array(dim);
-  for (const b of bases) for (let j = 0; j < dim; j++) spread[j] += Math.abs(b.feat![j]) / bases.length;
+  const noisy = (base: Float32Array, spread: Float32Array) => {
+    const f = new Float32Array(base.length);
+    for (let j = 0; j < base.length; j++) f[j] = base[j] + 0.05 * spread[j] * gauss(rand);
+    return f;
+  };
+  const spreadOf = (get: (b: Base) => Float32Array) => {
+    const s = new Float32Array(get(bases[0]).length);
+    for (const b of bases) for (let j = 0; j < s.length; j++) s[j] += Math.abs(get(b)[j]) / bases.length;
+    return s;
+  };
+  const spread = spreadOf((b) => b.feat!);
+  const spread3 = spreadOf((b) => b.feat3!);
   // Another encoder id: the suggestion pass must train its own classifier, not use this row.
   const model = store.saveModel({
     name: 'bench',
@@ -155,16 +170,23 @@ export async function buildProject(
           thumbnail: { data: b.thumb, mime: 'image/webp', width: 256, height: 256 },
         });
         ids.push(id);
-        const f = new Float32Array(dim);
-        for (let j = 0; j < dim; j++) f[j] = b.feat![j] + 0.05 * spread[j] * gauss(rand);
-        feats.push({
-          imageId: id,
-          encoderId,
-          layer: 'pooled',
-          dtype: 'float32',
-          shape: [dim],
-          data: new Uint8Array(f.buffer),
-        });
+        // The suggestion pass caches pooled and pooled3 together; a variant gets both (its
+        // pooled3 ends with the final block's pooled vector, as the encoder makes it).
+        const f = noisy(b.feat!, spread);
+        const f3 = noisy(b.feat3!, spread3);
+        f3.set(f, f3.length - f.length);
+        for (const [layer, v] of [
+          ['pooled', f],
+          ['pooled3', f3],
+        ] as const)
+          feats.push({
+            imageId: id,
+            encoderId,
+            layer,
+            dtype: 'float32',
+            shape: [v.length],
+            data: new Uint8Array(v.buffer),
+          });
         const p = Math.min(0.99, Math.max(0.01, (b.label === 'normal' ? 0.3 : 0.7) + 0.25 * gauss(rand)));
         preds.push({ imageId: id, probs: { normal: 1 - p, pneumonia: p } });
         if (i % 10 === 0) store.setLabel({ imageId: id, label: b.label, author: 'bench', source: 'import' });

@@ -4,7 +4,7 @@
  * in process (server time, no transport), runs the suggestion strategies in a separate process
  * like the worker (bench/scale-worker.ts), and prints every figure per size with its growth
  * ratio against the smallest size (1.0 = flat in n).
- *   nice -n 5 npx tsx bench/scale.ts [sizes=1000,10000,50000] [workdir] [--api-only]
+ *   nice -n 5 npx tsx bench/scale.ts [sizes=1000,10000,50000] [workdir] [--api-only | --build-only]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +17,7 @@ import { type Base, baseFeatures, buildProject, loadBases } from './scale-build.
 
 const sizes = (process.argv[2] ?? '1000,10000,50000').split(',').map(Number);
 const apiOnly = process.argv.includes('--api-only');
+const buildOnly = process.argv.includes('--build-only');
 const work = process.argv[3] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'spcxr-scale-'));
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -70,7 +71,9 @@ for (const [k, n] of sizes.entries()) {
   rows[k].buildS = Number(fs.readFileSync(marker, 'utf8'));
   rows[k].dbMb = mb(size(path.join(dir, 'project.sqlite')));
   rows[k].featuresMb = mb(size(path.join(dir, 'cache/features.sqlite')));
+  console.error(JSON.stringify(rows[k]));
 }
+if (buildOnly) process.exit(0);
 
 // 2. API figures. The machine is shared and its load drifts, so every figure is measured
 // round-robin over the sizes (one call at each size in turn), which keeps drift out of ratios.
@@ -173,18 +176,23 @@ for (const [k, n] of apiOnly ? [] : sizes.entries()) {
       .at(-1)!,
   );
   const r = rows[k];
-  for (const s of ['coldstart', 'uncertainty', 'random', 'hybrid', 'diversity']) {
+  for (const s of ['coldstart', 'uncertainty', 'random', 'hybrid', 'diversity', 'typical', 'balanced']) {
     r[`${s}Ms`] = w[s].ms;
-    r[`${s}Parts`] = `${w[s].parts.features}/${w[s].parts.model}/${w[s].parts.suggest}`;
+    r[`${s}Parts`] = `${w[s].parts.rows}/${w[s].parts.features}/${w[s].parts.model}/${w[s].parts.suggest}`;
     if (w[s].exactMs !== undefined) {
       r[`${s}ExactMs`] = w[s].exactMs;
       r[`${s}Overlap`] = w[s].overlap;
       r[`${s}GapRatio`] = w[s].gapRatio;
     }
   }
+  r.firstPassMs = w.firstPassMs;
+  const fp = w.firstPassParts;
+  r.firstPassParts = `${fp.rows}/${fp.features}/${fp.model}/${fp.suggest}`;
+  r.residentMb = w.residentMb;
   r.workerIdleMb = w.idleMb;
   r.workerAfterMb = w.afterMb;
   r.workerAfterGcMb = w.afterGcMb;
+  r.workerAfterDropMb = w.afterDropMb;
   console.error(JSON.stringify(r));
 }
 

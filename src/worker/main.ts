@@ -8,6 +8,7 @@
  */
 import '../core/offline.ts';
 import '../core/private-umask.ts';
+import { residentFeatures } from '../core/active/resident.ts';
 import { looseResult } from '../core/api/schemas/job-map.ts';
 import { HostToWorker, type RunMessage, type WorkerToHost } from '../core/api/worker-protocol.ts';
 import { openProject } from '../core/store/index.ts';
@@ -28,6 +29,9 @@ function post(msg: WorkerToHost): void {
 }
 
 const running = new Map<string, AbortController>();
+// Suggestion passes keep the project's feature matrix between jobs (core/active/resident.ts);
+// when it is dropped after an idle spell, give its memory back at once.
+residentFeatures.onDrop = collectGarbage;
 let store: ProjectStore | null = null;
 
 function storeFor(dir: string): ProjectStore {

@@ -1,9 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { evaluationReport } from '../../core/eval/model-report.ts';
-import { renderReportHtml } from '../../core/eval/report-html.ts';
+import { evaluateExternal } from '../../core/app/evaluate.ts';
 import { openProject } from '../../core/store/index.ts';
-import { evaluateManifest } from '../../core/train/index.ts';
 import { type Command, EXIT_OK, EXIT_PARTIAL, UsageError } from '../types.ts';
 import { engineFlags, metricLines, num, progressTo, str, targetFlags, warningLines } from './engine-args.ts';
 
@@ -27,14 +23,15 @@ export const command: Command = {
     const store = openProject(dir);
     try {
       const engine = engineFlags(flags);
-      const r = await evaluateManifest(
+      const r = await evaluateExternal(
         store,
         {
           ...engine,
           ...targetFlags(flags),
           manifest: str(flags.manifest, 'manifest'),
           modelId: num(flags.model, 'model', true),
-          keepImages: !!report || flags['per-image'] === true,
+          keepImages: flags['per-image'] === true,
+          report,
         },
         { onProgress: progressTo(io) },
       );
@@ -61,19 +58,15 @@ export const command: Command = {
         io.err(`features: ${c.features.computed} computed, ${c.features.cached} from the cache`);
       }
       for (const l of warningLines(r.warnings)) io.out(l);
-      if (report) {
-        const out = path.resolve(report);
-        writeFileSync(out, renderReportHtml(await evaluationReport(store, r, engine)));
-        io.out(`report: ${out}`);
-      }
-      const { images, ...rest } = r;
+      if (r.report) io.out(`report: ${r.report}`);
+      const { images, report: written, ...rest } = r;
       return {
         json: {
           ok: r.failed.length === 0,
           ...rest,
           ...(flags['per-image'] === true ? { images } : {}),
           warnings: r.warnings ?? [],
-          ...(report ? { report: path.resolve(report) } : {}),
+          ...(written ? { report: written } : {}),
         },
         exitCode: r.failed.length ? EXIT_PARTIAL : EXIT_OK,
       };

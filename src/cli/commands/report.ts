@@ -1,7 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { trainedModelReport } from '../../core/eval/model-report.ts';
-import { renderReportHtml } from '../../core/eval/report-html.ts';
+import { reportTrainedModel } from '../../core/app/evaluate.ts';
 import { openProject } from '../../core/store/index.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
 import { engineFlags, num, progressTo, str, warningLines } from './engine-args.ts';
@@ -17,15 +14,13 @@ export const command: Command = {
     const [dir] = positionals;
     if (!dir) throw new UsageError('missing project folder');
     if (flags.out === undefined) throw new UsageError('--out FILE.html is required');
-    const out = path.resolve(str(flags.out, 'out'));
     const store = openProject(dir);
     try {
-      const d = await trainedModelReport(
+      const { data: d, out } = await reportTrainedModel(
         store,
-        { ...engineFlags(flags), modelId: num(flags.model, 'model', true) },
+        { ...engineFlags(flags), modelId: num(flags.model, 'model', true), out: str(flags.out, 'out') },
         { onProgress: progressTo(io) },
       );
-      writeFileSync(out, renderReportHtml(d));
       io.out(`model ${d.model.id}: report on ${d.n} validation images written to ${out}`);
       for (const l of warningLines(d.warnings)) io.out(l);
       return {

@@ -13,7 +13,6 @@
  */
 import type { MaskStats, Pool, StrategyName } from './types.ts';
 import { classUncertainty } from './uncertainty.ts';
-import { rng } from './vectors.ts';
 
 export interface PoolBounds {
   /** Unlabelled candidates kept (default 4,000). */
@@ -36,15 +35,37 @@ export interface BoundedInput {
   index: number[];
 }
 
-function sample(rows: number[], k: number, seed: number): number[] {
+/**
+ * A seeded sample of `k` rows that is stable across passes: each image gets a fixed pseudo-random
+ * key from its id and the seed, and the `k` smallest keys win (bottom-k sampling). Labelling a
+ * few images changes the sample by about that many rows, so a worker that keeps projected rows
+ * between passes (core/active/resident.ts) projects only the newcomers.
+ */
+function sample(rows: number[], ids: readonly string[], k: number, seed: number): number[] {
   if (rows.length <= k) return rows;
-  const a = rows.slice();
-  const rand = rng(seed);
-  for (let i = 0; i < k; i++) {
-    const j = i + Math.floor(rand() * (a.length - i));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a.slice(0, k).sort((x, y) => x - y);
+  const key = (r: number) => idKey(ids[r], seed);
+  // Keys are uniform: a threshold a little above k/len keeps ~1.2k rows to sort, not all.
+  const t = Math.min(1, (1.2 * k) / rows.length + 0.01) * 2 ** 32;
+  let keep = rows.filter((r) => key(r) < t);
+  if (keep.length < k) keep = rows.slice();
+  return keep
+    .map((r) => ({ r, k: key(r) }))
+    .sort((a, b) => a.k - b.k || a.r - b.r)
+    .slice(0, k)
+    .map((e) => e.r)
+    .sort((x, y) => x - y);
+}
+
+/** FNV-1a of the id, mixed with the seed (murmur3 finaliser): a uniform 32-bit key. */
+function idKey(id: string, seed: number): number {
+  let h = 0x811c9dc5 ^ Math.imul(seed, 0x9e3779b1);
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 /** The pool to run `strategy` on: the input itself when it is within bounds. */
@@ -74,9 +95,9 @@ export function boundPool(
       for (const i of order.slice(0, bounds.uncertain)) head.add(i);
     }
     const rest = unl.filter((i) => !head.has(i));
-    keepUnl = [...head, ...sample(rest, bounds.size - head.size, seed)].sort((a, b) => a - b);
+    keepUnl = [...head, ...sample(rest, input.pool.ids, bounds.size - head.size, seed)].sort((a, b) => a - b);
   }
-  const keepLab = sample(lab, labCap, seed + 1);
+  const keepLab = sample(lab, input.pool.ids, labCap, seed + 1);
   const index = [...keepUnl, ...keepLab].sort((a, b) => a - b);
   const { dim, embeddings, ids, sources } = input.pool;
   const emb = new Float32Array(index.length * dim);

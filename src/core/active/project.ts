@@ -1,12 +1,13 @@
 import { ensureFeatures, matrixRows, readFeatureMatrix } from '../model/features.ts';
-import type { RunControl } from '../model/types.ts';
+import type { FeatureLayer, RunControl } from '../model/types.ts';
 import { DEFAULT_MASK_CLASS, DEFAULT_TASK, type ProjectStore } from '../store/types.ts';
 import { initTf } from '../train/backend.ts';
-import { type ClassifierConfig, loadClassifier, scoreCached } from '../train/classifier.ts';
+import { type ClassifierConfig, loadClassifier } from '../train/classifier.ts';
 import { trainClassifier } from '../train/classify.ts';
 import { getEncoder, projectInputLoader } from '../train/engine.ts';
 import { classifierConfig } from '../train/model-config.ts';
 import { boundPool, type PoolBounds } from './candidate-pool.ts';
+import { PoolSpace, type ResidentFeatures, rowsOf } from './resident.ts';
 import { suggest } from './suggest.ts';
 import {
   type ActiveTask,
@@ -18,6 +19,7 @@ import {
   type Suggestion,
   type SuggestResult,
 } from './types.ts';
+import { DISTANCE_DIMS } from './vectors.ts';
 
 export interface ProjectSuggestOptions {
   task?: ActiveTask;
@@ -37,6 +39,8 @@ export interface ProjectSuggestOptions {
   poolBounds?: PoolBounds;
   /** Probability maps of a segmentation model, when one exists (see mask-probs.ts). */
   maskStats?: (imageIds: number[]) => Promise<Map<number, MaskStats> | null>;
+  /** Feature matrices kept between passes (the ML worker's); without it every pass reads the cache. */
+  resident?: ResidentFeatures;
   /** The model registry (`core/app/models.ts`), injected by the caller: which classifier the
    * user works with, and what happens to a probe this pass trains (the promotion rule). */
   registry?: { activeClassifier(): number | null; trained(modelId: number): void };
@@ -56,7 +60,8 @@ export interface ProjectSuggestResult extends Omit<SuggestResult, 'suggestions'>
   modelId: number | null;
   /** True when this call trained the classifier it used. */
   trained: boolean;
-  ms: { features: number; model: number; suggest: number };
+  /** Where the pass spent its time: image rows, features, classifier, strategy (and its row reads). */
+  ms: { rows: number; features: number; model: number; suggest: number };
 }
 
 /** Enough labels for the engine's classifier: two classes present and four images. */
@@ -77,34 +82,47 @@ export async function suggestForProject(
   const task = o.task ?? 'classify';
   const labelTask = o.labelTask ?? DEFAULT_TASK;
   const maskClass = o.maskClass ?? DEFAULT_MASK_CLASS;
-  const images = store.listImages({ status: 'active', task: labelTask, limit: 1e9 }).items;
-  if (images.length === 0) throw new Error(`project ${store.dir} has no images; run 'spcxr import' first`);
-  const ids = images.map((i) => i.id);
+  const tRows = performance.now();
+  const rowsOfPool = store.poolRows(labelTask);
+  const { ids } = rowsOfPool;
+  if (ids.length === 0) throw new Error(`project ${store.dir} has no images; run 'spcxr import' first`);
   const classes = store.listClasses('image', labelTask).map((c) => c.name);
   const masked = new Set(store.listMasks(maskClass).map((m) => m.imageId));
   const labelledIdx = new Set<number>();
   const counts = new Map(classes.map((c) => [c, 0]));
-  images.forEach((im, i) => {
-    if (task === 'segment' ? masked.has(im.id) : im.label !== null && classes.includes(im.label))
-      labelledIdx.add(i);
-    if (im.label !== null && counts.has(im.label)) counts.set(im.label, counts.get(im.label)! + 1);
+  ids.forEach((id, i) => {
+    const label = rowsOfPool.labels[i];
+    if (task === 'segment' ? masked.has(id) : label !== null && classes.includes(label)) labelledIdx.add(i);
+    if (label !== null && counts.has(label)) counts.set(label, counts.get(label)! + 1);
   });
 
   const t0 = performance.now();
   const encoder = await getEncoder(store, { encoderDir: o.encoderDir });
   // pooled3 (the small-set linear head's input) comes from the same encoder pass: caching it now
   // lets the classifier below score every candidate without a second pass.
-  await ensureFeatures(
-    store,
-    encoder,
-    ids,
-    projectInputLoader(store, encoder),
-    ['pooled', 'pooled3'],
-    [0],
-    ctl,
-  );
-  // One streaming pass over the cache; the classifier scores from the same matrix.
-  const mat = readFeatureMatrix(store, encoder.id, ids, 'pooled');
+  const kept = o.resident;
+  if (!kept?.ensured(store, encoder.id, ids)) {
+    await ensureFeatures(
+      store,
+      encoder,
+      ids,
+      projectInputLoader(store, encoder),
+      ['pooled', 'pooled3'],
+      [0],
+      ctl,
+    );
+    kept?.markEnsured(store, encoder.id, ids);
+  }
+  // From memory when the worker keeps the matrix, else one streaming pass over the cache; the
+  // classifier scores from the same matrix.
+  const layerRows = (encoderId: string, layer: FeatureLayer) => {
+    const m = kept?.get(store, encoderId, layer);
+    return (m && rowsOf(m, ids)) ?? readFeatureMatrix(store, encoderId, ids, layer);
+  };
+  const pooledKept = kept?.get(store, encoder.id, 'pooled') ?? null;
+  const mat = layerRows(encoder.id, 'pooled');
+  // Pool row → resident row, when the distance space can come from the resident projection.
+  const keptRows = pooledKept ? ((mat as { rows?: Int32Array }).rows ?? null) : null;
   const { dim, data: embeddings } = mat;
   const t1 = performance.now();
 
@@ -151,10 +169,8 @@ export async function suggestForProject(
       await initTf();
       const m = loadClassifier(classifierConfig(row), weights);
       try {
-        const rows =
-          m.config.layer === 'pooled' && m.config.encoder.id === encoder.id
-            ? scoreRows(m, mat, ids.length)
-            : scoreCached(store, m, ids);
+        const same = m.config.layer === 'pooled' && m.config.encoder.id === encoder.id;
+        const rows = scoreRows(m, same ? mat : layerRows(m.config.encoder.id, m.config.layer), ids.length);
         classProbs = { classes: m.config.classes, probs: Float32Array.from(rows.flat()) };
         // Only a threshold the user chose moves the ranking; training's own choice leaves it as it was.
         const chosen = (row.config as { thresholdChoice?: unknown }).thresholdChoice !== undefined;
@@ -182,7 +198,11 @@ export async function suggestForProject(
   const t2 = performance.now();
 
   const history = new Map<string, ServeHistory>();
-  for (const a of store.getAlState(ids)) {
+  // The whole (small) table: it holds served and skipped images only, and filtering by 50k ids
+  // in SQL costs more than reading it.
+  const active = new Set(ids);
+  for (const a of store.getAlState()) {
+    if (!active.has(a.imageId)) continue;
     history.set(String(a.imageId), {
       servedAt: a.lastServedAt ? Date.parse(a.lastServedAt) : undefined,
       skippedAt: a.lastSkippedAt ? Date.parse(a.lastSkippedAt) : undefined,
@@ -194,7 +214,7 @@ export async function suggestForProject(
   const bounded = boundPool(
     effective,
     {
-      pool: { ids: ids.map(String), dim, embeddings, sources: images.map((i) => i.source) },
+      pool: { ids: ids.map(String), dim, embeddings, sources: rowsOfPool.sources },
       labelled: labelledIdx,
       classProbs,
       maskStats,
@@ -212,6 +232,12 @@ export async function suggestForProject(
     maskStats: bounded.maskStats,
     history,
     seed: o.seed,
+    space: keptRows
+      ? new PoolSpace(
+          pooledKept!.space(DISTANCE_DIMS),
+          bounded.index.map((i) => keptRows[i]),
+        )
+      : undefined,
   });
   const res = {
     ...raw,
@@ -228,16 +254,24 @@ export async function suggestForProject(
   const t3 = performance.now();
   return {
     ...res,
-    suggestions: res.suggestions.map((s) => ({
-      ...s,
-      imageNumber: Number(s.imageId),
-      path: store.imagePath(images[s.index]),
-      originalPath: images[s.index].originalPath,
-    })),
+    suggestions: res.suggestions.map((s) => {
+      const img = store.getImage(ids[s.index])!;
+      return {
+        ...s,
+        imageNumber: Number(s.imageId),
+        path: store.imagePath(img),
+        originalPath: img.originalPath,
+      };
+    }),
     labelled: labelledIdx.size,
     modelId,
     trained,
-    ms: { features: Math.round(t1 - t0), model: Math.round(t2 - t1), suggest: Math.round(t3 - t2) },
+    ms: {
+      rows: Math.round(t0 - tRows),
+      features: Math.round(t1 - t0),
+      model: Math.round(t2 - t1),
+      suggest: Math.round(t3 - t2),
+    },
   };
 }
 

@@ -23,7 +23,7 @@ import {
 } from './types.ts';
 import { typiClust } from './typical.ts';
 import { classUncertainty, maskUncertainty } from './uncertainty.ts';
-import { DISTANCE_DIMS, LazySpace, rankBelow, rng, topK } from './vectors.ts';
+import { DISTANCE_DIMS, type DistanceSpace, LazySpace, rankBelow, rng, topK } from './vectors.ts';
 
 type Pick = Omit<Suggestion, 'imageId' | 'prefill' | 'prefillMask' | 'deferred'>;
 
@@ -62,7 +62,7 @@ export function suggest(input: SuggestInput): SuggestResult {
   // and a pass over 5,000 images with 1,000 labels stays well under a second.
   // Distances are taken in a seeded random projection (same picks up to small distortions),
   // projected lazily: uncertainty and random need none, a warmed-up hybrid only its candidates.
-  const space = new LazySpace(pool.embeddings, pool.dim, input.distanceDims ?? DISTANCE_DIMS);
+  const space = input.space ?? new LazySpace(pool.embeddings, pool.dim, input.distanceDims ?? DISTANCE_DIMS);
   const lab = [...labelled];
   const run = (cands: number[], k: number): Pick[] => pickWith(used, input, space, cands, lab, k, seed);
   const picks = run(fresh, input.n).map((p) => ({ ...p, deferred: false }));
@@ -98,7 +98,7 @@ export function suggest(input: SuggestInput): SuggestResult {
 function pickWith(
   used: UsedStrategy,
   input: SuggestInput,
-  space: LazySpace,
+  space: DistanceSpace,
   cands: number[],
   lab: number[],
   k: number,

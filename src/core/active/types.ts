@@ -3,6 +3,7 @@
  * background retraining scheduler the worker runs. Everything here is plain data over
  * Float32Array so that a full pass over thousands of cached embeddings stays well under a second.
  */
+import type { DistanceSpace } from './vectors.ts';
 
 /**
  * The strategies a user can ask for; the one list every shell and schema reads. `typical` is
@@ -93,6 +94,11 @@ export interface SuggestInput {
   maskStats?: (MaskStats | null)[];
   /** Keyed by image id. */
   history?: ReadonlyMap<string, ServeHistory>;
+  /**
+   * The projected distance space of `pool`, when the caller keeps one between passes (the
+   * worker's resident features); otherwise the pass projects the rows it needs itself.
+   */
+  space?: DistanceSpace;
   now?: number;
   seed?: number;
   defer?: Partial<DeferPolicy>;

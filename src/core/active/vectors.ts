@@ -131,12 +131,20 @@ export function project(x: Float32Array, dim: number, k: number, seed = 7): { x:
   return { x: out, dim: k };
 }
 
+/** Rows of a projected distance space, made available on demand (`ensure`) before reading `x`. */
+export interface DistanceSpace {
+  readonly x: Float32Array;
+  readonly dim: number;
+  ensure(rows: Iterable<number>): DistanceSpace;
+  all(): DistanceSpace;
+}
+
 /**
  * The projected distance space, filled row by row on demand: a hybrid pass past its warm-up only
  * measures distances among ~5·n uncertain candidates, so it projects those rows, not all 5,000.
  * Rows are centred (mean over the whole pool), L2-normalised, then projected to `k` dims.
  */
-export class LazySpace {
+export class LazySpace implements DistanceSpace {
   readonly x: Float32Array;
   readonly dim: number;
   private readonly done: Uint8Array;

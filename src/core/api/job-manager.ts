@@ -196,8 +196,14 @@ export class JobManager {
     this.worker = null;
     this.outbox = null;
     this.restarts++;
-    const reason = signal ? `ML worker killed by ${signal}` : `ML worker exited with code ${code}`;
     const job = this.current;
+    const stopped = (job as (Job & { cancelRequested?: boolean }) | null)?.cancelRequested === true;
+    // Killed on purpose (a job that did not stop when cancelled) is no crash: say so.
+    const reason = stopped
+      ? `stopped to cancel the ${job!.info.kind} job, which did not stop by itself`
+      : signal
+        ? `ML worker killed by ${signal}`
+        : `ML worker exited with code ${code}`;
     if (job) {
       const cancelled = (job as Job & { cancelRequested?: boolean }).cancelRequested === true;
       // V8 aborts on a fatal heap limit (SIGABRT/134); an allocation that fails in JS exits 1

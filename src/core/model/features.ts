@@ -205,7 +205,7 @@ export function readFeatures(
 }
 
 /** Copies stored bytes into a fresh aligned array (float16 widened to float32). */
-function decodeBytes(dtype: FeatureEntry['dtype'], bytes: Uint8Array): Float32Array {
+export function decodeBytes(dtype: FeatureEntry['dtype'], bytes: Uint8Array): Float32Array {
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return dtype === 'float16' ? fromFloat16(new Uint16Array(copy.buffer)) : new Float32Array(copy.buffer);

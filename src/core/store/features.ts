@@ -128,6 +128,57 @@ export class FeatureCache {
     return { dim, data, missing: imageIds.filter((_, i) => !seen[i]) };
   }
 
+  /** Moves with every insert, update and delete of a cached entry (a trigger keeps it). */
+  version(): number {
+    const r = this.open().get('SELECT version FROM feature_version WHERE id = 1').get() as
+      | { version: number }
+      | undefined;
+    return r?.version ?? 0;
+  }
+
+  /**
+   * Every cached image of one (encoder, layer, view), ordered by image id, as one row-major
+   * matrix in a single streaming pass. Returns null without reading the data when it would hold
+   * more than `maxValues` floats, so a caller with a memory budget can say no cheaply.
+   */
+  readLayer(
+    encoderId: string,
+    layer: string,
+    view: number,
+    decode: (dtype: FeatureEntry['dtype'], bytes: Uint8Array) => Float32Array,
+    maxValues = Number.POSITIVE_INFINITY,
+  ): { ids: Int32Array; dim: number; data: Float32Array } | null {
+    const st = this.open();
+    const where = 'FROM features WHERE encoder_id = ? AND layer = ? AND view = ?';
+    const n = (st.get(`SELECT count(*) AS n ${where}`).get(encoderId, layer, view) as { n: number }).n;
+    const first = st.get(`SELECT shape ${where} LIMIT 1`).get(encoderId, layer, view) as
+      | { shape: string }
+      | undefined;
+    const dim = first ? (JSON.parse(first.shape) as number[]).reduce((a, b) => a * b, 1) : 0;
+    if (n * dim > maxValues) return null;
+    const ids = new Int32Array(n);
+    const data = new Float32Array(n * dim);
+    let i = 0;
+    const it = st
+      .get(`SELECT image_id, dtype, data ${where} ORDER BY image_id`)
+      .iterate(encoderId, layer, view) as Iterable<{
+      image_id: number;
+      dtype: FeatureEntry['dtype'];
+      data: Buffer;
+    }>;
+    for (const r of it) {
+      const v = decode(r.dtype, new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength));
+      if (v.length !== dim || i >= n)
+        throw new Error(
+          `feature cache: ${layer} of image ${r.image_id} has ${v.length} values, expected ${dim}`,
+        );
+      ids[i] = r.image_id;
+      data.set(v, i * dim);
+      i++;
+    }
+    return { ids, dim, data };
+  }
+
   imagesWith(encoderId: string, layers: string[], view = 0): Set<number> {
     const rows = this.open()
       .get(

@@ -329,6 +329,11 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE predictions ADD COLUMN uncertainty BLOB;
   ALTER TABLE predictions ADD COLUMN mask_stats TEXT;
   `,
+  // The grid's author filter and the list of authors read these instead of scanning labels and masks.
+  `
+  CREATE INDEX labels_author ON labels(task, author, image_id);
+  CREATE INDEX masks_author ON masks(author, image_id);
+  `,
 ];
 
 /** Feature-cache database (DIR/cache/features.sqlite): one table, its own versioning. */
@@ -346,6 +351,18 @@ export const FEATURE_MIGRATIONS: string[] = [
     UNIQUE (encoder_id, layer, view, image_id)
   );
   CREATE INDEX features_image ON features(image_id);
+  `,
+  // A version that moves with every write to the cache: a process that keeps feature matrices
+  // in memory (the ML worker, core/active/resident.ts) knows in one read when they are stale.
+  `
+  CREATE TABLE feature_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+  INSERT INTO feature_version (id, version) VALUES (1, 0);
+  CREATE TRIGGER features_version_insert AFTER INSERT ON features
+    BEGIN UPDATE feature_version SET version = version + 1; END;
+  CREATE TRIGGER features_version_update AFTER UPDATE ON features
+    BEGIN UPDATE feature_version SET version = version + 1; END;
+  CREATE TRIGGER features_version_delete AFTER DELETE ON features
+    BEGIN UPDATE feature_version SET version = version + 1; END;
   `,
 ];
 

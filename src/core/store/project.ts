@@ -15,6 +15,7 @@ import { integrityCheck, quickCheck } from './integrity.ts';
 import * as labels from './labels.ts';
 import * as masks from './masks.ts';
 import * as models from './models.ts';
+import { poolRows } from './pool-rows.ts';
 import * as reviews from './reviews.ts';
 import {
   type AnnotationSource,
@@ -77,6 +78,7 @@ export class Project implements ProjectStore {
   findImageBySha = (sha256: string) => images.findImageBySha(this.st, sha256);
   getImage = (id: number) => images.getImage(this.st, id);
   listImages = (opts?: ListOptions) => this.read(() => images.listImages(this.st, opts));
+  poolRows = (task?: string) => this.read(() => poolRows(this.st, task));
   imagePath = (img: ImageRow) => (img.storedPath ? path.join(this.dir, img.storedPath) : img.originalPath);
   updateImage: ProjectStore['updateImage'] = (id, patch) =>
     this.tx(() => images.updateImage(this.st, id, patch));
@@ -113,6 +115,7 @@ export class Project implements ProjectStore {
   listReviews = (task?: string) => reviews.listReviews(this.st, task);
   reviewCandidates = (author: string, task?: string) => reviews.reviewCandidates(this.st, author, task);
   authorStats = (task?: string) => reviews.authorStats(this.st, task);
+  listAuthors = (task?: string) => reviews.listAuthors(this.st, task);
 
   setLabel: ProjectStore['setLabel'] = (w) => this.tx(() => labels.setLabel(this.st, w));
   clearLabel = (imageId: number, author: string, task?: string, source?: AnnotationSource) =>
@@ -163,6 +166,9 @@ export class Project implements ProjectStore {
   getFeatures = (keys: FeatureKey[]) => this.features.get(keys);
   readFeatureMatrix: ProjectStore['readFeatureMatrix'] = (encoderId, layer, view, ids, decode) =>
     this.features.readMatrix(encoderId, layer, view, ids, decode);
+  readFeatureLayer: ProjectStore['readFeatureLayer'] = (encoderId, layer, view, decode, maxValues) =>
+    this.features.readLayer(encoderId, layer, view, decode, maxValues);
+  featureVersion = () => this.features.version();
   imagesWithFeatures = (encoderId: string, layers: string[], view?: number) =>
     this.features.imagesWith(encoderId, layers, view);
   invalidateFeatures = (keepEncoderId?: string) => this.features.invalidate(keepEncoderId);

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors.ts';
 import type { ClassEvent, ClassImpact, ClassOp, ClassOpResult } from './class-types.ts';
+import type { PoolRows } from './pool-rows.ts';
 import type { AuthorStats, ReviewRow } from './reviews.ts';
 /**
  * Project store contract. A project is a folder:
@@ -162,6 +163,8 @@ export interface ImageFilter {
   state?: GridState;
   /** Case-insensitive substring of the file name. */
   search?: string;
+  /** Images whose label (in `task`) or any mask was last written by this person. */
+  author?: string;
 }
 
 export interface ListOptions extends ImageFilter {
@@ -437,6 +440,8 @@ export interface ProjectStore {
   findImageBySha(sha256: string): ImageRow | null;
   getImage(id: number): ImageRow | null;
   listImages(opts?: ListOptions): Page<ImageListItem>;
+  /** Id, label and source of every active image, in id order (what a suggestion pass reads). */
+  poolRows(task?: string): PoolRows;
   /** Absolute path of the pixels: the managed copy, or the original when referenced. */
   imagePath(img: ImageRow): string;
   updateImage(
@@ -483,6 +488,8 @@ export interface ProjectStore {
   listReviews(task?: string): ReviewRow[];
   reviewCandidates(author: string, task?: string): number[];
   authorStats(task?: string): AuthorStats[];
+  /** Everyone who wrote a current label (in `task`) or mask, by name. */
+  listAuthors(task?: string): string[];
 
   // labels (current + append-only history, both written in one transaction)
   setLabel(w: LabelWrite): LabelRow;
@@ -545,6 +552,16 @@ export interface ProjectStore {
     imageIds: number[],
     decode: (dtype: FeatureDtype, bytes: Uint8Array) => Float32Array,
   ): { dim: number; data: Float32Array; missing: number[] };
+  /** Every cached image of one layer as a matrix ordered by image id; null above `maxValues`. */
+  readFeatureLayer(
+    encoderId: string,
+    layer: string,
+    view: number,
+    decode: (dtype: FeatureDtype, bytes: Uint8Array) => Float32Array,
+    maxValues?: number,
+  ): { ids: Int32Array; dim: number; data: Float32Array } | null;
+  /** Moves with every write to the feature cache: in-memory copies compare it to know they are stale. */
+  featureVersion(): number;
   imagesWithFeatures(encoderId: string, layers: string[], view?: number): Set<number>;
   /** Drops cached features of every encoder except `keepEncoderId` (or all when omitted). */
   invalidateFeatures(keepEncoderId?: string): number;

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { jobSchemas } from '../../core/api/schemas/job-map.ts';
-import { trainedModelReport } from '../../core/eval/model-report.ts';
+import { trainedModelReport } from '../../core/app/model-report.ts';
 import { renderReportHtml } from '../../core/eval/report-html.ts';
 import type { JobRunner } from '../types.ts';
 import { engineControl } from './engine-options.ts';
