@@ -69,12 +69,18 @@ describe('status and layout at 200 % zoom', () => {
     await shot(page, 'status-1-cancelled');
   });
 
-  it('trains, then names the encoder it ran on', async () => {
+  it('says it is retraining while it is, then names the encoder it ran on', async () => {
+    await page.getByRole('button', { name: 'Images', exact: true }).click();
+    const panel = page.getByTestId('al-panel');
     const { jobId } = await invoke<{ jobId: string }>('train.start', { task: 'classify', head: 'linear' });
+    await expect.poll(() => panel.textContent()).toMatch(/Retraining in progress/);
+    expect(await panel.textContent()).not.toMatch(/Model trained/);
     await expect
       .poll(async () => (await invoke<Job>('jobs.get', { jobId })).state, { timeout: 300_000 })
       .toMatch(/done|failed/);
     expect((await invoke<Job>('jobs.get', { jobId })).state).toBe('done');
+    await expect.poll(() => panel.textContent()).toMatch(/Model trained/);
+    await page.getByRole('button', { name: 'Project', exact: true }).click();
     await expect.poll(() => page.getByTestId('encoder').textContent()).toMatch(/ on (cpu|webgpu|cuda)/);
   });
 
@@ -151,6 +157,9 @@ describe('status and layout at 200 % zoom', () => {
     expect(cy?.timed).toBe(1);
     expect(cy?.meanMs).toBeGreaterThanOrEqual(1000);
     expect(cy?.meanMs).toBeLessThan(120_000);
+    // And in the annotators table of the side panel.
+    const row = page.getByTestId('annotator').filter({ hasText: 'cy' });
+    await expect.poll(() => row.textContent()).toMatch(/cy\s*1\s*\d+\.\d s/);
   });
 
   it('filters the grid by author', async () => {
