@@ -80,6 +80,8 @@ describe('status and layout at 200 % zoom', () => {
       .toMatch(/done|failed/);
     expect((await invoke<Job>('jobs.get', { jobId })).state).toBe('done');
     await expect.poll(() => panel.textContent()).toMatch(/Model trained/);
+    // Cancelling the features job earlier stopped it cleanly: no worker had to be killed.
+    expect(await page.locator('footer').textContent()).not.toMatch(/worker was restarted/);
     await page.getByRole('button', { name: 'Project', exact: true }).click();
     await expect.poll(() => page.getByTestId('encoder').textContent()).toMatch(/ on (cpu|webgpu|cuda)/);
   });

@@ -98,6 +98,14 @@ export class JobManager {
       this.finish(job, 'cancelled', 'cancelled', false);
       return true;
     }
+    // Not yet handed to a worker that is still starting: drop it here. Counting the worker's
+    // start-up in the grace period below used to kill it for a job it never began.
+    const held = this.outbox?.findIndex((m) => m.type === 'run' && m.jobId === id) ?? -1;
+    if (held >= 0) {
+      this.outbox!.splice(held, 1);
+      this.finish(job, 'cancelled', 'cancelled', false);
+      return true;
+    }
     this.send({ type: 'cancel', jobId: id });
     const grace = this.opts.cancelGraceMs ?? 10_000;
     const timer = setTimeout(() => {
