@@ -10,11 +10,11 @@
  * reuses an all-NIH model an earlier run of this script saved in the same bench project.
  */
 import { confoundingChecks } from '../src/core/eval/confounding.ts';
-import { stack } from '../src/core/eval/folds.ts';
 import { modelContext } from '../src/core/eval/model-checks.ts';
 import { oodScores } from '../src/core/eval/ood.ts';
 import { applyRecalibration, recalibrate } from '../src/core/eval/recalibrate.ts';
 import { readFeatures } from '../src/core/model/features.ts';
+import { stack } from '../src/core/stats/matrix.ts';
 import type { ImageListItem } from '../src/core/store/types.ts';
 import { initTf } from '../src/core/train/backend.ts';
 import type { ClassifierConfig } from '../src/core/train/classifier.ts';

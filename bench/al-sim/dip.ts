@@ -88,37 +88,46 @@ for (let seed = 1; seed <= Number(a.seeds); seed++) {
     const items = lab.map((r, k) => ({ id: k, group: `p:${d.images[r].patient}`, label: y[r] }));
     const kMin = Math.min(...[0, 1].map((c) => groupsPerClass(items).get(c) ?? 0));
     if (kMin < 2) continue;
-    // Standardise on the labelled rows, as trainLinear does.
     const D = d.headDim;
-    const mean = new Float64Array(D);
-    const sq = new Float64Array(D);
-    for (const r of lab) for (let j = 0; j < D; j++) mean[j] += d.head[r * D + j] / n;
-    for (const r of lab) for (let j = 0; j < D; j++) sq[j] += (d.head[r * D + j] - mean[j]) ** 2 / n;
-    const sd = Float64Array.from(sq, (v) => Math.max(Math.sqrt(v), 1e-3));
     const all = [...lab, ...Object.values(tests).flat()];
-    const z = new Float32Array(all.length * D);
-    all.forEach((r, i) => {
-      for (let j = 0; j < D; j++) z[i * D + j] = (d.head[r * D + j] - mean[j]) / sd[j];
-    });
+    // Standardised on the labelled rows (as trainLinear does) or on the whole unlabelled pool.
+    const designBy = (ref: readonly number[]) => {
+      const mean = new Float64Array(D);
+      const sq = new Float64Array(D);
+      for (const r of ref) for (let j = 0; j < D; j++) mean[j] += d.head[r * D + j] / ref.length;
+      for (const r of ref)
+        for (let j = 0; j < D; j++) sq[j] += (d.head[r * D + j] - mean[j]) ** 2 / ref.length;
+      const sd = Float64Array.from(sq, (v) => Math.max(Math.sqrt(v), 1e-3));
+      const z = new Float32Array(all.length * D);
+      all.forEach((r, i) => {
+        for (let j = 0; j < D; j++) z[i * D + j] = (d.head[r * D + j] - mean[j]) / sd[j];
+      });
+      return z;
+    };
+    const z = designBy(lab);
     const x = design(z, all.length, D);
-    const cv = await crossValidate(design(z.subarray(0, n * D), n, D), items, 2, {
-      folds: Math.min(5, kMin),
-      repeats: cvRepeats(n),
-      seed,
-    });
+    const cvOf = (zz: Float32Array) =>
+      crossValidate(design(zz.subarray(0, n * D), n, D), items, 2, {
+        folds: Math.min(5, kMin),
+        repeats: cvRepeats(n),
+        seed,
+      });
+    const cv = await cvOf(z);
+    const zp = designBy(rows);
+    const cvp = await cvOf(zp);
     const n1 = lab.filter((r) => y[r] === 1).length;
     const best = Math.max(...cv.scores);
     const se = hmSe(best, n1, n - n1);
     const oneSe = LAMBDAS.find((_, i) => cv.scores[i] >= best - se)!;
     const labels = Int32Array.from(all, (r) => y[r]);
     const idx = lab.map((_, i) => i);
-    const testAuc = (lam: number) => {
-      const m = fitExact(x, idx, labels, 2, lam);
+    const testAuc = (lam: number, xx = x) => {
+      const m = fitExact(xx, idx, labels, 2, lam);
       const res: Record<string, number> = {};
       let o = n;
       for (const [name, t] of Object.entries(tests)) {
         const rr = t.map((_, i) => o + i);
-        const lg = linearLogits(x, rr, m);
+        const lg = linearLogits(xx, rr, m);
         res[name] = auc(
           rr.map((_, i) => lg[2 * i + 1] - lg[2 * i]),
           t.map((r) => y[r] === 1),
@@ -132,12 +141,13 @@ for (let seed = 1; seed <= Number(a.seeds); seed++) {
     const oracle = LAMBDAS.reduce((b, l) => (byLam.get(l)![key] > byLam.get(b)![key] ? l : b), LAMBDAS[0]);
     const rowOut: Row = {
       share: n1 / n,
-      lam: { argmax: cv.lambda, oneSe, fixed: 1000, oracle },
+      lam: { argmax: cv.lambda, oneSe, fixed: 1000, oracle, pool: cvp.lambda },
       auc: {
         argmax: byLam.get(cv.lambda)!,
         oneSe: byLam.get(oneSe)!,
         fixed: byLam.get(1000)!,
         oracle: byLam.get(oracle)!,
+        pool: testAuc(cvp.lambda, design(zp, all.length, D)),
       },
     };
     out.set(n, [...(out.get(n) ?? []), rowOut]);
@@ -148,15 +158,20 @@ const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 const med = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
 const names = Object.keys(tests);
 console.log(
-  `| labels | seeds | pneumonia share | median λ: CV argmax / 1-SE / oracle | ${names.map((t) => `${t}: argmax / 1-SE / λ=1000 / oracle`).join(' | ')} |`,
+  `| labels | seeds | pneumonia share | median λ: CV argmax / 1-SE / oracle | ${names.map((t) => `${t}: argmax / 1-SE / λ=1000 / oracle / pool-standardised`).join(' | ')} |`,
 );
 console.log(`|---|---|---|---|${names.map(() => '---').join('|')}|`);
 for (const n of counts) {
   const rs = out.get(n) ?? [];
   if (!rs.length) continue;
   const cell = (t: string) =>
-    ['argmax', 'oneSe', 'fixed', 'oracle']
-      .map((k) => mean(rs.map((r) => r.auc[k][t])).toFixed(3))
+    ['argmax', 'oneSe', 'fixed', 'oracle', 'pool']
+      .map((k) => {
+        const v = rs.map((r) => r.auc[k][t]);
+        return k === 'argmax'
+          ? `${mean(v).toFixed(3)} (min ${Math.min(...v).toFixed(2)})`
+          : mean(v).toFixed(3);
+      })
       .join(' / ');
   console.log(
     `| ${n} | ${rs.length} | ${Math.round(100 * mean(rs.map((r) => r.share)))} % | ${['argmax', 'oneSe', 'oracle'].map((k) => med(rs.map((r) => r.lam[k]))).join(' / ')} | ${names.map(cell).join(' | ')} |`,

@@ -47,27 +47,45 @@ export function summarise(recs: CampaignRecord[], test: string, ref: number) {
   const strategies = [...new Set(recs.map((r) => r.strategy))];
   const seeds = [...new Set(recs.map((r) => r.seed))].sort((x, y) => x - y);
   const by = new Map(recs.map((r) => [`${r.strategy}/${r.seed}`, r]));
-  const full = seeds.filter((s) => strategies.every((st) => by.has(`${st}/${s}`)));
-  const labels = recs[0].labels;
+  // Each strategy is paired with random on the seeds both have run (runs may be partial).
+  const pairedOf = (st: string) => seeds.filter((s) => by.has(`${st}/${s}`) && by.has(`random/${s}`));
+  const full = pairedOf('random');
+  // Strategies may stop at different budgets (random runs to the reference; the others to
+  // where the goal is decided), so every curve has its own label counts.
+  const labelsOf = (st: string) =>
+    recs
+      .filter((r) => r.strategy === st)
+      .map((r) => r.labels)
+      .reduce((a, b) => (b.length < a.length ? b : a));
+  const labels = labelsOf('random');
   const curve = (st: string, ss: number[]) =>
-    labels.map((_, i) => mean(ss.map((s) => by.get(`${st}/${s}`)!.auc[test][i])));
-  const rand = mulberry32(12345);
-  const resamples = Array.from({ length: B }, () => full.map(() => full[Math.floor(rand() * full.length)]));
+    labelsOf(st).map((_, i) => mean(ss.map((s) => by.get(`${st}/${s}`)!.auc[test][i])));
   const out = strategies.map((st) => {
-    const m = curve(st, full);
-    const band = labels.map((_, i) => {
+    const ls = labelsOf(st);
+    const paired = pairedOf(st);
+    const rand = mulberry32(12345);
+    const resamples = Array.from({ length: B }, () =>
+      paired.map(() => paired[Math.floor(rand() * paired.length)]),
+    );
+    const m = curve(st, paired);
+    const band = ls.map((_, i) => {
       const v = resamples.map((ss) => mean(ss.map((s) => by.get(`${st}/${s}`)!.auc[test][i])));
       return [pct(v, 0.025), pct(v, 0.975)] as [number, number];
     });
     const refOf = (ss: number[]) => at(labels, curve('random', ss), ref);
-    const f = reach(labels, m, refOf(full)) / ref;
-    const fs = resamples.map((ss) => reach(labels, curve(st, ss), refOf(ss)) / ref);
-    return { strategy: st, mean: m, band, reach: { fraction: f, lo: pct(fs, 0.025), hi: pct(fs, 0.975) } };
+    const f = reach(ls, m, refOf(paired)) / ref;
+    const fs = resamples.map((ss) => reach(ls, curve(st, ss), refOf(ss)) / ref);
+    return {
+      strategy: st,
+      labels: ls,
+      seeds: paired.length,
+      mean: m,
+      band,
+      reach: { fraction: f, lo: pct(fs, 0.025), hi: pct(fs, 0.975) },
+    };
   });
   return { test, labels, seeds: full, reference: at(labels, curve('random', full), ref), strategies: out };
 }
-
-const fmtF = (f: number) => (Number.isFinite(f) ? `${Math.round(100 * f)} %` : '> 100 %');
 
 export function productReport(recs: CampaignRecord[], o: { budget: number; figures?: string }): string {
   if (!recs.length) return 'no campaigns recorded yet';
@@ -84,11 +102,14 @@ export function productReport(recs: CampaignRecord[], o: { budget: number; figur
     );
     for (const c of s.strategies) {
       const cells = pts.map((p) => {
-        const i = s.labels.indexOf(p);
+        const i = c.labels.indexOf(p);
+        if (i < 0) return '–';
         return `${c.mean[i].toFixed(3)} [${c.band[i][0].toFixed(3)}–${c.band[i][1].toFixed(3)}]`;
       });
+      const past = `> ${Math.round((100 * c.labels.at(-1)!) / ref)} %`;
+      const f = (v: number) => (Number.isFinite(v) ? `${Math.round(100 * v)} %` : past);
       lines.push(
-        `| ${c.strategy} | ${cells.join(' | ')} | ${fmtF(c.reach.fraction)} [${fmtF(c.reach.lo)}–${fmtF(c.reach.hi)}] |`,
+        `| ${c.strategy} | ${cells.join(' | ')} | ${f(c.reach.fraction)} [${f(c.reach.lo)}–${f(c.reach.hi)}] |`,
       );
     }
     if (o.figures) {
@@ -101,12 +122,12 @@ export function productReport(recs: CampaignRecord[], o: { budget: number; figur
   }
   // Class mix and chosen penalty of the labels, per strategy (the 50-label dip's suspects).
   lines.push(
-    '\n| strategy | pneumonia share of labels at 20 / 40 / 60 / 100 / 200 | median λ chosen at 20 / 40 / 60 / 100 / 200 |',
+    '\n| strategy | pneumonia share of labels at 20 / 40 / 60 / 100 / 140 / 200 | median λ chosen at 20 / 40 / 60 / 100 / 140 / 200 |',
     '|---|---|---|',
   );
   for (const st of [...new Set(recs.map((r) => r.strategy))]) {
     const rs = recs.filter((r) => r.strategy === st);
-    const idx = [20, 40, 60, 100, 200].map((l) => rs[0].labels.indexOf(l));
+    const idx = [20, 40, 60, 100, 140, 200].map((l) => rs[0].labels.indexOf(l));
     const share = idx.map((i) => (i < 0 ? '–' : `${Math.round(100 * mean(rs.map((r) => r.positive[i])))} %`));
     const lam = idx.map((i) =>
       i < 0
@@ -155,13 +176,13 @@ function curveSvg(s: ReturnType<typeof summarise>, title: string, ref: number): 
   );
   s.strategies.forEach((c, k) => {
     const col = COLORS[k % COLORS.length];
-    const up = s.labels.map((l, i) => `${f(X(l))},${f(Y(c.band[i][1]))}`);
-    const dn = s.labels.map((l, i) => `${f(X(l))},${f(Y(c.band[i][0]))}`).reverse();
+    const up = c.labels.map((l, i) => `${f(X(l))},${f(Y(c.band[i][1]))}`);
+    const dn = c.labels.map((l, i) => `${f(X(l))},${f(Y(c.band[i][0]))}`).reverse();
     out.push(
       `<polygon points="${[...up, ...dn].join(' ')}" fill="${col}" fill-opacity="0.12" stroke="none"/>`,
     );
     out.push(
-      `<polyline points="${s.labels.map((l, i) => `${f(X(l))},${f(Y(c.mean[i]))}`).join(' ')}" fill="none" stroke="${col}" stroke-width="2"/>`,
+      `<polyline points="${c.labels.map((l, i) => `${f(X(l))},${f(Y(c.mean[i]))}`).join(' ')}" fill="none" stroke="${col}" stroke-width="2"/>`,
     );
     out.push(`<text x="${W - m.r + 4}" y="${m.t + 16 * k + 30}" fill="${col}">${c.strategy}</text>`);
   });

@@ -54,7 +54,7 @@ export async function runSim(dataset: SimDatasetName, o: SimRunOptions): Promise
     o.progress?.(`features ${dataset}`, d, t),
   );
   const masks = seg ? { ...(await loadMasks(images, 64, feats.grid)), res: 64 } : undefined;
-  const result = simulate(cfg, images, feats, o.log, masks);
+  const result = await simulate(cfg, images, feats, o.log, masks);
   const s = savings(result, referenceLabels(cfg));
   const step = cfg.budget >= 200 ? 50 : 20;
   const points = [cfg.start, ...range(step, cfg.budget, step)].filter((v, i, a) => a.indexOf(v) === i);

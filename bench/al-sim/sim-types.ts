@@ -11,7 +11,7 @@ export interface SimConfig {
   budget: number;
   /** Fraction of patients held out for evaluation. */
   testFraction: number;
-  /** L2 strength of the head (logistic regression / ridge), the same for every strategy. */
+  /** L2 strength of the mask probe (ridge); the classifier chooses its own by CV, as `train` does. */
   lambda: number;
   /** Hybrid's second stage (default: the product's default). */
   hybridSelect?: 'cluster' | 'kcenter';

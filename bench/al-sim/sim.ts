@@ -1,8 +1,8 @@
 import { suggest } from '../../src/core/active/suggest.ts';
 import type { Pool } from '../../src/core/active/types.ts';
 import { rng } from '../../src/core/active/vectors.ts';
-import { fitLogReg, predictLogReg, standardizer } from '../../src/core/train/logreg.ts';
 import { auc } from '../../src/core/train/metrics.ts';
+import { trainProductHead } from './product-head.ts';
 import type { SimFeatures, SimImage } from './sim-data.ts';
 import { patientSplit } from './sim-data.ts';
 import { simSegmentation } from './sim-seg.ts';
@@ -19,16 +19,17 @@ export function gather(x: Float32Array, dim: number, rows: readonly number[]): F
 
 /**
  * Simulates labelling: from a cold-start set, each strategy asks `suggest()` (the product's
- * own code path) for the next batch, an oracle labels it from the manifest, the head retrains,
- * and the held-out patients are scored after every batch.
+ * own code path) for the next batch, an oracle labels it from the manifest, the product's own
+ * classification head retrains (`trainLinear`, as `spcxr train` runs it: CV-chosen penalty,
+ * temperature), and the held-out patients are scored after every batch.
  */
-export function simulate(
+export async function simulate(
   cfg: SimConfig,
   images: SimImage[],
   feats: SimFeatures,
   log: (line: string) => void = () => {},
   masks?: { masks: Uint8Array; cells: Float32Array; res: number },
-): SimResult {
+): Promise<SimResult> {
   if (cfg.dataset === 'ieee-masks') {
     if (!masks || !feats.patches) throw new Error('al-sim: segmentation needs masks and patch tokens');
     return simSegmentation(cfg, images, feats, masks, log);
@@ -44,16 +45,18 @@ export function simulate(
     poolSize = split.pool.length;
     testSize = split.test.length;
     const px = gather(feats.pooled, feats.dim, split.pool);
-    const tx = gather(feats.pooled, feats.dim, split.test);
     const ty = split.test.map((i) => y[i]);
-    const py = split.pool.map((i) => y[i]);
     const pool: Pool = {
       ids: split.pool.map(String),
       dim: feats.dim,
       embeddings: px,
       sources: split.pool.map((i) => images[i].source),
     };
-    const std = standardizer(px, feats.dim);
+    const p3 = feats.pooled3;
+    if (!p3) throw new Error('al-sim: classification needs pooled3 features');
+    const h3 = 3 * feats.dim;
+    const patients = images.map((im) => im.patient);
+    const sources = images.map((im) => im.source);
     const cold = suggest({
       pool,
       labelled: new Set(),
@@ -66,14 +69,19 @@ export function simulate(
       const labelled = new Set(cold.suggestions.map((s) => s.index));
       const curve = curves.get(strategy) ?? { strategy, labels: [], values: [] };
       curves.set(strategy, curve);
-      let warm: Float64Array | undefined;
       for (let step = 0; ; step++) {
-        const rows = [...labelled];
-        const ry = rows.map((r) => py[r]);
-        const both = ry.some((v) => v === 1) && ry.some((v) => v === 0);
-        const model = both ? fitLogReg(px, feats.dim, rows, ry, std, cfg.lambda, warm) : null;
-        warm = model?.w;
-        const score = model ? auc(predictLogReg(model, tx), ty) : 0.5;
+        const rows = [...labelled].map((r) => split.pool[r]);
+        const pos = rows.filter((r) => y[r] === 1).length;
+        const model =
+          pos > 0 && pos < rows.length && rows.length >= 4
+            ? await trainProductHead(p3, h3, rows, y, patients, sources, seed)
+            : null;
+        const score = model
+          ? auc(
+              model.score(p3, split.test),
+              ty.map((v) => v === 1),
+            )
+          : 0.5;
         if (curve.labels[step] === undefined) {
           curve.labels[step] = labelled.size;
           curve.values[step] = [];
@@ -82,7 +90,7 @@ export function simulate(
         if (labelled.size >= cfg.budget) break;
         let classProbs: { classes: string[]; probs: Float32Array } | undefined;
         if (model) {
-          const p1 = predictLogReg(model, px);
+          const p1 = model.score(p3, split.pool);
           const probs = new Float32Array(p1.length * 2);
           p1.forEach((p, i) => {
             probs[2 * i] = 1 - p;

@@ -7,7 +7,9 @@ import type { ImageDetail } from '../core/api/contract.ts';
 import { fetchRaw, intensities, loadImage, maskToMap } from './canvas/decode.ts';
 import { MaskLayer } from './canvas/mask-layer.ts';
 import { forget, load, prefetch } from './canvas/prefetch.ts';
+import { fetchHeatCanvas, fetchMaskMap } from './canvas/prefill.ts';
 import type { EditorStage } from './canvas/stage.ts';
+import { toBase64 } from './lib/base64.ts';
 import { parseColor } from './lib/mask-render.ts';
 import {
   diffFromSnapshot,
@@ -35,6 +37,7 @@ import {
   rawFromPng,
   type Window,
 } from './lib/windowing.ts';
+import { type DraftAccept, draftHooks } from './mask-draft.ts';
 import { app, edits } from './state.svelte.ts';
 
 /** Inside value for painted pixels: binary masks are stored 0/255 so exported PNGs are visible. */
@@ -60,6 +63,13 @@ export class EditorController {
   rawState = $state<'none' | 'loading' | 'ready' | 'error'>('none');
   /** Mask area in pixels, shown to the user (and read by the end-to-end tests). */
   maskArea = $state(0);
+  /**
+   * A pre-filled mask from the mask queue, being corrected. Nothing of it is stored until
+   * Accept; `strokes` counts the user's edits on it, `shownAt` starts the correction clock.
+   */
+  draft = $state<{ imageId: number; strokes: number; shownAt: number } | null>(null);
+  private predicted: LabelMap | null = null;
+  private overlay: HTMLCanvasElement | null = null;
 
   private stage: EditorStage | null = null;
   private mask: MaskLayer | null = null;
@@ -77,9 +87,14 @@ export class EditorController {
   attach(stage: EditorStage): void {
     this.stage = stage;
     edits.hooks.mask = (c) => this.applyMask(c);
+    draftHooks.collect = () => this.collectDraft();
+    draftHooks.end = (accepted) => this.endDraft(accepted);
   }
 
   detach(): void {
+    this.endDraft(false);
+    draftHooks.collect = undefined;
+    draftHooks.end = undefined;
     edits.hooks.mask = undefined;
     this.mask?.dispose();
     this.stage = null;
@@ -93,6 +108,8 @@ export class EditorController {
   async open(id: number, t0 = performance.now()): Promise<void> {
     const t = this.token.next();
     this.loading = true;
+    // Leaving a draft without Accept drops it: nothing of it was stored.
+    if (this.draft && this.draft.imageId !== id) this.endDraft(false);
     // What was edited here is stale in the prefetch cache now.
     if (this.detail) forget(this.detail.id);
     this.map = null;
@@ -130,6 +147,8 @@ export class EditorController {
       this.stage.setImage(img, detail.width, detail.height);
       if (!painted) this.fit();
       this.setMap(maskToMap(m.mask, detail.width, detail.height));
+      await this.prefill(id, m.mask === null, t);
+      if (!this.token.isCurrent(t)) return;
       if (!painted) mark('__spcxrOpen');
       painted = true;
       mark('__spcxrOpenFull');
@@ -140,6 +159,61 @@ export class EditorController {
     } finally {
       if (this.token.isCurrent(t)) this.loading = false;
     }
+  }
+
+  /** In the mask queue, an unmasked suggested image opens with its predicted mask as a draft. */
+  private async prefill(id: number, unmasked: boolean, t: ReturnType<RequestToken['next']>): Promise<void> {
+    const s = app.suggestion;
+    if (app.alMode !== 'masks' || !s?.mask || s.imageId !== id || !unmasked || this.draft?.imageId === id)
+      return;
+    const pred = await fetchMaskMap(s.mask.url);
+    if (!this.token.isCurrent(t) || !this.detail || pred.width !== this.detail.width) return;
+    this.predicted = pred;
+    this.setMap({ ...pred, data: pred.data.slice() });
+    this.draft = { imageId: id, strokes: 0, shownAt: performance.now() };
+    edits.draftImage = id;
+    this.setMaskMode(true);
+    if (s.mask.uncertaintyUrl) {
+      this.overlay = await fetchHeatCanvas(s.mask.uncertaintyUrl);
+      if (this.token.isCurrent(t)) this.setUncertaintyVisible(app.showUncertainty);
+    }
+  }
+
+  setUncertaintyVisible(on: boolean): void {
+    this.stage?.setOverlay(on && this.overlay ? this.overlay : undefined);
+  }
+
+  /** The draft as an Accept request: the one rectangle where it differs from the prediction. */
+  collectDraft(): DraftAccept | null {
+    const d = this.draft;
+    const map = this.map;
+    const pred = this.predicted;
+    if (!d || !map || !pred || this.detail?.id !== d.imageId) return null;
+    const diff = trimDiff(diffFromSnapshot(pred, map, { x: 0, y: 0, w: map.width, h: map.height }));
+    return {
+      imageId: d.imageId,
+      maskClass: this.maskClass,
+      edit: diff
+        ? {
+            rect: { x: diff.rect.x, y: diff.rect.y, width: diff.rect.w, height: diff.rect.h },
+            after: toBase64(diff.after),
+          }
+        : null,
+      strokes: d.strokes,
+      durationMs: Math.round(performance.now() - d.shownAt),
+    };
+  }
+
+  /** Accepted: its edits stay in the history (the server now holds the same pixels). Else dropped. */
+  endDraft(accepted: boolean): void {
+    const d = this.draft;
+    if (!d) return;
+    if (accepted) edits.draftImage = null;
+    else edits.discardDraft(d.imageId);
+    this.draft = null;
+    this.predicted = null;
+    this.overlay = null;
+    this.stage?.setOverlay(undefined);
   }
 
   private setMap(map: LabelMap): void {
@@ -385,6 +459,7 @@ export class EditorController {
     if (!map || !before || !this.detail || this.strokeRect.w === 0) return;
     const diff = trimDiff(diffFromSnapshot(before, map, this.strokeRect));
     if (!diff) return;
+    if (this.draft?.imageId === this.detail.id) this.draft.strokes++;
     edits.recordApplied({ kind: 'mask', imageId: this.detail.id, maskClass: this.maskClass, diff });
     this.countArea();
   }

@@ -25,6 +25,11 @@ export class Edits {
   readonly history: History;
   readonly queue: SaveQueue;
   hooks: EditHooks = {};
+  /**
+   * The image whose mask is a draft (a pre-filled prediction being corrected): its mask edits
+   * go into the history (undo works) but are not saved; Accept stores the result in one request.
+   */
+  draftImage: number | null = null;
 
   constructor(
     private readonly api: ApiClient,
@@ -65,6 +70,13 @@ export class Edits {
     return true;
   }
 
+  /** Ends a draft that was not accepted: its edits leave the history, nothing was stored. */
+  discardDraft(imageId: number): void {
+    if (this.draftImage === imageId) this.draftImage = null;
+    this.history.discard((c) => flatten(c).some((x) => x.kind === 'mask' && x.imageId === imageId));
+    this.hooks.changed?.();
+  }
+
   private applyLocal(c: EditCommand): void {
     for (const x of flatten(c)) {
       if (x.kind === 'mask') this.hooks.mask?.(x);
@@ -75,6 +87,7 @@ export class Edits {
 
   private save(c: EditCommand): void {
     for (const op of planRemote(c)) {
+      if (op.op === 'mask' && op.imageId === this.draftImage) continue;
       this.queue.push(describe(c), async () => {
         if (op.op === 'mask') {
           await this.api.invoke('masks.saveEdit', {
@@ -88,7 +101,12 @@ export class Edits {
         } else if (op.op === 'review') {
           await this.api.invoke('labels.setReview', { imageIds: op.imageIds, needsReview: op.needsReview });
         } else if (op.op === 'set') {
-          await this.api.invoke('labels.set', { imageIds: op.imageIds, label: op.label, source: 'human' });
+          await this.api.invoke('labels.set', {
+            imageIds: op.imageIds,
+            label: op.label,
+            source: 'human',
+            durationMs: op.durationMs,
+          });
         } else {
           await this.api.invoke('labels.clear', { imageIds: op.imageIds });
         }

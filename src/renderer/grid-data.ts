@@ -69,6 +69,7 @@ function query(f: Filters): ImageQuery {
   if (f.status) q.status = f.status;
   if (f.source) q.source = f.source;
   if (f.split) q.split = f.split;
+  if (f.author) q.author = f.author;
   return q;
 }
 
@@ -125,7 +126,7 @@ export function ensureRange(start: number, end: number): void {
 
 /** Whether a label change can move images in or out of, or within, the current query. */
 function dependsOnLabels(f: Filters): boolean {
-  return f.label !== undefined || f.status !== undefined || f.sort === 'score';
+  return f.label !== undefined || f.status !== undefined || f.author !== undefined || f.sort === 'score';
 }
 
 /**

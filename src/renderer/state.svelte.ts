@@ -21,6 +21,8 @@ export interface Filters {
   status?: 'unlabelled' | 'labelled' | 'suggested' | 'needs-review';
   source?: string;
   split?: 'train' | 'val' | 'test' | 'unassigned';
+  /** Images labelled or masked by this person. */
+  author?: string;
   sort: 'imported' | 'name' | 'score' | 'confidence';
 }
 
@@ -47,6 +49,17 @@ class AppState {
   currentId = $state<number | null>(null);
   suggestion = $state<Suggestion | null>(null);
   al = $state({ labelled: 0, total: 0, retraining: false, reason: '' });
+  /** What the active-learning queue asks for: image labels, or masks to correct. */
+  alMode = $state<'labels' | 'masks'>('labels');
+  /** Show the segmenter's per-pixel uncertainty over a pre-filled mask. */
+  showUncertainty = $state(false);
+  /** The last accepted mask correction, as the server counted it. */
+  lastCorrection = $state<{
+    editedPixels: number;
+    maskPixels: number;
+    strokes: number;
+    source: string;
+  } | null>(null);
   canUndo = $state(false);
   canRedo = $state(false);
   /** Labels changed in this session (incl. undo), by image id: wins over loaded details. */

@@ -36,7 +36,7 @@ describeShared('al-sim on real data (small budgets)', () => {
       batch: 15,
       budget: 40,
     };
-    const r = simulate(cfg, images, feats);
+    const r = await simulate(cfg, images, feats);
     expect(r.metric).toBe('AUC');
     for (const c of r.curves) {
       expect(c.labels).toEqual([10, 25, 40]);
@@ -71,7 +71,7 @@ describeShared('al-sim on real data (small budgets)', () => {
       budget: 25,
       lambda: 10,
     };
-    const r = simulate(cfg, images, feats, () => {}, masks);
+    const r = await simulate(cfg, images, feats, () => {}, masks);
     expect(r.metric).toBe('Dice');
     for (const c of r.curves) {
       expect(c.labels).toEqual([5, 15, 25]);

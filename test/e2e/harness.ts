@@ -159,6 +159,8 @@ export async function serve(dir: string, timeoutMs = 60_000, extraArgs: string[]
 /** Debian's Chromium with a fresh profile; `close` also deletes the profile. */
 export async function launch(
   viewport = { width: 1400, height: 900 },
+  /** 2 with a 960×540 viewport is a 1920×1080 laptop at 200 % zoom. */
+  deviceScaleFactor = 1,
 ): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(
@@ -169,6 +171,7 @@ export async function launch(
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
     viewport,
+    deviceScaleFactor,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
@@ -247,4 +250,47 @@ export async function invokeIn<T = unknown>(page: Page, name: string, params: un
   );
   if (!reply.ok) throw new Error(`${name}: ${JSON.stringify(reply.error)}`);
   return reply.result as T;
+}
+
+/**
+ * Real lung masks for the masks step: ieee8023 images (one per patient) with their manual
+ * masks_v7 masks, `withMasks` imported with their mask and `without` imported bare (their masks
+ * are the ground truth the correction is measured against). Copied into `into` (a temp folder):
+ * ieee8023 images are never committed. Null when the shared data is absent.
+ */
+export function makeMaskFolder(
+  into: string,
+  withMasks: number,
+  without: number,
+): { manifest: string; truth: Map<string, string> } | null {
+  const src = path.resolve(repoRoot, '../shared/data/cxr/ieee8023');
+  if (!fs.existsSync(path.join(src, 'manifest.csv'))) return null;
+  const lines = fs.readFileSync(path.join(src, 'manifest.csv'), 'utf8').trim().split('\n');
+  const h = lines[0].split(',');
+  const col = (name: string) => h.indexOf(name);
+  const seen = new Set<string>();
+  const picked: { file: string; mask: string; patient: string }[] = [];
+  for (const line of lines.slice(1)) {
+    const c = line.split(',');
+    if (c.length !== h.length || c[col('mask_kind')] !== 'v7_manual' || c[col('view')] !== 'PA') continue;
+    const patient = c[col('patient_id')];
+    if (seen.has(patient)) continue;
+    seen.add(patient);
+    picked.push({ file: c[col('file')], mask: c[col('mask')], patient });
+    if (picked.length === withMasks + without) break;
+  }
+  const folder = path.join(into, 'ieee8023-masks');
+  fs.mkdirSync(path.join(folder, 'images'), { recursive: true });
+  fs.mkdirSync(path.join(folder, 'masks'), { recursive: true });
+  const truth = new Map<string, string>();
+  const rows = picked.map((p, i) => {
+    const name = path.basename(p.file);
+    fs.copyFileSync(path.join(src, p.file), path.join(folder, 'images', name));
+    fs.copyFileSync(path.join(src, p.mask), path.join(folder, 'masks', name));
+    if (i >= withMasks) truth.set(name, path.join(folder, 'masks', name));
+    return `images/${name},${i < withMasks ? `masks/${name}` : ''},ieee-${p.patient},ieee8023`;
+  });
+  const manifest = path.join(folder, 'manifest.csv');
+  fs.writeFileSync(manifest, ['file,mask,patient_id,source', ...rows].join('\n') + '\n');
+  return { manifest, truth };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { groupedFolds } from '../../src/core/stats/folds.ts';
 import { crossValidate } from '../../src/core/train/cv-linear.ts';
 import { aucInterval, buildEstimate } from '../../src/core/train/estimate.ts';
 import { Estimate } from '../../src/core/train/estimate-contract.ts';
 import { design, fitExact, linearLogits, solver } from '../../src/core/train/exact-linear.ts';
-import { groupedFolds } from '../../src/core/train/folds.ts';
 import { mulberry32 } from '../../src/core/util/rng.ts';
 
 /** n points in d dims; class 1 shifted by `gap` along the first `k` axes; standardised-ish. */

@@ -1,5 +1,5 @@
+import { recalibrateModel } from '../../core/app/recalibrate-model.ts';
 import { targetFrom } from '../../core/eval/operating.ts';
-import { recalibrateModel } from '../../core/eval/recalibrate-model.ts';
 import { openProject } from '../../core/store/index.ts';
 import { type Command, EXIT_OK, EXIT_PARTIAL, UsageError } from '../types.ts';
 import { engineFlags, metricLines, num, progressTo, str, targetFlags, warningLines } from './engine-args.ts';

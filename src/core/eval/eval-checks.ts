@@ -1,4 +1,4 @@
-import { positiveIndex } from '../train/report.ts';
+import { positiveIndex } from '../stats/positive-class.ts';
 import type { ModelContext } from './model-checks.ts';
 import { oodScores, oodSummary } from './ood.ts';
 import { describeTarget, operatingPoint, tradeoff } from './operating.ts';

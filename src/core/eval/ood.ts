@@ -1,6 +1,6 @@
-import { standardizer } from '../train/logreg.ts';
-import { quantile } from '../train/metrics.ts';
-import { groupedFolds } from './folds.ts';
+import { groupedFolds } from '../stats/folds.ts';
+import { standardizer } from '../stats/logreg.ts';
+import { quantile } from '../stats/metrics.ts';
 import { binomialSf } from './stats.ts';
 import type { OodCalibration, OodSummary } from './types.ts';
 
@@ -87,7 +87,11 @@ export function calibrateOod(
   const k = Math.max(1, Math.min(opts.k ?? 5, n - 1));
   const folds = Math.max(2, Math.min(opts.folds ?? 5, new Set(groups).size));
   const q = opts.quantile ?? 0.95;
-  const fold = groupedFolds(groups, folds, opts.seed ?? 0);
+  const fold = groupedFolds(
+    groups.map((group) => ({ group, label: 0 })),
+    folds,
+    opts.seed ?? 0,
+  );
   const scores: number[] = [];
   for (let f = 0; f < folds; f++) {
     const refRows: number[] = [];

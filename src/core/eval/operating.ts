@@ -1,4 +1,4 @@
-import { atThreshold, youdenThreshold } from '../train/metrics.ts';
+import { atThreshold, youdenThreshold } from '../stats/metrics.ts';
 import { clopperPearsonLower, minimumForBound } from './stats.ts';
 import type { ConservativePoint, OperatingPoint, OperatingTarget, TradeoffRow } from './types.ts';
 

@@ -1,7 +1,7 @@
-import { fitLogReg, predictLogReg, standardizer } from '../train/logreg.ts';
-import { auc } from '../train/metrics.ts';
+import { groupedFolds } from '../stats/folds.ts';
+import { fitLogReg, predictLogReg, standardizer } from '../stats/logreg.ts';
+import { auc } from '../stats/metrics.ts';
 import { mulberry32 } from '../util/rng.ts';
-import { groupedFolds } from './folds.ts';
 import type { SourceProbeResult } from './types.ts';
 
 const PROJ_DIM = 64;
@@ -46,7 +46,13 @@ export function sourceProbe(
   const seed = opts.seed ?? 0;
   const p = project(x, dim, Math.min(PROJ_DIM, dim), seed);
   const d = Math.min(PROJ_DIM, dim);
-  const fold = groupedFolds(groups, k, seed);
+  // Stratified by source, so every fold holds each source the probe must tell apart.
+  const index = new Map([...new Set(sources)].sort().map((s, i) => [s, i]));
+  const fold = groupedFolds(
+    groups.map((group, i) => ({ group, label: index.get(sources[i])! })),
+    k,
+    seed,
+  );
   const perSource: Record<string, number> = {};
   let weighted = 0;
   let weight = 0;

@@ -1,7 +1,7 @@
 import { readFeatures } from '../model/features.ts';
+import { stack } from '../stats/matrix.ts';
 import type { ImageListItem, ProjectStore } from '../store/types.ts';
 import { confoundingChecks } from './confounding.ts';
-import { stack } from './folds.ts';
 import { finalPooled } from './training-set.ts';
 import type { ConfoundingReport } from './types.ts';
 

@@ -1,10 +1,10 @@
 import type { Encoder } from '../model/encoder.ts';
 import { ensureFeatures, readFeatures } from '../model/features.ts';
+import { projectInputLoader } from '../model/project-input.ts';
 import type { RunControl } from '../model/types.ts';
+import { stack } from '../stats/matrix.ts';
 import type { ImageRow, ModelRow, ProjectStore } from '../store/types.ts';
 import { DEFAULT_TASK } from '../store/types.ts';
-import { projectInputLoader } from '../train/engine.ts';
-import { stack } from './folds.ts';
 import type { TrainingSet } from './overlap.ts';
 
 /** Config key under which training records the images a model was fitted or validated on. */

@@ -3,7 +3,7 @@
  * operating points, site recalibration, train/eval overlap and the report. Everything here is
  * plain data (JSON-safe), so the CLI prints it, the API returns it and the report renders it.
  */
-import type { Estimate } from '../train/estimate-contract.ts';
+import type { Estimate } from './estimate-contract.ts';
 
 export type WarningCode =
   | 'single-source-class'

@@ -115,6 +115,7 @@ export class Project implements ProjectStore {
   listReviews = (task?: string) => reviews.listReviews(this.st, task);
   reviewCandidates = (author: string, task?: string) => reviews.reviewCandidates(this.st, author, task);
   authorStats = (task?: string) => reviews.authorStats(this.st, task);
+  listAuthors = (task?: string) => reviews.listAuthors(this.st, task);
 
   setLabel: ProjectStore['setLabel'] = (w) => this.tx(() => labels.setLabel(this.st, w));
   clearLabel = (imageId: number, author: string, task?: string, source?: AnnotationSource) =>

@@ -163,6 +163,8 @@ export interface ImageFilter {
   state?: GridState;
   /** Case-insensitive substring of the file name. */
   search?: string;
+  /** Images whose label (in `task`) or any mask was last written by this person. */
+  author?: string;
 }
 
 export interface ListOptions extends ImageFilter {
@@ -488,6 +490,8 @@ export interface ProjectStore {
   listReviews(task?: string): ReviewRow[];
   reviewCandidates(author: string, task?: string): number[];
   authorStats(task?: string): AuthorStats[];
+  /** Everyone who wrote a current label (in `task`) or mask, by name. */
+  listAuthors(task?: string): string[];
 
   // labels (current + append-only history, both written in one transaction)
   setLabel(w: LabelWrite): LabelRow;

@@ -5,6 +5,7 @@ import { trainingChecks } from '../eval/training-checks.ts';
 import { TRAINED_ON_KEY } from '../eval/training-set.ts';
 import { ensureFeatures, readFeatures } from '../model/features.ts';
 import type { FeatureArray, RunControl, ViewId } from '../model/types.ts';
+import { groupsPerClass } from '../stats/folds.ts';
 import { DEFAULT_TASK, type ImageListItem, type ProjectStore } from '../store/types.ts';
 import { initTf, tf } from './backend.ts';
 import { fitTemperature, softmaxRow } from './calibrate.ts';
@@ -20,7 +21,6 @@ import {
 import { exclusive, getEncoder, projectInputLoader } from './engine.ts';
 import { buildEstimate } from './estimate.ts';
 import { fit, predictLogitsAsync } from './fit.ts';
-import { groupsPerClass } from './folds.ts';
 import { chooseHeadByCv } from './head-choice.ts';
 import type { Head } from './heads.ts';
 import { type LinearTrainResult, trainLinear } from './linear-train.ts';

@@ -1,6 +1,6 @@
 import type { RunControl } from '../model/types.ts';
+import { groupedFolds } from '../stats/folds.ts';
 import { type Design, fitExact, linearLogits, solver } from './exact-linear.ts';
-import { groupedFolds } from './folds.ts';
 import { auc } from './metrics.ts';
 import type { SplitItem } from './split.ts';
 

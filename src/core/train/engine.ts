@@ -1,7 +1,9 @@
 import { Encoder } from '../model/encoder.ts';
-import type { InputLoader } from '../model/features.ts';
-import { modelInputFromFile } from '../model/input.ts';
+import { projectInputLoader } from '../model/project-input.ts';
 import { resolveEncoderDir } from '../model/resolve.ts';
+
+export { projectInputLoader };
+
 import type { ProjectStore } from '../store/types.ts';
 import { initTf } from './backend.ts';
 import { type EngineOptions, TrainingBusyError } from './types.ts';
@@ -33,15 +35,6 @@ export async function releaseEncoders(): Promise<void> {
   encoders.clear();
   lastLoaded = null;
   for (const p of all) await (await p.catch(() => null))?.dispose();
-}
-
-/** Model input of a project image, through the one preprocessing path. */
-export function projectInputLoader(project: ProjectStore, encoder: Encoder): InputLoader {
-  return async (id) => {
-    const img = project.getImage(id);
-    if (!img) throw new Error(`image ${id} is not in project ${project.dir}`);
-    return (await modelInputFromFile(project.imagePath(img), encoder.card)).data;
-  };
 }
 
 const busy = new Set<string>();

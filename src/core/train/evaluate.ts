@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { evalChecks } from '../eval/eval-checks.ts';
 import { evalFeatures } from '../eval/feature-cache.ts';
-import { stack } from '../eval/folds.ts';
 import { modelContext } from '../eval/model-checks.ts';
 import { targetFrom } from '../eval/operating.ts';
 import { finalPooled } from '../eval/training-set.ts';
@@ -10,14 +9,15 @@ import { decodeMaskPng } from '../imaging/index.ts';
 import { readManifest } from '../import/manifest.ts';
 import type { ImportItem } from '../import/types.ts';
 import type { RunControl } from '../model/types.ts';
+import { stack } from '../stats/matrix.ts';
 import type { ProjectStore } from '../store/types.ts';
 import { initTf } from './backend.ts';
-import { type ClassifierConfig, loadClassifier } from './classifier.ts';
+import { loadClassifier } from './classifier.ts';
 import { classifierConfig, segmenterConfig } from './model-config.ts';
 import { encoderForModel, openModel } from './predict.ts';
 import { classifierReport } from './report.ts';
 import { maskMetrics } from './seg-metrics.ts';
-import { loadSegmenter, type SegmenterConfig, segReport } from './segment.ts';
+import { loadSegmenter, segReport } from './segment.ts';
 import type { EvalReport, EvaluateOptions } from './types.ts';
 
 /**

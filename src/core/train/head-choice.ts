@@ -1,10 +1,10 @@
 import type { FeatureArray, RunControl } from '../model/types.ts';
+import { groupedFolds } from '../stats/folds.ts';
 import type { ClassifierConfig } from './classifier.ts';
 import { buildHead, featureBatcher, standardise } from './classifier.ts';
 import { crossValidate, oofAuc } from './cv-linear.ts';
 import { design } from './exact-linear.ts';
 import { fit, predictLogitsAsync } from './fit.ts';
-import { groupedFolds } from './folds.ts';
 import { disposeHead } from './heads.ts';
 import { groupedSplit, type SplitItem } from './split.ts';
 import type { HeadChoice } from './types.ts';

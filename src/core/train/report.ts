@@ -1,12 +1,9 @@
+import { positiveIndex } from '../stats/positive-class.ts';
 import { atThreshold, auc, aucCI, ece, youdenThreshold } from './metrics.ts';
-import type { ClassifierMetrics } from './types.ts';
 
-/** Index of the positive class of a two-class task: the class that is not 'normal', else 1. */
-export function positiveIndex(classes: string[]): number | null {
-  if (classes.length !== 2) return null;
-  const n = classes.findIndex((c) => /^(normal|no[ _-]?finding|negative)$/i.test(c));
-  return n === 0 ? 1 : n === 1 ? 0 : 1;
-}
+export { positiveIndex };
+
+import type { ClassifierMetrics } from './types.ts';
 
 export function chooseThreshold(probs: number[][], truth: number[], pos: number): number {
   return youdenThreshold(

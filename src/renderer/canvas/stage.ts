@@ -16,6 +16,8 @@ export class EditorStage {
   private readonly uiLayer = new Konva.Layer({ listening: false });
   private readonly imageNode = new Konva.Image({ image: undefined, x: 0, y: 0 });
   private readonly maskNode = new Konva.Image({ image: undefined, x: 0, y: 0, opacity: 0.5 });
+  /** The segmenter's per-pixel uncertainty over the mask, when the user shows it. */
+  private readonly overlayNode = new Konva.Image({ image: undefined, x: 0, y: 0, visible: false });
   private readonly cursor = new Konva.Rect({
     stroke: '#ffd400',
     strokeWidth: 1,
@@ -47,7 +49,7 @@ export class EditorStage {
   ) {
     this.stage = new Konva.Stage({ container, width: container.clientWidth, height: container.clientHeight });
     this.imageLayer.add(this.imageNode);
-    this.maskLayer.add(this.maskNode);
+    this.maskLayer.add(this.maskNode, this.overlayNode);
     this.uiLayer.add(this.preview, this.cursor, this.cursorDisc);
     this.stage.add(this.imageLayer, this.maskLayer, this.uiLayer);
     this.bindInput(container);
@@ -86,6 +88,13 @@ export class EditorStage {
   setMask(canvas: HTMLCanvasElement | undefined): void {
     this.maskNode.image(canvas);
     if (canvas) this.maskNode.size({ width: canvas.width, height: canvas.height });
+    this.maskLayer.batchDraw();
+  }
+
+  setOverlay(canvas: HTMLCanvasElement | undefined): void {
+    this.overlayNode.image(canvas);
+    this.overlayNode.visible(canvas !== undefined);
+    if (canvas) this.overlayNode.size({ width: canvas.width, height: canvas.height });
     this.maskLayer.batchDraw();
   }
 

@@ -151,4 +151,24 @@ describe('command history', () => {
       h.run({ kind: 'label', imageId: 1, before: w.labels.get(1)!, after: v });
     expect(h.size.undo).toBe(3);
   });
+
+  it('discard forgets matching steps (a dropped mask draft) and keeps the others in order', () => {
+    const seen: EditCommand[] = [];
+    const h = new History((c) => seen.push(c));
+    h.record({ kind: 'label', imageId: 1, before: null, after: 'a' });
+    const rect = { x: 0, y: 0, w: 1, h: 1 };
+    h.record({
+      kind: 'mask',
+      imageId: 2,
+      maskClass: 'lung',
+      diff: { rect, before: new Uint8Array([0]), after: new Uint8Array([255]) },
+    });
+    h.record({ kind: 'label', imageId: 3, before: null, after: 'b' });
+    h.undo();
+    h.discard((c) => c.kind === 'mask' && c.imageId === 2);
+    expect(h.size).toEqual({ undo: 1, redo: 1 });
+    expect(h.undo()).toMatchObject({ kind: 'label', imageId: 1 });
+    expect(h.redo()).toMatchObject({ kind: 'label', imageId: 1 });
+    expect(h.redo()).toMatchObject({ kind: 'label', imageId: 3 });
+  });
 });

@@ -12,8 +12,10 @@ export function invert(c: EditCommand): EditCommand {
         diff: { rect: c.diff.rect, before: c.diff.after, after: c.diff.before },
       };
     case 'label':
+      // Undo and redo are not annotation time: the inverse carries no duration.
+      return { kind: 'label', imageId: c.imageId, before: c.after, after: c.before };
     case 'review':
-      return { ...c, before: c.after, after: c.before } as EditCommand;
+      return { ...c, before: c.after, after: c.before };
     case 'batch':
       return { kind: 'batch', commands: c.commands.map(invert).reverse() };
   }
@@ -79,6 +81,15 @@ export class History {
   }
   get size(): { undo: number; redo: number } {
     return { undo: this.done.length, redo: this.undone.length };
+  }
+
+  /**
+   * Forgets commands (done or undone) that match, e.g. the edits of a mask draft that was never
+   * stored: undoing them later would send edits the server never saw.
+   */
+  discard(match: (c: EditCommand) => boolean): void {
+    this.done = this.done.filter((c) => !match(c));
+    this.undone = this.undone.filter((c) => !match(c));
   }
 
   undo(): EditCommand | null {

@@ -1,84 +1,10 @@
-/**
- * Accept for the mask queue: the pre-filled (predicted) mask, as corrected by the user, becomes
- * ground truth only here. The renderer sends the rectangle where its draft differs from the
- * prediction; the server re-applies it to the stored prediction, so what is stored is exactly
- * prediction + correction, and says how many pixels the correction changed.
- */
-import { correctionEffort } from '../../active/correction.ts';
-import { state } from '../../app/state.ts';
-import { dropFromQueue } from '../../app/suggestions.ts';
-import { decodeMaskPng, encodeGrayPng } from '../../imaging/index.ts';
-import { ApiError, type ApiHandlers } from '../contract.ts';
+/** Thin adapter over the mask queue's Accept (`core/app/accept-mask.ts`). */
+import { acceptCorrectedMask } from '../../app/accept-mask.ts';
+import type { ApiHandlers } from '../contract.ts';
 import type { ServiceContext } from '../service.ts';
 
 type H = Pick<ApiHandlers, 'suggest.acceptMask'>;
 
 export function suggestMaskHandlers(ctx: ServiceContext): H {
-  return {
-    'suggest.acceptMask': ({ imageId, maskClass, edit, strokes, durationMs }) => {
-      const s = ctx.session();
-      const img = s.image(imageId);
-      const q = state.suggestions.get(s.store);
-      const modelId = q?.task === 'segment' ? q.segmentModelId : s.activeModelId('segment');
-      const pred = modelId != null ? s.store.getPredictions(modelId, [imageId])[0]?.mask : null;
-      if (!pred) throw new ApiError('not_found', `no predicted mask for image ${imageId} to accept`);
-      return s.serial(async () => {
-        if (s.store.getMask(imageId, maskClass))
-          throw new ApiError(
-            'conflict',
-            `image ${imageId} already has a ${maskClass} mask; open it to edit that one`,
-          );
-        const predicted = (await decodeMaskPng(pred, `predicted mask of image ${imageId}`)).data.map((v) =>
-          v ? 1 : 0,
-        );
-        const mask = predicted.slice();
-        if (edit) {
-          const r = edit.rect;
-          if (r.x + r.width > img.width || r.y + r.height > img.height)
-            throw new ApiError(
-              'bad_request',
-              `rectangle ${JSON.stringify(r)} is outside the ${img.width}×${img.height} image`,
-            );
-          const after = new Uint8Array(Buffer.from(edit.after, 'base64'));
-          if (after.length !== r.width * r.height)
-            throw new ApiError(
-              'bad_request',
-              `after: ${after.length} bytes for a rectangle of ${r.width * r.height} pixels`,
-            );
-          for (let y = 0; y < r.height; y++)
-            for (let x = 0; x < r.width; x++)
-              mask[(r.y + y) * img.width + r.x + x] = after[y * r.width + x] ? 1 : 0;
-        }
-        const effort = correctionEffort(predicted, mask, img.width, img.height);
-        if (effort.targetPixels === 0)
-          throw new ApiError(
-            'bad_request',
-            `the corrected ${maskClass} mask of image ${imageId} is empty; use Unsure / N/A instead`,
-          );
-        const source = effort.editedPixels === 0 ? ('accepted_suggestion' as const) : ('human' as const);
-        const { author } = s.settings();
-        const png = await encodeGrayPng(
-          mask.map((v) => v * 255),
-          img.width,
-          img.height,
-        );
-        const store = () => {
-          s.store.setMask({ imageId, maskClass, png, author, source, durationMs });
-          s.dropMask(imageId, maskClass);
-          return s.maskVersion(imageId, maskClass);
-        };
-        const version = store();
-        dropFromQueue(s, imageId);
-        ctx.emit('mask.changed', { imageId, maskClass, version });
-        ctx.changed();
-        return {
-          source,
-          editedPixels: effort.editedPixels,
-          maskPixels: effort.targetPixels,
-          strokes,
-          version,
-        };
-      });
-    },
-  };
+  return { 'suggest.acceptMask': (p) => acceptCorrectedMask(ctx.session(), ctx.notify, p) };
 }

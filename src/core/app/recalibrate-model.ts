@@ -1,4 +1,9 @@
 import path from 'node:path';
+import { evalFeatures } from '../eval/feature-cache.ts';
+import { describeTarget } from '../eval/operating.ts';
+import { recalibrate } from '../eval/recalibrate.ts';
+import { smallNWarning } from '../eval/small-n.ts';
+import type { EvalWarning, OperatingTarget, Recalibration } from '../eval/types.ts';
 import { readManifest } from '../import/manifest.ts';
 import type { RunControl } from '../model/types.ts';
 import type { ProjectStore } from '../store/types.ts';
@@ -8,11 +13,6 @@ import { classifierConfig } from '../train/model-config.ts';
 import { encoderForModel, openModel } from '../train/predict.ts';
 import { classifierReport } from '../train/report.ts';
 import type { ClassifierMetrics, EngineOptions } from '../train/types.ts';
-import { evalFeatures } from './feature-cache.ts';
-import { describeTarget } from './operating.ts';
-import { recalibrate } from './recalibrate.ts';
-import { smallNWarning } from './small-n.ts';
-import type { EvalWarning, OperatingTarget, Recalibration } from './types.ts';
 
 export interface RecalibrateOptions extends EngineOptions {
   /** Labelled images of the new site, in the import-manifest form. */

@@ -1,8 +1,8 @@
+import { reliability, rocWithBand } from '../eval/curves.ts';
+import type { ConfoundingReport, CvEstimate, EvalChecks, ReportData } from '../eval/types.ts';
+import { positiveIndex } from '../stats/positive-class.ts';
 import type { ModelRow } from '../store/types.ts';
-import { positiveIndex } from '../train/report.ts';
 import type { ClassifierMetrics } from '../train/types.ts';
-import { reliability, rocWithBand } from './curves.ts';
-import type { ConfoundingReport, CvEstimate, EvalChecks, ReportData } from './types.ts';
 
 export interface ReportInput {
   title: string;

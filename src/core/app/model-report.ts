@@ -1,17 +1,17 @@
+import { modelContext } from '../eval/model-checks.ts';
+import { smallNWarning } from '../eval/small-n.ts';
+import type { CvEstimate, ReportData } from '../eval/types.ts';
 import { ensureFeatures, readFeatures } from '../model/features.ts';
 import type { RunControl } from '../model/types.ts';
 import type { ProjectStore } from '../store/types.ts';
 import { initTf } from '../train/backend.ts';
-import { type ClassifierConfig, loadClassifier } from '../train/classifier.ts';
+import { loadClassifier } from '../train/classifier.ts';
 import { projectInputLoader } from '../train/engine.ts';
 import { classifierConfig } from '../train/model-config.ts';
 import { encoderForModel, openModel } from '../train/predict.ts';
 import { classifierReport } from '../train/report.ts';
 import type { ClassifierMetrics, EngineOptions, EvalReport } from '../train/types.ts';
-import { modelContext } from './model-checks.ts';
 import { buildReportData } from './report-data.ts';
-import { smallNWarning } from './small-n.ts';
-import type { CvEstimate, ReportData } from './types.ts';
 
 /** Settings key under which the worker records a model's validation ids (older models). */
 const MODEL_VAL_SETTING = (id: number) => `api.modelVal.${id}`;
