@@ -294,3 +294,22 @@ export function makeMaskFolder(
   fs.writeFileSync(manifest, ['file,mask,patient_id,source', ...rows].join('\n') + '\n');
   return { manifest, truth };
 }
+
+/** `spcxr serve DIR` and a Chromium page on it, with its errors collected; `close` ends both. */
+export async function servedPage(
+  dir: string,
+  viewport = { width: 1400, height: 900 },
+): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+  const served = await serve(dir);
+  const l = await launch(viewport);
+  const errors = watchErrors(l.page);
+  await l.page.goto(served.url);
+  return {
+    page: l.page,
+    errors,
+    close: async () => {
+      await l.close();
+      await served.stop();
+    },
+  };
+}
