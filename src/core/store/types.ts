@@ -190,6 +190,8 @@ export interface GridCounts {
   /** All images per source ('(none)' for no source). */
   bySource: Record<string, number>;
   masks: number;
+  /** Masks per mask class id. */
+  masksByClassId: Record<number, number>;
 }
 
 export interface Page<T> {
