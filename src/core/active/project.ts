@@ -186,7 +186,13 @@ export async function suggestForProject(
     let stats: Map<number, MaskStats> | null = null;
     if (o.maskStats) stats = await o.maskStats(unl);
     else {
-      const row = store.listModels({ kind: 'segment', encoderId: encoder.id }).at(-1);
+      // The task's active segmenter when it fits this encoder, else the newest that does.
+      const activeId = store.resolveActiveModelId('segment');
+      const active = activeId === null ? null : store.getModel(activeId);
+      const row =
+        active?.encoderId === encoder.id
+          ? active
+          : store.listModels({ kind: 'segment', encoderId: encoder.id, archived: false }).at(-1);
       if (row) {
         const { segmenterMaskStats } = await import('./mask-probs.ts');
         stats = await segmenterMaskStats(store, row, encoder, unl, ctl);

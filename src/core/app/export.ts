@@ -54,7 +54,8 @@ export function exportCsv(store: ProjectStore, out: string): { file: string; row
   for (const m of store.listMasks()) masks.set(m.imageId, [...(masks.get(m.imageId) ?? []), m.maskClass]);
   const labels = new Map(store.getLabels().map((l) => [l.imageId, l]));
   const reviews = new Map<number, { n: number; last: ReviewRow }>();
-  for (const r of store.listReviews()) reviews.set(r.imageId, { n: (reviews.get(r.imageId)?.n ?? 0) + 1, last: r });
+  for (const r of store.listReviews())
+    reviews.set(r.imageId, { n: (reviews.get(r.imageId)?.n ?? 0) + 1, last: r });
   const lines = [csvRow(CSV_COLUMNS)];
   const { items } = store.listImages();
   for (const i of items) {

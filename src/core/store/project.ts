@@ -144,6 +144,7 @@ export class Project implements ProjectStore {
   setModelArchived = (id: number, archived: boolean) =>
     this.tx(() => models.setModelArchived(this.st, id, archived));
   getActiveModelId = (kind: ModelKind) => models.getActiveModelId(this.st, kind);
+  resolveActiveModelId = (kind: ModelKind) => models.resolveActiveModelId(this.st, kind);
   setActiveModelId = (kind: ModelKind, id: number | null) =>
     this.tx(() => models.setActiveModelId(this.st, kind, id));
   saveRun = (r: RunWrite) => this.tx(() => models.saveRun(this.st, r));

@@ -190,6 +190,8 @@ export interface GridCounts {
   /** All images per source ('(none)' for no source). */
   bySource: Record<string, number>;
   masks: number;
+  /** Masks per mask class id. */
+  masksByClassId: Record<number, number>;
 }
 
 export interface Page<T> {
@@ -519,6 +521,8 @@ export interface ProjectStore {
   setModelArchived(id: number, archived: boolean): void;
   /** The model each task uses for predictions and suggestions (one per kind), or null. */
   getActiveModelId(kind: ModelKind): number | null;
+  /** The recorded active model of a task, else its newest non-archived one, else null. */
+  resolveActiveModelId(kind: ModelKind): number | null;
   setActiveModelId(kind: ModelKind, id: number | null): void;
   /** Creates (no id) or updates a training run; returns the stored row. */
   saveRun(r: RunWrite): RunRow;

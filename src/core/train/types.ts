@@ -166,7 +166,7 @@ export interface SegmentMetrics {
 }
 
 export interface PredictOptions extends EngineOptions {
-  /** Default: the newest model of the project (classify or segment). */
+  /** Default: the project's active classifier (a segmenter is scored only when named). */
   modelId?: number;
   imageIds?: number[];
 }
@@ -189,6 +189,7 @@ export interface PredictResult {
 export interface EvaluateOptions extends EngineOptions {
   /** CSV in the import-manifest form: file (relative to the CSV), label and/or mask, patient_id, source. */
   manifest: string;
+  /** Default: the active classifier; for a manifest with masks and no labels, the active segmenter. */
   modelId?: number;
   /** Also report the threshold that reaches this sensitivity (or specificity) on the set. */
   targetSensitivity?: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { planRemote } from './remote-plan.ts';
 import { AnnotationTimer } from './annotation-timer.ts';
 import { invert } from './history.ts';
+import { planRemote } from './remote-plan.ts';
 
 describe('annotation timer', () => {
   it('measures from the image shown to the label, only for the image on screen', () => {

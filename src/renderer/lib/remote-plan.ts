@@ -41,7 +41,10 @@ export function planRemote(c: EditCommand): RemoteOp[] {
     for (const [label, imageIds] of labels.drain()) {
       const ms = imageIds.length === 1 ? durations.get(imageIds[0]) : undefined;
       if (label === null) ops.push({ op: 'clear', imageIds });
-      else ops.push(ms === undefined ? { op: 'set', label, imageIds } : { op: 'set', label, imageIds, durationMs: ms });
+      else
+        ops.push(
+          ms === undefined ? { op: 'set', label, imageIds } : { op: 'set', label, imageIds, durationMs: ms },
+        );
     }
     durations.clear();
     for (const [needsReview, imageIds] of review.drain()) ops.push({ op: 'review', needsReview, imageIds });
@@ -56,8 +59,7 @@ export function planRemote(c: EditCommand): RemoteOp[] {
         labels.add(x.after, x.imageId);
         if (x.durationMs === undefined) durations.delete(x.imageId);
         else durations.set(x.imageId, x.durationMs);
-      }
-      else review.add(x.after, x.imageId);
+      } else review.add(x.after, x.imageId);
     }
   }
   flush();
