@@ -47,7 +47,7 @@ export interface BoundedInput {
  * few images changes the sample by about that many rows, so a worker that keeps projected rows
  * between passes (core/active/resident.ts) projects only the newcomers.
  */
-function sample(rows: number[], ids: readonly string[], k: number, seed: number): number[] {
+export function sample(rows: number[], ids: readonly string[], k: number, seed: number): number[] {
   if (rows.length <= k) return rows;
   const key = (r: number) => idKey(ids[r], seed);
   // Keys are uniform: a threshold a little above k/len keeps ~1.2k rows to sort, not all.
