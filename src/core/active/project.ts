@@ -2,7 +2,7 @@ import { ensureFeatures, matrixRows, readFeatureMatrix } from '../model/features
 import type { FeatureLayer, RunControl } from '../model/types.ts';
 import { DEFAULT_MASK_CLASS, DEFAULT_TASK, type ProjectStore } from '../store/types.ts';
 import { initTf } from '../train/backend.ts';
-import { type ClassifierConfig, loadClassifier } from '../train/classifier.ts';
+import { loadClassifier } from '../train/classifier.ts';
 import { trainClassifier } from '../train/classify.ts';
 import { getEncoder, projectInputLoader } from '../train/engine.ts';
 import { classifierConfig } from '../train/model-config.ts';
