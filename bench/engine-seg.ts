@@ -5,7 +5,7 @@
  * image geometry. Goal: Dice ≥ 0.93.
  *
  *   npx tsx bench/engine-seg.ts --encoder DIR [--project /tmp/spcxr-bench-seg] [--epochs 60] [--copies 2] [--stem]
- *     [--branch 16] [--lateral 0] [--fuse2 32]
+ *     [--branch 8] [--lateral 16] [--fuse2 16]   (the wide decoder before 2026-12-02: 16 0 32)
  */
 import os from 'node:os';
 import { decodeMaskPng } from '../src/core/imaging/index.ts';

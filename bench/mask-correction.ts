@@ -4,14 +4,14 @@
  * Patients are split (30 % held out, seeded); the decoder is trained on `--train` masks of the
  * other patients; the product's own use case (storeSegPredictions) predicts the held-out images.
  * Both figures come from one run, as pixels to edit and as time under one stated brush model
- * (src/core/active/correction.ts, DEFAULT_BRUSH). Also reports how well each mask-uncertainty
+ * (src/core/active/correction.ts, SCREEN_BRUSH scaled to the image fitted in a 700-px viewer). Also reports how well each mask-uncertainty
  * measure ranks the held-out images by the pixels they need corrected (Spearman ρ), which is
  * how the queue's ranking measure was checked.
  *
  *   nice npx tsx bench/mask-correction.ts --encoder resources/models/spcxr-vit-tiny [--train 40] [--project DIR]
  */
 import os from 'node:os';
-import { brushTime, correctionEffort, DEFAULT_BRUSH } from '../src/core/active/correction.ts';
+import { brushTime, correctionEffort, inImagePixels, SCREEN_BRUSH } from '../src/core/active/correction.ts';
 import type { MaskStats } from '../src/core/active/types.ts';
 import { maskUncertainty } from '../src/core/active/uncertainty.ts';
 import { storedMaskStats, storeSegPredictions } from '../src/core/app/seg-predictions.ts';
@@ -40,9 +40,15 @@ const train = split.train.slice(0, nTrain);
 const test = split.val;
 console.error(`masks ${masked.length}: train ${train.length}, held-out ${test.length} (patient-grouped)`);
 const t0 = performance.now();
-const r = await trainSegmenter(store, { encoderDir, provider: 'cpu', imageIds: train, seed: 0 });
-const trainSec = (performance.now() - t0) / 1000;
-const p = await storeSegPredictions(store, r.modelId, { encoderDir, provider: 'cpu', imageIds: test });
+// --model ID re-measures a decoder this bench trained before in --project (its predictions are stored).
+const reuse = arg('model');
+const r = reuse
+  ? { modelId: Number(reuse) }
+  : await trainSegmenter(store, { encoderDir, provider: 'cpu', imageIds: train, seed: 0 });
+const trainSec = reuse ? null : (performance.now() - t0) / 1000;
+const p = reuse
+  ? { ms: Number.NaN }
+  : await storeSegPredictions(store, r.modelId, { encoderDir, provider: 'cpu', imageIds: test });
 
 const rows: Array<{
   edited: number;
@@ -63,13 +69,24 @@ const measures: Record<string, (s: MaskStats) => number> = {
 const scores: Record<string, number[]> = Object.fromEntries(Object.keys(measures).map((k) => [k, []]));
 const editedFrac: number[] = [];
 const dice: number[] = [];
+const sizes: number[] = [];
 for (const id of test) {
   const pred = await decodeMaskPng(store.getPredictions(r.modelId, [id])[0].mask!, `prediction ${id}`);
   const truth = await decodeMaskPng(store.getMask(id, 'lung')!.png, `mask ${id}`);
-  const fix = correctionEffort(pred.data, truth.data, truth.width, truth.height);
-  const draw = correctionEffort(new Uint8Array(truth.data.length), truth.data, truth.width, truth.height);
-  const tf = brushTime(fix.editedPixels, fix.regions);
-  const td = brushTime(draw.editedPixels, draw.regions);
+  // The brush in image pixels for this image fitted to a 700-px viewer; edit regions smaller
+  // than one dab of it are fixed in passing by a neighbouring stroke.
+  const brush = inImagePixels(SCREEN_BRUSH, Math.max(truth.width, truth.height));
+  const dab = Math.max(1, Math.round(Math.PI * (brush.diameter / 2) ** 2));
+  const fix = correctionEffort(pred.data, truth.data, truth.width, truth.height, dab);
+  const draw = correctionEffort(
+    new Uint8Array(truth.data.length),
+    truth.data,
+    truth.width,
+    truth.height,
+    dab,
+  );
+  const tf = brushTime(fix.editedPixels, fix.regions, brush);
+  const td = brushTime(draw.editedPixels, draw.regions, brush);
   rows.push({
     edited: fix.editedPixels,
     scratch: draw.editedPixels,
@@ -81,6 +98,7 @@ for (const id of test) {
   const st = stats.get(id)!;
   for (const [k, f] of Object.entries(measures)) scores[k].push(f(st));
   editedFrac.push(fix.editedPixels / truth.data.length);
+  sizes.push(truth.data.length);
   let predPixels = 0;
   for (const v of pred.data) if (v) predPixels++;
   dice.push((predPixels + fix.targetPixels - fix.editedPixels) / (predPixels + fix.targetPixels));
@@ -117,7 +135,9 @@ console.log(
       trainMasks: train.length,
       heldOutImages: test.length,
       heldOutDice: mean(dice),
-      brush: DEFAULT_BRUSH,
+      screenBrush: SCREEN_BRUSH,
+      viewerPx: 700,
+      imagePixels: mean(sizes),
       meanPixels: { correct: m('edited'), scratch: m('scratch'), ratio: m('edited') / m('scratch') },
       meanStrokes: { correct: m('sFix'), scratch: m('sDraw') },
       meanSeconds: { correct: m('tFix'), scratch: m('tDraw'), ratio: m('tFix') / m('tDraw') },

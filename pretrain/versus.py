@@ -49,6 +49,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--task", default="kermany")
     ap.add_argument("--labels", default="50,200")
     ap.add_argument("--subsets", type=int, default=5)
+    ap.add_argument("--first-subset", type=int, default=0, help="skip subsets before this index")
     ap.add_argument("--steps", type=int, default=150)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=5e-4)
@@ -64,7 +65,7 @@ def main(argv=None) -> dict:
     groups = [it.patient_id for it in te]
     labels = [int(v) for v in a.labels.split(",") if v]
     # Interleaved (50/0, 200/0, 50/1, ...): a run stopped early still covers every label count.
-    picks = {(n, s): subsample(ytr, n, s + 1) for s in range(a.subsets) for n in labels}
+    picks = {(n, s): subsample(ytr, n, s + 1) for s in range(a.first_subset, a.subsets) for n in labels}
     need = sorted({int(i) for idx in picks.values() for i in idx})
     t = time.time()
     ftr_rows = pooled_blocks(vit, [tr[i] for i in need], pp)

@@ -61,6 +61,8 @@ export class EditorController {
   view = $state<View>({ scale: 1, x: 0, y: 0 });
   loading = $state(false);
   rawState = $state<'none' | 'loading' | 'ready' | 'error'>('none');
+  /** The window the canvas was last drawn at from the raw pixels (the end state of a W/L change). */
+  renderedWindow = $state<{ center: number; width: number } | null>(null);
   /** Mask area in pixels, shown to the user (and read by the end-to-end tests). */
   maskArea = $state(0);
   /**
@@ -142,6 +144,7 @@ export class EditorController {
       this.rawCanvas = null;
       this.gray = null;
       this.rawState = 'none';
+      this.renderedWindow = null;
       this.presets = detail.windows;
       this.window = defaultWindow(detail);
       this.stage.setImage(img, detail.width, detail.height);
@@ -364,6 +367,7 @@ export class EditorController {
     ctx.putImageData(img, 0, 0);
     this.gray = null;
     this.stage.setImage(this.rawCanvas, this.raw.width, this.raw.height);
+    this.renderedWindow = { center: this.window.center, width: this.window.width };
   }
 
   cyclePreset(): void {

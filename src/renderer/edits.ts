@@ -101,7 +101,12 @@ export class Edits {
         } else if (op.op === 'review') {
           await this.api.invoke('labels.setReview', { imageIds: op.imageIds, needsReview: op.needsReview });
         } else if (op.op === 'set') {
-          await this.api.invoke('labels.set', { imageIds: op.imageIds, label: op.label, source: 'human' });
+          await this.api.invoke('labels.set', {
+            imageIds: op.imageIds,
+            label: op.label,
+            source: 'human',
+            durationMs: op.durationMs,
+          });
         } else {
           await this.api.invoke('labels.clear', { imageIds: op.imageIds });
         }

@@ -1,6 +1,11 @@
 /**
  * Paged loading for the virtual grid: pages of the current query are fetched on demand as
  * they scroll into view; a new filter starts a new generation and drops late pages.
+ * A page whose predecessor is loaded is asked for with the keyset cursor (`after` = the last
+ * id before it), which the server answers from the sort index at any depth; only a jump past
+ * unloaded pages (a scrollbar drag) falls back to `offset`, which walks the index.
+ * The first request asks for one screenful only, so the first thumbnails are requested as soon
+ * as possible; the rest of the first page follows by keyset.
  */
 import type { ImageQuery } from '../core/api/contract.ts';
 import { api } from './api.ts';
@@ -8,9 +13,54 @@ import { RequestToken } from './lib/request-token.ts';
 import { app, type Filters } from './state.svelte.ts';
 
 const PAGE = 500;
+/** Items of the first request: more than a 4K screen of 150-px tiles shows. */
+const FIRST = 120;
 const token = new RequestToken();
 let generation = 0;
 const loading = new Set<number>();
+const loaded = new Set<number>();
+
+type ListPage = Awaited<ReturnType<typeof listFirst>>;
+const listFirst = (q: ImageQuery) => api.invoke('images.list', { ...q, offset: 0, limit: FIRST });
+
+/**
+ * The first screenful, asked for while the bundle starts (in parallel with the app's own
+ * start-up calls): the first reload takes it when its query is still the current one and it is
+ * fresh, else asks again. Its thumbnails are not prefetched here: 50 requests at once delayed
+ * `project.info`, which the grid waits for, more than they saved (measured, 50k project).
+ */
+const EARLY_MS = 10_000;
+let early: { q: string; at: number; page: Promise<ListPage> } | null = null;
+if (typeof window !== 'undefined') {
+  const q = query(app.filters);
+  const page = listFirst(q);
+  page.catch(() => {});
+  early = { q: JSON.stringify(q), at: Date.now(), page };
+}
+
+function firstPage(q: ImageQuery): Promise<ListPage> {
+  const e = early;
+  early = null;
+  if (e && e.q === JSON.stringify(q) && Date.now() - e.at < EARLY_MS) return e.page.catch(() => listFirst(q));
+  return listFirst(q);
+}
+
+/** Where the slice starting at `from` begins: after the item before it when that is known. */
+function cursor(from: number): { after: number } | { offset: number } {
+  const prev = from > 0 ? app.order[from - 1] : undefined;
+  return prev === undefined ? { offset: from } : { after: prev };
+}
+
+/** Loads items [from, from + count) of the current generation into the order. */
+async function loadSlice(from: number, count: number, gen: number): Promise<boolean> {
+  const page = await api.invoke('images.list', { ...query(app.filters), ...cursor(from), limit: count });
+  if (gen !== generation) return false;
+  page.items.forEach((it, i) => {
+    app.order[from + i] = it.id;
+    app.items[it.id] = it;
+  });
+  return true;
+}
 
 function query(f: Filters): ImageQuery {
   const q: ImageQuery = { sort: f.sort };
@@ -19,6 +69,7 @@ function query(f: Filters): ImageQuery {
   if (f.status) q.status = f.status;
   if (f.source) q.source = f.source;
   if (f.split) q.split = f.split;
+  if (f.author) q.author = f.author;
   return q;
 }
 
@@ -27,8 +78,9 @@ export async function reload(): Promise<void> {
   const t = token.next();
   generation = t;
   loading.clear();
+  loaded.clear();
   try {
-    const page = await api.invoke('images.list', { ...query(app.filters), offset: 0, limit: PAGE });
+    const page = await firstPage(query(app.filters));
     if (!token.isCurrent(t)) return;
     app.total = page.total;
     const order = new Array<number>(page.total);
@@ -41,6 +93,15 @@ export async function reload(): Promise<void> {
     app.items = items;
     const keep = new Set(page.items.map((i) => i.id));
     app.selected = new Set([...app.selected].filter((id) => keep.has(id)));
+    if (page.items.length < FIRST || page.total <= FIRST) loaded.add(0);
+    else {
+      // The rest of the first page, by keyset after the first screenful.
+      loading.add(0);
+      void loadSlice(FIRST, PAGE - FIRST, t)
+        .then((ok) => ok && loaded.add(0))
+        .catch((err) => app.fail(err, 'load more images'))
+        .finally(() => t === generation && loading.delete(0));
+    }
   } catch (err) {
     app.fail(err, 'list the images');
   }
@@ -53,26 +114,19 @@ const AHEAD = PAGE / 2;
 export function ensureRange(start: number, end: number): void {
   const last = Math.min(app.total, end + AHEAD);
   for (let p = Math.floor(Math.max(0, start - AHEAD) / PAGE); p * PAGE < last; p++) {
-    if (loading.has(p) || app.order[p * PAGE] !== undefined) continue;
+    if (loading.has(p) || loaded.has(p)) continue;
     loading.add(p);
     const gen = generation;
-    void api
-      .invoke('images.list', { ...query(app.filters), offset: p * PAGE, limit: PAGE })
-      .then((page) => {
-        if (gen !== generation) return;
-        page.items.forEach((it, i) => {
-          app.order[p * PAGE + i] = it.id;
-          app.items[it.id] = it;
-        });
-      })
+    void loadSlice(p * PAGE, PAGE, gen)
+      .then((ok) => ok && loaded.add(p))
       .catch((err) => app.fail(err, 'load more images'))
-      .finally(() => loading.delete(p));
+      .finally(() => gen === generation && loading.delete(p));
   }
 }
 
 /** Whether a label change can move images in or out of, or within, the current query. */
 function dependsOnLabels(f: Filters): boolean {
-  return f.label !== undefined || f.status !== undefined || f.sort === 'score';
+  return f.label !== undefined || f.status !== undefined || f.author !== undefined || f.sort === 'score';
 }
 
 /**
@@ -93,7 +147,7 @@ export function labelsChanged(imageIds: number[]): void {
   const gen = generation;
   for (const p of pages)
     void api
-      .invoke('images.list', { ...query(app.filters), offset: p * PAGE, limit: PAGE })
+      .invoke('images.list', { ...query(app.filters), ...cursor(p * PAGE), limit: PAGE })
       .then((page) => {
         if (gen !== generation) return;
         for (const it of page.items) if (want.has(it.id)) app.items[it.id] = it;

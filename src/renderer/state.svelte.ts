@@ -21,6 +21,8 @@ export interface Filters {
   status?: 'unlabelled' | 'labelled' | 'suggested' | 'needs-review';
   source?: string;
   split?: 'train' | 'val' | 'test' | 'unassigned';
+  /** Images labelled or masked by this person. */
+  author?: string;
   sort: 'imported' | 'name' | 'score' | 'confidence';
 }
 

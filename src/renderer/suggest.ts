@@ -1,5 +1,6 @@
 /** The active-learning "Next": ask for a suggestion and open it in the viewer with its reason. */
 import { api } from './api.ts';
+import { annotationTimer } from './lib/annotation-timer.ts';
 import { RequestToken } from './lib/request-token.ts';
 import { draftHooks } from './mask-draft.ts';
 import { app, edits } from './state.svelte.ts';
@@ -63,7 +64,12 @@ export async function acceptSuggestion(label?: string): Promise<void> {
   const after = chosen ?? s.label?.name ?? null;
   const before = current ?? app.items[s.imageId]?.label ?? null;
   try {
-    await api.invoke('suggest.accept', { imageId: s.imageId, label: chosen, acceptMask: s.mask !== null });
+    await api.invoke('suggest.accept', {
+      imageId: s.imageId,
+      label: chosen,
+      acceptMask: s.mask !== null,
+      durationMs: annotationTimer.elapsed(s.imageId),
+    });
     app.suggestion = null;
     if (after !== null && after !== before) {
       edits.history.record({ kind: 'label', imageId: s.imageId, before, after });

@@ -263,6 +263,11 @@ export function contractSuite(name: string, setup: () => Harness) {
       await client.invoke('labels.set', { imageIds: [free], label: 'viral' });
       const viral = (await client.invoke('classes.list')).classes.find((c) => c.name === 'viral')!;
       expect(viral.count).toBe(1);
+      // Counts come from the trigger-kept counters: they agree with the images listed per class.
+      for (const c of (await client.invoke('classes.list')).classes) {
+        if (c.kind !== 'image' || c.task !== 'default') continue;
+        expect(c.count).toBe((await client.invoke('images.list', { label: c.name, limit: 1 })).total);
+      }
       const op = { op: 'remove' as const, id: viral.id };
       expect(await client.invoke('classes.impact', op)).toEqual({ labels: 1, masks: 0 });
       const e = await rejects(client.invoke('classes.apply', { op }), 'conflict');

@@ -145,15 +145,24 @@ describe('the clinic: first day, end to end', () => {
     await page.mouse.down({ button: 'right' });
     await page.mouse.move(b.x + b.width / 2 + 40, b.y + b.height / 2 - 20, { steps: 6 });
     await page.mouse.up({ button: 'right' });
-    await expect.poll(() => page.getByText('loading pixels…').count(), { timeout: 30_000 }).toBe(0);
+    // Wait for the end state, not for the transient "loading pixels…" text: that poll passed at
+    // once whenever the text was not (or no longer, or not yet) shown, and its 30 s ran out when
+    // the 7 MB raw fetch and decode took longer on the loaded machine. The raw pixels must have
+    // arrived, and the canvas must have been drawn from them at the window the readout shows.
+    const editor = page.locator('.editor');
+    await expect
+      .poll(() => editor.getAttribute('data-raw-state'), { timeout: 150_000 })
+      .toMatch(/^(ready|error)$/);
+    expect(await editor.getAttribute('data-raw-state')).toBe('ready');
     const [, c, w] = /C (-?\d+) · W (\d+)/
       .exec((await page.getByTestId('wl-readout').textContent()) ?? '')!
       .map(Number);
     expect(c).toBeGreaterThan(13000);
     expect(w).toBeGreaterThan(30000);
+    await expect.poll(() => editor.getAttribute('data-rendered-window')).toBe(`${c}/${w}`);
     await shot(page, 'clinic-4-15bit-windowed');
     expect(errors.splice(0)).toEqual([]);
-  });
+  }, 240_000);
 
   it('5 trains, then follows suggestions: skip, correct, accept, unsure', async () => {
     await page.getByRole('button', { name: 'Training', exact: true }).click();

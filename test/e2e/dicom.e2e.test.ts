@@ -128,7 +128,16 @@ describeShared('DICOM window/level in the browser', () => {
     // A 10-pixel drag moves a 30000-wide window by a few hundred, never to 8-bit values.
     expect(Math.abs(c - 15000)).toBeLessThan(2000);
     expect(Math.abs(w - 30000)).toBeLessThan(2000);
-    await expect.poll(() => page.getByText('loading pixels…').count(), { timeout: 30_000 }).toBe(0);
+    // The end state, not the transient "loading pixels…" text (a poll for its absence passes
+    // before it shows or long after): raw pixels loaded and the canvas drawn at this window.
+    const editor = page.locator('.editor');
+    await expect
+      .poll(() => editor.getAttribute('data-raw-state'), { timeout: 100_000 })
+      .toMatch(/^(ready|error)$/);
+    expect(await editor.getAttribute('data-raw-state')).toBe('ready');
+    await expect
+      .poll(() => editor.getAttribute('data-rendered-window'), { timeout: 30_000 })
+      .toBe(`${c}/${w}`);
     await page.waitForTimeout(300);
     const after = await centreGrey(page);
     console.log(`15-bit centre grey before ${before.toFixed(1)}, after a small drag ${after.toFixed(1)}`);

@@ -159,6 +159,8 @@ export async function serve(dir: string, timeoutMs = 60_000, extraArgs: string[]
 /** Debian's Chromium with a fresh profile; `close` also deletes the profile. */
 export async function launch(
   viewport = { width: 1400, height: 900 },
+  /** 2 with a 960×540 viewport is a 1920×1080 laptop at 200 % zoom. */
+  deviceScaleFactor = 1,
 ): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
   if (!fs.existsSync(CHROMIUM))
     throw new Error(
@@ -169,6 +171,7 @@ export async function launch(
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
     viewport,
+    deviceScaleFactor,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
@@ -290,4 +293,23 @@ export function makeMaskFolder(
   const manifest = path.join(folder, 'manifest.csv');
   fs.writeFileSync(manifest, ['file,mask,patient_id,source', ...rows].join('\n') + '\n');
   return { manifest, truth };
+}
+
+/** `spcxr serve DIR` and a Chromium page on it, with its errors collected; `close` ends both. */
+export async function servedPage(
+  dir: string,
+  viewport = { width: 1400, height: 900 },
+): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+  const served = await serve(dir);
+  const l = await launch(viewport);
+  const errors = watchErrors(l.page);
+  await l.page.goto(served.url);
+  return {
+    page: l.page,
+    errors,
+    close: async () => {
+      await l.close();
+      await served.stop();
+    },
+  };
 }

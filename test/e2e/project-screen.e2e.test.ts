@@ -6,39 +6,24 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ensureRendererBuilt,
-  invokeIn,
-  launch,
-  makeSampleProject,
-  type Served,
-  serve,
-  shot,
-  watchErrors,
-} from './harness.ts';
+import { ensureRendererBuilt, invokeIn, makeSampleProject, servedPage, shot } from './harness.ts';
 
-let served: Served;
-let closeBrowser: (() => Promise<void>) | undefined;
+let app: Awaited<ReturnType<typeof servedPage>> | undefined;
 let page: Page;
-let project: { dir: string; tmp: string };
 let errors: string[];
+const project = { dir: '', tmp: '' };
 
 beforeAll(async () => {
   ensureRendererBuilt();
-  project = makeSampleProject(3);
-  served = await serve(project.dir);
-  const l = await launch({ width: 1400, height: 900 });
-  closeBrowser = l.close;
-  page = l.page;
-  errors = watchErrors(page);
-  await page.goto(served.url);
+  Object.assign(project, makeSampleProject(3));
+  app = await servedPage(project.dir);
+  ({ page, errors } = app);
   await page.getByRole('button', { name: 'Project', exact: true }).click();
 }, 120_000);
 
 afterAll(async () => {
-  await closeBrowser?.();
-  await served?.stop();
-  if (project) fs.rmSync(project.tmp, { recursive: true, force: true });
+  await app?.close();
+  if (project.tmp) fs.rmSync(project.tmp, { recursive: true, force: true });
 });
 
 describe('the Project screen', () => {

@@ -63,7 +63,13 @@ function recount(s: ProjectStore, modelId: number | null) {
   }
   const bySource: Record<string, number> = {};
   for (const i of all) bySource[i.source ?? '(none)'] = (bySource[i.source ?? '(none)'] ?? 0) + 1;
-  return { images: active.length, byState, byClassId, bySource, masks: s.listMasks().length };
+  const masksByClassId: Record<number, number> = {};
+  const maskIds = new Map(s.listClasses('mask').map((c) => [c.name, c.id]));
+  for (const m of s.listMasks()) {
+    const id = maskIds.get(m.maskClass)!;
+    masksByClassId[id] = (masksByClassId[id] ?? 0) + 1;
+  }
+  return { images: active.length, byState, byClassId, bySource, masks: s.listMasks().length, masksByClassId };
 }
 
 beforeEach(() => {

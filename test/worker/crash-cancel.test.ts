@@ -115,6 +115,24 @@ describe('ML worker', () => {
     expect(await service.invoke('jobs.cancel', { jobId })).toEqual({ cancelled: false });
   });
 
+  it('cancels a job the starting worker has not received yet, without killing the worker', async () => {
+    // A fresh service: its worker starts with this first job, so the cancel finds it still held.
+    const fresh = new ApiService({ shell: 'in-process', urls: httpUrls, spawnWorker: nodeWorkerSpawner() });
+    try {
+      await fresh.invoke('project.open', { path: project('early-cancel') });
+      const { jobId } = await fresh.invoke('export.start', { format: 'csv' });
+      expect(await fresh.invoke('jobs.cancel', { jobId })).toEqual({ cancelled: true });
+      expect((await fresh.invoke('jobs.get', { jobId })).state).toBe('cancelled');
+      // The worker lives on and runs the next job.
+      const done = new Promise<ApiEvents['job.done']>((resolve) => fresh.on('job.done', resolve));
+      const next = await fresh.invoke('export.start', { format: 'csv' });
+      expect((await done).jobId).toBe(next.jobId);
+      expect(fresh.jobs.workerRestarts).toBe(0);
+    } finally {
+      fresh.close();
+    }
+  });
+
   it('reports a worker that runs out of memory as a failed job with the reason', async () => {
     // A real V8 heap limit far below what the worker needs: it aborts (SIGABRT) on its own.
     // V8's heap report is captured here, not printed into a green run.

@@ -7,7 +7,7 @@ export const command: Command = {
   name: 'predict',
   usage: 'spcxr predict DIR [--model ID] [--encoder DIR] [--ep NAME] [--json]',
   summary:
-    "Score the project's images with a model (default: the newest) and store the predictions, apart from labels.",
+    "Score the project's images with a model (default: the active classifier) and store the predictions, apart from labels.",
   async run({ positionals, flags, io }) {
     const [dir] = positionals;
     if (!dir) throw new UsageError('missing project folder');

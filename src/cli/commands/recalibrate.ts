@@ -54,6 +54,10 @@ export const command: Command = {
       io.out('on those same site labels (in-sample, optimistic):');
       for (const l of metricLines(r.metrics)) io.out(l);
       for (const l of warningLines(r.warnings)) io.out(l);
+      // A recalibrated model is saved beside the active classifier, not in its place.
+      io.out(
+        `the active classifier is unchanged: score with this one by 'spcxr predict ${dir} --model ${r.modelId}', or activate it in the app's model list`,
+      );
       return {
         json: { ok: r.failed.length === 0, ...r },
         exitCode: r.failed.length ? EXIT_PARTIAL : EXIT_OK,

@@ -1,6 +1,7 @@
 import { suggestForProject } from '../../core/active/project.ts';
 import { type ActiveTask, STRATEGIES, type StrategyName } from '../../core/active/types.ts';
 import { registryFor } from '../../core/app/models.ts';
+import { lungMaskExcluded } from '../../core/app/seg-predictions.ts';
 import { openProject } from '../../core/store/index.ts';
 import { releaseEncoders } from '../../core/train/engine.ts';
 import { type Command, EXIT_OK, UsageError } from '../types.ts';
@@ -37,6 +38,8 @@ export const command: Command = {
           train: flags['no-train'] !== true,
           markServed: flags.serve === true,
           registry: registryFor(store),
+          // Non-chest and multi-frame images are never offered for lung masks.
+          exclude: task === 'segment' ? new Set(lungMaskExcluded(store).keys()) : undefined,
           seed,
         },
         { onProgress: (p) => io.progress(p.phase, p.done, p.total) },

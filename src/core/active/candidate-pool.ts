@@ -24,6 +24,12 @@ export interface PoolBounds {
 }
 
 export const DEFAULT_BOUNDS: PoolBounds = { size: 4000, uncertain: 1000, labelled: 2000 };
+/**
+ * Diversity's k-center measures every candidate against every labelled reference, so its cost
+ * is candidates × references: 1,000 references keep a 50k pass under a second (2,000 took 1.3 s
+ * under load), with picks as far from the labelled set as the exact ones (docs/BENCHMARKS.md).
+ */
+const DIVERSITY: PoolBounds = { size: 4000, uncertain: 1000, labelled: 1000 };
 const COLDSTART: PoolBounds = { size: 2000, uncertain: 0, labelled: 32 };
 
 export interface BoundedInput {
@@ -41,7 +47,7 @@ export interface BoundedInput {
  * few images changes the sample by about that many rows, so a worker that keeps projected rows
  * between passes (core/active/resident.ts) projects only the newcomers.
  */
-function sample(rows: number[], ids: readonly string[], k: number, seed: number): number[] {
+export function sample(rows: number[], ids: readonly string[], k: number, seed: number): number[] {
   if (rows.length <= k) return rows;
   const key = (r: number) => idKey(ids[r], seed);
   // Keys are uniform: a threshold a little above k/len keeps ~1.2k rows to sort, not all.
@@ -75,7 +81,8 @@ export function boundPool(
   seed: number,
   given?: PoolBounds,
 ): BoundedInput {
-  const bounds = given ?? (strategy === 'coldstart' ? COLDSTART : DEFAULT_BOUNDS);
+  const bounds =
+    given ?? (strategy === 'coldstart' ? COLDSTART : strategy === 'diversity' ? DIVERSITY : DEFAULT_BOUNDS);
   const n = input.pool.ids.length;
   const full = { ...input, index: Array.from({ length: n }, (_, i) => i) };
   if (strategy === 'uncertainty' || strategy === 'balanced' || strategy === 'random') return full;

@@ -84,9 +84,10 @@ function countRegions(m: Uint8Array, w: number, h: number, minRegion: number): n
 }
 
 /**
- * The brush model the figures use, stated once: a brush of `diameter` px moved at `speed` px/s
- * covers diameter × speed px² per second, and every stroke costs `strokeSeconds` to aim and
- * start. A region needs ceil(area / strokeArea) strokes, a stroke being `strokeLength` px long.
+ * The brush model the figures use, stated once, in screen pixels: a brush of `diameter` px moved
+ * at `speed` px/s covers diameter × speed px² per second, and every stroke costs `strokeSeconds`
+ * to aim and start. A region needs ceil(area / strokeArea) strokes, a stroke being
+ * `strokeLength` px long. `inImagePixels` converts it for an image fitted to the viewer.
  */
 export interface BrushModel {
   diameter: number;
@@ -95,10 +96,16 @@ export interface BrushModel {
   strokeLength: number;
 }
 
-export const DEFAULT_BRUSH: BrushModel = { diameter: 24, speed: 400, strokeSeconds: 1, strokeLength: 300 };
+export const SCREEN_BRUSH: BrushModel = { diameter: 16, speed: 400, strokeSeconds: 1, strokeLength: 300 };
 
-/** Seconds and strokes to paint `pixels` spread over `regions` regions with this brush. */
-export function brushTime(pixels: number, regions: number, b: BrushModel = DEFAULT_BRUSH) {
+/** The brush in image pixels when an image of `side` px is fitted to `viewer` screen px. */
+export function inImagePixels(b: BrushModel, side: number, viewer = 700): BrushModel {
+  const k = side / viewer;
+  return { ...b, diameter: b.diameter * k, speed: b.speed * k, strokeLength: b.strokeLength * k };
+}
+
+/** Seconds and strokes to paint `pixels` (image px) spread over `regions` regions with brush `b` (image px). */
+export function brushTime(pixels: number, regions: number, b: BrushModel) {
   if (pixels <= 0) return { seconds: 0, strokes: 0 };
   const strokeArea = b.diameter * b.strokeLength;
   const strokes = Math.max(regions, Math.ceil(pixels / strokeArea));

@@ -10,7 +10,7 @@ import { disposeHead, loadHeadWeights } from '../train/heads.ts';
 import { segmenterConfig } from '../train/model-config.ts';
 import { segHead } from '../train/seg-head.ts';
 import { cachedGrids, gridViews } from '../train/seg-input.ts';
-import { type SegmenterConfig, segLogits } from '../train/segment.ts';
+import { segLogits } from '../train/segment.ts';
 import type { MaskStats } from './types.ts';
 import { maskStats } from './uncertainty.ts';
 

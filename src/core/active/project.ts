@@ -2,7 +2,7 @@ import { ensureFeatures, matrixRows, readFeatureMatrix } from '../model/features
 import type { FeatureLayer, RunControl } from '../model/types.ts';
 import { DEFAULT_MASK_CLASS, DEFAULT_TASK, type ProjectStore } from '../store/types.ts';
 import { initTf } from '../train/backend.ts';
-import { type ClassifierConfig, loadClassifier } from '../train/classifier.ts';
+import { loadClassifier } from '../train/classifier.ts';
 import { trainClassifier } from '../train/classify.ts';
 import { getEncoder, projectInputLoader } from '../train/engine.ts';
 import { classifierConfig } from '../train/model-config.ts';
@@ -44,6 +44,8 @@ export interface ProjectSuggestOptions {
   /** The model registry (`core/app/models.ts`), injected by the caller: which classifier the
    * user works with, and what happens to a probe this pass trains (the promotion rule). */
   registry?: { activeClassifier(): number | null; trained(modelId: number): void };
+  /** Images never suggested in this pass (e.g. non-chest images for lung masks). */
+  exclude?: ReadonlySet<number>;
 }
 
 export interface ProjectSuggestion extends Suggestion {
@@ -83,7 +85,7 @@ export async function suggestForProject(
   const labelTask = o.labelTask ?? DEFAULT_TASK;
   const maskClass = o.maskClass ?? DEFAULT_MASK_CLASS;
   const tRows = performance.now();
-  const rowsOfPool = store.poolRows(labelTask);
+  const rowsOfPool = withoutRows(store.poolRows(labelTask), o.exclude);
   const { ids } = rowsOfPool;
   if (ids.length === 0) throw new Error(`project ${store.dir} has no images; run 'spcxr import' first`);
   const classes = store.listClasses('image', labelTask).map((c) => c.name);
@@ -186,7 +188,13 @@ export async function suggestForProject(
     let stats: Map<number, MaskStats> | null = null;
     if (o.maskStats) stats = await o.maskStats(unl);
     else {
-      const row = store.listModels({ kind: 'segment', encoderId: encoder.id }).at(-1);
+      // The task's active segmenter when it fits this encoder, else the newest that does.
+      const activeId = store.resolveActiveModelId('segment');
+      const active = activeId === null ? null : store.getModel(activeId);
+      const row =
+        active?.encoderId === encoder.id
+          ? active
+          : store.listModels({ kind: 'segment', encoderId: encoder.id, archived: false }).at(-1);
       if (row) {
         const { segmenterMaskStats } = await import('./mask-probs.ts');
         stats = await segmenterMaskStats(store, row, encoder, unl, ctl);
@@ -284,4 +292,18 @@ function scoreRows(
   const out: number[][] = [];
   for (let i = 0; i < n; i += 1000) out.push(...m.score(matrixRows(mat, i, Math.min(n, i + 1000))));
   return out;
+}
+
+function withoutRows<T extends { ids: number[]; labels: unknown[]; sources: unknown[] }>(
+  rows: T,
+  exclude: ReadonlySet<number> | undefined,
+): T {
+  if (!exclude?.size) return rows;
+  const keep = rows.ids.map((id, i) => (exclude.has(id) ? -1 : i)).filter((i) => i >= 0);
+  return {
+    ...rows,
+    ids: keep.map((i) => rows.ids[i]),
+    labels: keep.map((i) => rows.labels[i]),
+    sources: keep.map((i) => rows.sources[i]),
+  };
 }

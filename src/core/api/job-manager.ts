@@ -98,6 +98,14 @@ export class JobManager {
       this.finish(job, 'cancelled', 'cancelled', false);
       return true;
     }
+    // Not yet handed to a worker that is still starting: drop it here. Counting the worker's
+    // start-up in the grace period below used to kill it for a job it never began.
+    const held = this.outbox?.findIndex((m) => m.type === 'run' && m.jobId === id) ?? -1;
+    if (held >= 0) {
+      this.outbox!.splice(held, 1);
+      this.finish(job, 'cancelled', 'cancelled', false);
+      return true;
+    }
     this.send({ type: 'cancel', jobId: id });
     const grace = this.opts.cancelGraceMs ?? 10_000;
     const timer = setTimeout(() => {
@@ -196,8 +204,14 @@ export class JobManager {
     this.worker = null;
     this.outbox = null;
     this.restarts++;
-    const reason = signal ? `ML worker killed by ${signal}` : `ML worker exited with code ${code}`;
     const job = this.current;
+    const stopped = (job as (Job & { cancelRequested?: boolean }) | null)?.cancelRequested === true;
+    // Killed on purpose (a job that did not stop when cancelled) is no crash: say so.
+    const reason = stopped
+      ? `stopped to cancel the ${job!.info.kind} job, which did not stop by itself`
+      : signal
+        ? `ML worker killed by ${signal}`
+        : `ML worker exited with code ${code}`;
     if (job) {
       const cancelled = (job as Job & { cancelRequested?: boolean }).cancelRequested === true;
       // V8 aborts on a fatal heap limit (SIGABRT/134); an allocation that fails in JS exits 1

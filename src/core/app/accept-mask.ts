@@ -5,9 +5,11 @@
  * prediction + correction (author = the user, source `human` when corrected, else
  * `accepted_suggestion`), and says how many pixels the correction changed.
  */
+import path from 'node:path';
 import { correctionEffort } from '../active/correction.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import { decodeMaskPng, encodeGrayPng } from '../imaging/index.ts';
+import { lungMaskUnfit } from '../import/warnings.ts';
 import type { Notifier } from './notify.ts';
 import type { ProjectSession } from './session.ts';
 import { state } from './state.ts';
@@ -35,6 +37,11 @@ export async function acceptCorrectedMask(
   { imageId, maskClass, edit, strokes, durationMs }: AcceptMaskRequest,
 ): Promise<AcceptMaskResult> {
   const img = s.image(imageId);
+  const unfit = lungMaskUnfit(img.meta);
+  if (unfit)
+    throw new InvalidInputError(
+      `image ${imageId} (${path.basename(img.originalPath)}) is kept out of the mask queue (${unfit}); open it to draw a mask by hand`,
+    );
   const q = state.suggestions.get(s.store);
   const modelId = q?.task === 'segment' ? q.segmentModelId : s.activeModelId('segment');
   const pred = modelId != null ? s.store.getPredictions(modelId, [imageId])[0]?.mask : null;

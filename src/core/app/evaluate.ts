@@ -1,7 +1,8 @@
 /**
  * Evaluation entry points: a model on an external labelled set (optionally with an HTML report),
  * and the report of a trained classifier on its own held-out images. `spcxr eval` and
- * `spcxr report` are adapters over these; the report file is written here, once.
+ * `spcxr report` (and the worker's report job) are adapters over these; the report file is
+ * written here, once.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +23,7 @@ export async function evaluateExternal(
   const r = await evaluateManifest(store, { ...rest, keepImages: !!report || rest.keepImages }, ctl);
   if (!report) return { ...r, report: null };
   const out = path.resolve(report);
-  writeFileSync(out, renderReportHtml(await evaluationReport(store, r, rest)));
+  writeFileSync(out, renderReportHtml(await evaluationReport(store, r, rest)), { mode: 0o600 });
   return { ...r, report: out };
 }
 
@@ -35,6 +36,7 @@ export async function reportTrainedModel(
   const { out, ...rest } = opts;
   const data = await trainedModelReport(store, rest, ctl);
   const file = path.resolve(out);
-  writeFileSync(file, renderReportHtml(data));
+  // Owner-only, like every export: the report lists per-source results and image counts.
+  writeFileSync(file, renderReportHtml(data), { mode: 0o600 });
   return { data, out: file };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { assertSafeExportPath, writeExportFile } from '../export/safe-path.ts';
 import { decodeMaskPng, encodeGrayPng } from '../imaging/index.ts';
 import { csvRow } from '../import/csv.ts';
+import type { ReviewRow } from '../store/reviews.ts';
 import type { ProjectStore } from '../store/types.ts';
 import { deidentifyBundleCard, exportInterop } from './export-interop.ts';
 
@@ -30,6 +31,13 @@ const CSV_COLUMNS = [
   'study_uid',
   'series_uid',
   'sop_uid',
+  // Review mode: the flag, and the latest second opinion on the label (see store/reviews.ts).
+  'needs_review',
+  'reviews',
+  'review_verdict',
+  'review_label',
+  'reviewer',
+  'reviewed_at',
 ];
 
 /** Creates an export folder after checking it is not (or not inside) the project's own files. */
@@ -45,10 +53,14 @@ export function exportCsv(store: ProjectStore, out: string): { file: string; row
   const masks = new Map<number, string[]>();
   for (const m of store.listMasks()) masks.set(m.imageId, [...(masks.get(m.imageId) ?? []), m.maskClass]);
   const labels = new Map(store.getLabels().map((l) => [l.imageId, l]));
+  const reviews = new Map<number, { n: number; last: ReviewRow }>();
+  for (const r of store.listReviews())
+    reviews.set(r.imageId, { n: (reviews.get(r.imageId)?.n ?? 0) + 1, last: r });
   const lines = [csvRow(CSV_COLUMNS)];
   const { items } = store.listImages();
   for (const i of items) {
     const l = labels.get(i.id);
+    const rv = reviews.get(i.id);
     const meta = i.meta as Record<string, string | undefined>;
     lines.push(
       csvRow([
@@ -71,6 +83,12 @@ export function exportCsv(store: ProjectStore, out: string): { file: string; row
         meta.studyInstanceUid ?? '',
         meta.seriesInstanceUid ?? '',
         meta.sopInstanceUid ?? '',
+        i.needsReview ? 1 : 0,
+        rv?.n ?? 0,
+        rv?.last.verdict ?? '',
+        rv?.last.label ?? '',
+        rv?.last.author ?? '',
+        rv?.last.at ?? '',
       ]),
     );
   }

@@ -17,9 +17,7 @@ export const MODEL_KINDS: readonly ModelKind[] = ['classify', 'segment'];
  * rule made active; in a project that never recorded one, the newest model of the task.
  */
 export function activeModelId(store: ProjectStore, kind: ModelKind): number | null {
-  const id = store.getActiveModelId(kind);
-  if (id !== null) return id;
-  return store.listModels({ kind, archived: false }).at(-1)?.id ?? null;
+  return store.resolveActiveModelId(kind);
 }
 
 export function activeModels(store: ProjectStore): Record<ModelKind, number | null> {

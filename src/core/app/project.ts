@@ -29,5 +29,7 @@ export function projectInfo(s: ProjectSession) {
     },
     activeModelId: s.activeModelId(),
     activeModels: activeModels(store),
+    /** Everyone who wrote a current label or mask (the grid's author filter). */
+    authors: store.listAuthors(),
   };
 }

@@ -1,7 +1,8 @@
 /**
- * One open project inside a shell (the application's unit of work for quick requests): the store connection, (undo lives in the renderer, which sends inverse edits),
- * API-level settings and a small cache of decoded mask maps (so a brush stroke on a 2048²
- * image does not re-decode the PNG every time).
+ * One open project inside a shell, the unit quick use cases work on: the store connection, the
+ * user settings, edit serialisation, and a small cache of decoded mask maps (so a brush stroke
+ * on a 2048² image does not re-decode the PNG every time). Undo lives in the renderer, which
+ * sends inverse edits.
  */
 import os from 'node:os';
 import { NotFoundError } from '../errors.ts';

@@ -11,7 +11,7 @@ import type { RunControl } from '../model/types.ts';
 import type { ProjectStore } from '../store/types.ts';
 import type { EngineOptions } from '../train/types.ts';
 import { activeModelId, registryFor } from './models.ts';
-import { storedMaskStats, storeSegPredictions } from './seg-predictions.ts';
+import { lungMaskExcluded, maskCandidates, storedMaskStats, storeSegPredictions } from './seg-predictions.ts';
 import { type SuggestionQueue, state } from './state.ts';
 
 export interface SuggestionPass {
@@ -36,10 +36,13 @@ export async function suggestionPass(store: ProjectStore, p: SuggestionPass, ctl
     const todo = ids.filter((id) => !have.has(id));
     if (todo.length) await storeSegPredictions(store, seg.id, { provider: p.provider, imageIds: todo }, ctl);
   };
+  // Non-chest and multi-frame images never enter the mask queue (they stay in the project).
+  const exclude = p.task === 'segment' ? new Set(lungMaskExcluded(store).keys()) : undefined;
   const r = await suggestForProject(
     store,
     {
       task: p.task,
+      exclude,
       strategy: p.strategy,
       n: p.n,
       train: true,
@@ -47,8 +50,9 @@ export async function suggestionPass(store: ProjectStore, p: SuggestionPass, ctl
       resident: residentFeatures,
       ...(seg
         ? {
+            // Ranked among a bounded sample (the one training predicted), not every unmasked image.
             maskStats: async (ids: number[]) => {
-              await withPredictions(ids);
+              await withPredictions(maskCandidates(ids));
               return storedMaskStats(store, seg.id, ids);
             },
           }

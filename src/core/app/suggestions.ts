@@ -98,9 +98,9 @@ export function nextSuggestion(
 export async function acceptSuggestion(
   s: ProjectSession,
   n: Notifier,
-  p: { imageId: number; label?: string; acceptMask?: boolean },
+  p: { imageId: number; label?: string; acceptMask?: boolean; durationMs?: number },
 ): Promise<LabelChange> {
-  const { imageId, label, acceptMask } = p;
+  const { imageId, label, acceptMask, durationMs } = p;
   const q = queue(s);
   const item = q?.items.find((i) => i.imageId === imageId);
   const name = label ?? s.store.getLabel(imageId)?.label ?? item?.label?.name;
@@ -132,7 +132,9 @@ export async function acceptSuggestion(
     current: s.store.getLabel(imageId),
   });
   const res = answer
-    ? await s.serial(() => labelCommand(s, n, [imageId], { label: answer.label, source: answer.source }))
+    ? await s.serial(() =>
+        labelCommand(s, n, [imageId], { label: answer.label, source: answer.source }, durationMs),
+      )
     : { changed: 0 };
   if (acceptMask) n.countsChanged();
   return res;

@@ -38,6 +38,15 @@ export function imageWarnings(file: string, meta: Meta): ImportWarning[] {
   return out;
 }
 
+/**
+ * Why an image is kept out of lung-mask work (the mask queue and stored mask predictions), or
+ * null: not a chest radiograph, or one frame of a multi-frame object. It stays in the project.
+ */
+export function lungMaskUnfit(meta: Meta): string | null {
+  const w = imageWarnings('', meta).find((x) => x.kind === 'non-chest' || x.kind === 'multi-frame');
+  return w ? w.message : null;
+}
+
 /** SOP Instance UID → first image holding it, filled lazily from the project once per import. */
 export class SopIndex {
   private map: Map<string, { id: number; file: string }> | null = null;

@@ -63,13 +63,17 @@ export function gridCounts(st: Statements): GridCounts {
     byClassId: {},
     bySource: {},
     masks: 0,
+    masksByClassId: {},
   };
   for (const r of rows) {
     if (r.dim === 'status' && r.val === 'active') out.images = r.n;
     else if (r.dim === 'state') out.byState[r.val as GridState] = r.n;
     else if (r.dim === 'class') out.byClassId[Number(r.val)] = r.n;
     else if (r.dim === 'source') out.bySource[r.val] = r.n;
-    else if (r.dim === 'mask') out.masks += r.n;
+    else if (r.dim === 'mask') {
+      out.masks += r.n;
+      out.masksByClassId[Number(r.val)] = r.n;
+    }
   }
   return out;
 }

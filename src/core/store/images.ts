@@ -208,6 +208,14 @@ function where(f: ImageFilter, task: string): { sql: string; params: unknown[] }
   if (f.hasMask !== undefined) add(f.hasMask ? 'i.mask_count > 0' : 'i.mask_count = 0');
   if (f.search) add(`i.name LIKE ? ESCAPE '\\'`, `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (f.ids) add('i.id IN (SELECT value FROM json_each(?))', JSON.stringify(f.ids));
+  if (f.author !== undefined)
+    add(
+      `(i.id IN (SELECT image_id FROM labels WHERE task = ? AND author = ?)
+        OR i.id IN (SELECT image_id FROM masks WHERE author = ?))`,
+      task,
+      f.author,
+      f.author,
+    );
   return { sql: conds.length ? `WHERE ${conds.join(' AND ')}` : '', params };
 }
 

@@ -329,6 +329,11 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE predictions ADD COLUMN uncertainty BLOB;
   ALTER TABLE predictions ADD COLUMN mask_stats TEXT;
   `,
+  // The grid's author filter and the list of authors read these instead of scanning labels and masks.
+  `
+  CREATE INDEX labels_author ON labels(task, author, image_id);
+  CREATE INDEX masks_author ON masks(author, image_id);
+  `,
 ];
 
 /** Feature-cache database (DIR/cache/features.sqlite): one table, its own versioning. */

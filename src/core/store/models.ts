@@ -132,6 +132,14 @@ export function getActiveModelId(st: Statements, kind: ModelKind): number | null
   return r?.model_id ?? null;
 }
 
+/**
+ * The model a task uses when none is named: the recorded active one; in a project that never
+ * recorded one (or whose active model was archived), the newest non-archived model of the task.
+ */
+export function resolveActiveModelId(st: Statements, kind: ModelKind): number | null {
+  return getActiveModelId(st, kind) ?? listModels(st, { kind, archived: false }).at(-1)?.id ?? null;
+}
+
 export function setActiveModelId(st: Statements, kind: ModelKind, id: number | null): void {
   if (id === null) {
     st.get('DELETE FROM active_models WHERE kind = ?').run(kind);

@@ -115,6 +115,7 @@ export class Project implements ProjectStore {
   listReviews = (task?: string) => reviews.listReviews(this.st, task);
   reviewCandidates = (author: string, task?: string) => reviews.reviewCandidates(this.st, author, task);
   authorStats = (task?: string) => reviews.authorStats(this.st, task);
+  listAuthors = (task?: string) => reviews.listAuthors(this.st, task);
 
   setLabel: ProjectStore['setLabel'] = (w) => this.tx(() => labels.setLabel(this.st, w));
   clearLabel = (imageId: number, author: string, task?: string, source?: AnnotationSource) =>
@@ -143,6 +144,7 @@ export class Project implements ProjectStore {
   setModelArchived = (id: number, archived: boolean) =>
     this.tx(() => models.setModelArchived(this.st, id, archived));
   getActiveModelId = (kind: ModelKind) => models.getActiveModelId(this.st, kind);
+  resolveActiveModelId = (kind: ModelKind) => models.resolveActiveModelId(this.st, kind);
   setActiveModelId = (kind: ModelKind, id: number | null) =>
     this.tx(() => models.setActiveModelId(this.st, kind, id));
   saveRun = (r: RunWrite) => this.tx(() => models.saveRun(this.st, r));

@@ -88,3 +88,14 @@ export function reviewCandidates(st: Statements, author: string, task = DEFAULT_
       .all(task, author, author) as Array<{ id: number }>
   ).map((r) => r.id);
 }
+
+export function listAuthors(st: Statements, task = DEFAULT_TASK): string[] {
+  return (
+    st
+      .get(
+        `SELECT DISTINCT author FROM labels WHERE task = ?
+         UNION SELECT DISTINCT author FROM masks ORDER BY author`,
+      )
+      .all(task) as Array<{ author: string }>
+  ).map((r) => r.author);
+}

@@ -163,6 +163,8 @@ export interface ImageFilter {
   state?: GridState;
   /** Case-insensitive substring of the file name. */
   search?: string;
+  /** Images whose label (in `task`) or any mask was last written by this person. */
+  author?: string;
 }
 
 export interface ListOptions extends ImageFilter {
@@ -188,6 +190,8 @@ export interface GridCounts {
   /** All images per source ('(none)' for no source). */
   bySource: Record<string, number>;
   masks: number;
+  /** Masks per mask class id. */
+  masksByClassId: Record<number, number>;
 }
 
 export interface Page<T> {
@@ -486,6 +490,8 @@ export interface ProjectStore {
   listReviews(task?: string): ReviewRow[];
   reviewCandidates(author: string, task?: string): number[];
   authorStats(task?: string): AuthorStats[];
+  /** Everyone who wrote a current label (in `task`) or mask, by name. */
+  listAuthors(task?: string): string[];
 
   // labels (current + append-only history, both written in one transaction)
   setLabel(w: LabelWrite): LabelRow;
@@ -515,6 +521,8 @@ export interface ProjectStore {
   setModelArchived(id: number, archived: boolean): void;
   /** The model each task uses for predictions and suggestions (one per kind), or null. */
   getActiveModelId(kind: ModelKind): number | null;
+  /** The recorded active model of a task, else its newest non-archived one, else null. */
+  resolveActiveModelId(kind: ModelKind): number | null;
   setActiveModelId(kind: ModelKind, id: number | null): void;
   /** Creates (no id) or updates a training run; returns the stored row. */
   saveRun(r: RunWrite): RunRow;

@@ -31,9 +31,14 @@ export async function evaluateManifest(
   ctl: RunControl = {},
 ): Promise<EvalReport> {
   await initTf();
-  const { row, weights } = openModel(project, opts.modelId);
-  const encoder = await encoderForModel(project, row, opts);
   const manifest = readManifest(opts.manifest);
+  // Unnamed: the active classifier, or the active segmenter for a manifest of masks only.
+  const kind =
+    manifest.items.some((i) => i.label !== undefined) || !manifest.items.some((i) => i.mask)
+      ? 'classify'
+      : 'segment';
+  const { row, weights } = openModel(project, opts.modelId, kind);
+  const encoder = await encoderForModel(project, row, opts);
   const failed = [...manifest.failed];
   const dataset = path.basename(path.dirname(path.resolve(opts.manifest)));
   const source = (i: ImportItem) => i.source ?? dataset;

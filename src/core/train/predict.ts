@@ -3,7 +3,7 @@ import { projectOod } from '../eval/project-ood.ts';
 import { encodeGrayPng } from '../imaging/index.ts';
 import { ensureFeatures } from '../model/features.ts';
 import type { RunControl } from '../model/types.ts';
-import type { ModelRow, PredictionWrite, ProjectStore } from '../store/types.ts';
+import type { ModelKind, ModelRow, PredictionWrite, ProjectStore } from '../store/types.ts';
 import { initTf } from './backend.ts';
 import { loadClassifier, scoreCached } from './classifier.ts';
 import { getEncoder, projectInputLoader } from './engine.ts';
@@ -12,14 +12,22 @@ import { decideClass } from './report.ts';
 import { loadSegmenter } from './segment.ts';
 import type { EngineOptions, PredictOptions, PredictResult } from './types.ts';
 
-/** The requested model, or the project's newest; with its weights. Errors say what is missing. */
-export function openModel(project: ProjectStore, modelId?: number): { row: ModelRow; weights: Uint8Array } {
-  const row = modelId !== undefined ? project.getModel(modelId) : project.listModels().at(-1);
+/**
+ * The requested model, or the task's active one (the model the user or the promotion rule made
+ * active, never merely the newest: that may be a segmenter, a candidate or an archived model);
+ * with its weights. Errors say what is missing.
+ */
+export function openModel(
+  project: ProjectStore,
+  modelId?: number,
+  kind: ModelKind = 'classify',
+): { row: ModelRow; weights: Uint8Array } {
+  const row = project.getModel(modelId ?? project.resolveActiveModelId(kind) ?? -1);
   if (!row)
     throw new NotFoundError(
       modelId !== undefined
         ? `model ${modelId} not found in ${project.dir}`
-        : `project ${project.dir} has no trained model; run 'spcxr train' first`,
+        : `project ${project.dir} has no ${kind === 'classify' ? 'classifier' : 'segmenter'}; run 'spcxr train${kind === 'segment' ? ' --task segment' : ''}' first`,
     );
   const weights = project.getModelWeights(row.id);
   if (!weights) throw new Error(`model ${row.id} has no stored weights`);

@@ -131,9 +131,10 @@ export interface TrainSegmenterOptions extends EngineOptions {
   dense?: boolean;
   /** 3×3 context convs at grid resolution (2). */
   ctx?: number;
-  /** Channels of the image branch (16; 0 = none). */
+  /** Channels of the image branch (8; 0 = none; decoders before 2026-12-02 used 16). */
   branch?: number;
-  /** Slim fusion: token channels before upsampling, and S/4 fusion width (seg-head.ts). */
+  /** Slim fusion: token channels before upsampling (16; 0 = the wide fusion of older
+   * decoders), and the S/4 fusion width (16) (seg-head.ts). */
   lateral?: number;
   fuse2?: number;
   /** Augmented copies (seeded affine) of each training image, each also flipped (3). */
@@ -165,7 +166,7 @@ export interface SegmentMetrics {
 }
 
 export interface PredictOptions extends EngineOptions {
-  /** Default: the newest model of the project (classify or segment). */
+  /** Default: the project's active classifier (a segmenter is scored only when named). */
   modelId?: number;
   imageIds?: number[];
 }
@@ -188,6 +189,7 @@ export interface PredictResult {
 export interface EvaluateOptions extends EngineOptions {
   /** CSV in the import-manifest form: file (relative to the CSV), label and/or mask, patient_id, source. */
   manifest: string;
+  /** Default: the active classifier; for a manifest with masks and no labels, the active segmenter. */
   modelId?: number;
   /** Also report the threshold that reaches this sensitivity (or specificity) on the set. */
   targetSensitivity?: number;

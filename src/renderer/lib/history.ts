@@ -12,8 +12,10 @@ export function invert(c: EditCommand): EditCommand {
         diff: { rect: c.diff.rect, before: c.diff.after, after: c.diff.before },
       };
     case 'label':
+      // Undo and redo are not annotation time: the inverse carries no duration.
+      return { kind: 'label', imageId: c.imageId, before: c.after, after: c.before };
     case 'review':
-      return { ...c, before: c.after, after: c.before } as EditCommand;
+      return { ...c, before: c.after, after: c.before };
     case 'batch':
       return { kind: 'batch', commands: c.commands.map(invert).reverse() };
   }

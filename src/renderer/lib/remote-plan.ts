@@ -6,7 +6,7 @@ import type { EditCommand, Rect } from './types.ts';
 
 export type RemoteOp =
   | { op: 'mask'; imageId: number; maskClass: string; rect: Rect; before: Uint8Array; after: Uint8Array }
-  | { op: 'set'; label: string; imageIds: number[] }
+  | { op: 'set'; label: string; imageIds: number[]; durationMs?: number }
   | { op: 'clear'; imageIds: number[] }
   | { op: 'review'; needsReview: boolean; imageIds: number[] };
 
@@ -36,9 +36,17 @@ export function planRemote(c: EditCommand): RemoteOp[] {
   // Masks keep their order; label and review changes between them are merged by target value.
   const labels = new Groups<string | null>();
   const review = new Groups<boolean>();
+  const durations = new Map<number, number>();
   const flush = () => {
-    for (const [label, imageIds] of labels.drain())
-      ops.push(label === null ? { op: 'clear', imageIds } : { op: 'set', label, imageIds });
+    for (const [label, imageIds] of labels.drain()) {
+      const ms = imageIds.length === 1 ? durations.get(imageIds[0]) : undefined;
+      if (label === null) ops.push({ op: 'clear', imageIds });
+      else
+        ops.push(
+          ms === undefined ? { op: 'set', label, imageIds } : { op: 'set', label, imageIds, durationMs: ms },
+        );
+    }
+    durations.clear();
     for (const [needsReview, imageIds] of review.drain()) ops.push({ op: 'review', needsReview, imageIds });
   };
   for (const x of flatten(c)) {
@@ -47,8 +55,11 @@ export function planRemote(c: EditCommand): RemoteOp[] {
       const { rect, before, after } = x.diff;
       ops.push({ op: 'mask', imageId: x.imageId, maskClass: x.maskClass, rect, before, after });
     } else if (x.before !== x.after) {
-      if (x.kind === 'label') labels.add(x.after, x.imageId);
-      else review.add(x.after, x.imageId);
+      if (x.kind === 'label') {
+        labels.add(x.after, x.imageId);
+        if (x.durationMs === undefined) durations.delete(x.imageId);
+        else durations.set(x.imageId, x.durationMs);
+      } else review.add(x.after, x.imageId);
     }
   }
   flush();

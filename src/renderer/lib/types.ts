@@ -30,6 +30,13 @@ export interface MaskDiff {
 /** Every undoable change is one of these; they are plain data so they can be sent and logged. */
 export type EditCommand =
   | { kind: 'mask'; imageId: number; maskClass: string; diff: MaskDiff }
-  | { kind: 'label'; imageId: number; before: string | null; after: string | null }
+  | {
+      kind: 'label';
+      imageId: number;
+      before: string | null;
+      after: string | null;
+      /** Time from the image shown to this label; dropped by undo and redo. */
+      durationMs?: number;
+    }
   | { kind: 'review'; imageId: number; before: boolean; after: boolean }
   | { kind: 'batch'; commands: EditCommand[] };

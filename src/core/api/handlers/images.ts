@@ -48,6 +48,7 @@ export function imageHandlers(ctx: ServiceContext): H {
         split: q.split === 'unassigned' ? null : q.split,
         hasMask: q.hasMask,
         search: q.search || undefined,
+        author: q.author,
         sort: SORT[q.sort ?? 'imported'],
         order: q.order,
         offset: q.offset,

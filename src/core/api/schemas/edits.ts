@@ -6,6 +6,8 @@ export const SetLabelParams = z.strictObject({
   label: z.string().min(1),
   /** Set when the label comes from accepting a model suggestion. */
   source: z.enum(['human', 'accepted_suggestion']).default('human'),
+  /** Time from the image shown to this label (one image only), stored with the label's author. */
+  durationMs: z.number().int().nonnegative().max(86_400_000).optional(),
 });
 export const ClearLabelParams = z.strictObject({ imageIds: ImageIds });
 export const SetReviewParams = z.strictObject({ imageIds: ImageIds, needsReview: z.boolean() });

@@ -15,6 +15,8 @@ export const ImageQuery = z.strictObject({
   hasMask: z.boolean().optional(),
   /** Substring of the file name. */
   search: z.string().max(200).optional(),
+  /** Images whose label or a mask was last written by this person. */
+  author: z.string().min(1).max(100).optional(),
   /**
    * 'score' is the active-learning score: unlabelled images first, then highest score (default
    * order). 'confidence': least sure first by default.

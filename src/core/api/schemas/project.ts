@@ -48,6 +48,8 @@ export const ProjectInfo = z.object({
   activeModelId: z.number().int().nullable(),
   /** Active model of each task (classifier and segmenter are independent). */
   activeModels: ActiveModels,
+  /** Everyone who wrote a current label or mask (the grid's author filter). */
+  authors: z.array(z.string()),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
 

@@ -49,5 +49,7 @@ export const SuggestAcceptParams = z.strictObject({
   label: z.string().optional(),
   /** Also store the pre-filled mask as this image's mask. */
   acceptMask: z.boolean().default(false),
+  /** Time from the image shown to the acceptance, stored with the label. */
+  durationMs: z.number().int().nonnegative().max(86_400_000).optional(),
 });
 export const SuggestImageParams = z.strictObject({ imageId: ImageId });
