@@ -34,12 +34,14 @@ const { values: a } = parseArgs({
     budget: { type: 'string', default: '200' },
     report: { type: 'boolean', default: false },
     figures: { type: 'string' },
+    /** Results file suffix: keeps runs with another budget apart (random is copied in to pair). */
+    tag: { type: 'string', default: '' },
   },
 });
 
 const setting = a.setting as ProductSetting;
 if (setting !== 'mixed' && setting !== 'kermany') throw new Error(`--setting must be mixed or kermany`);
-const file = path.join(ROOT, 'runs/al-sim', `product-${setting}.jsonl`);
+const file = path.join(ROOT, 'runs/al-sim', `product-${setting}${a.tag ? `-${a.tag}` : ''}.jsonl`);
 if (a.report) {
   const out = productReport(readRecords(file), { budget: Number(a.budget), figures: a.figures });
   process.stdout.write(`${out}\n`);

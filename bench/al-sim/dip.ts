@@ -7,6 +7,7 @@
  *
  *   npx tsx bench/al-sim/dip.ts [--seeds 20] [--counts 20,30,40,50,60,80,100]
  */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { suggest } from '../../src/core/active/suggest.ts';
@@ -24,6 +25,7 @@ const { values: a } = parseArgs({
   options: {
     seeds: { type: 'string', default: '20' },
     counts: { type: 'string', default: '20,30,40,50,60,80,100' },
+    out: { type: 'string', default: 'runs/al-sim/dip.md' },
   },
 });
 const counts = a.counts!.split(',').map(Number);
@@ -153,27 +155,37 @@ for (let seed = 1; seed <= Number(a.seeds); seed++) {
     out.set(n, [...(out.get(n) ?? []), rowOut]);
   }
   process.stderr.write(`seed ${seed} done\n`);
+  // The table so far after every seed, so that a stopped run still leaves its evidence.
+  writeFileSync(a.out!, `${table()}\n`);
 }
-const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-const med = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
-const names = Object.keys(tests);
-console.log(
-  `| labels | seeds | pneumonia share | median λ: CV argmax / 1-SE / oracle | ${names.map((t) => `${t}: argmax / 1-SE / λ=1000 / oracle / pool-standardised`).join(' | ')} |`,
-);
-console.log(`|---|---|---|---|${names.map(() => '---').join('|')}|`);
-for (const n of counts) {
-  const rs = out.get(n) ?? [];
-  if (!rs.length) continue;
-  const cell = (t: string) =>
-    ['argmax', 'oneSe', 'fixed', 'oracle', 'pool']
-      .map((k) => {
-        const v = rs.map((r) => r.auc[k][t]);
-        return k === 'argmax'
-          ? `${mean(v).toFixed(3)} (min ${Math.min(...v).toFixed(2)})`
-          : mean(v).toFixed(3);
-      })
-      .join(' / ');
-  console.log(
-    `| ${n} | ${rs.length} | ${Math.round(100 * mean(rs.map((r) => r.share)))} % | ${['argmax', 'oneSe', 'oracle'].map((k) => med(rs.map((r) => r.lam[k]))).join(' / ')} | ${names.map(cell).join(' | ')} |`,
+function mean(v: number[]): number {
+  return v.reduce((s, x) => s + x, 0) / v.length;
+}
+function med(v: number[]): number {
+  return [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
+}
+function table(): string {
+  const names = Object.keys(tests);
+  const lines: string[] = [];
+  lines.push(
+    `| labels | seeds | pneumonia share | median λ: CV argmax / 1-SE / oracle | ${names.map((t) => `${t}: argmax / 1-SE / λ=1000 / oracle / pool-standardised`).join(' | ')} |`,
   );
+  lines.push(`|---|---|---|---|${names.map(() => '---').join('|')}|`);
+  for (const n of counts) {
+    const rs = out.get(n) ?? [];
+    if (!rs.length) continue;
+    const cell = (t: string) =>
+      ['argmax', 'oneSe', 'fixed', 'oracle', 'pool']
+        .map((k) => {
+          const v = rs.map((r) => r.auc[k][t]);
+          return k === 'argmax'
+            ? `${mean(v).toFixed(3)} (min ${Math.min(...v).toFixed(2)})`
+            : mean(v).toFixed(3);
+        })
+        .join(' / ');
+    lines.push(
+      `| ${n} | ${rs.length} | ${Math.round(100 * mean(rs.map((r) => r.share)))} % | ${['argmax', 'oneSe', 'oracle'].map((k) => med(rs.map((r) => r.lam[k]))).join(' / ')} | ${names.map(cell).join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
 }

@@ -73,12 +73,22 @@ export function summarise(recs: CampaignRecord[], test: string, ref: number) {
       return [pct(v, 0.025), pct(v, 0.975)] as [number, number];
     });
     const refOf = (ss: number[]) => at(labels, curve('random', ss), ref);
+    // Paired difference to random at every shared label count: its 95 % bootstrap interval
+    // entirely below zero means measurably worse than random there.
+    const worseAt = ls.filter((l, i) => {
+      const j = labels.indexOf(l);
+      if (j < 0) return false;
+      const diff = (ss: number[]) =>
+        mean(ss.map((s) => by.get(`${st}/${s}`)!.auc[test][i] - by.get(`random/${s}`)!.auc[test][j]));
+      return pct(resamples.map(diff), 0.975) < 0;
+    });
     const f = reach(ls, m, refOf(paired)) / ref;
     const fs = resamples.map((ss) => reach(ls, curve(st, ss), refOf(ss)) / ref);
     return {
       strategy: st,
       labels: ls,
       seeds: paired.length,
+      worseAt,
       mean: m,
       band,
       reach: { fraction: f, lo: pct(fs, 0.025), hi: pct(fs, 0.975) },
@@ -97,8 +107,8 @@ export function productReport(recs: CampaignRecord[], o: { budget: number; figur
     const pts = s.labels.filter((l) => l === 20 || l % 40 === 0 || l === 200);
     lines.push(
       `\n### ${recs[0].setting} pool, ${t}: AUC (mean [95 % bootstrap interval over ${s.seeds.length} seeds])\n`,
-      `| strategy | ${pts.join(' | ')} | labels to reach random@${ref} (${s.reference.toFixed(3)}) [95 % CI] |`,
-      `|---|${pts.map(() => '---').join('|')}|---|`,
+      `| strategy | ${pts.join(' | ')} | labels to reach random@${ref} (${s.reference.toFixed(3)}) [95 % CI] | seeds | measurably worse than random at |`,
+      `|---|${pts.map(() => '---').join('|')}|---|---|---|`,
     );
     for (const c of s.strategies) {
       const cells = pts.map((p) => {
@@ -109,7 +119,7 @@ export function productReport(recs: CampaignRecord[], o: { budget: number; figur
       const past = `> ${Math.round((100 * c.labels.at(-1)!) / ref)} %`;
       const f = (v: number) => (Number.isFinite(v) ? `${Math.round(100 * v)} %` : past);
       lines.push(
-        `| ${c.strategy} | ${cells.join(' | ')} | ${f(c.reach.fraction)} [${f(c.reach.lo)}–${f(c.reach.hi)}] |`,
+        `| ${c.strategy} | ${cells.join(' | ')} | ${f(c.reach.fraction)} [${f(c.reach.lo)}–${f(c.reach.hi)}] | ${c.seeds} | ${c.worseAt.join(', ') || 'nowhere'} |`,
       );
     }
     if (o.figures) {
@@ -127,17 +137,21 @@ export function productReport(recs: CampaignRecord[], o: { budget: number; figur
   );
   for (const st of [...new Set(recs.map((r) => r.strategy))]) {
     const rs = recs.filter((r) => r.strategy === st);
-    const idx = [20, 40, 60, 100, 140, 200].map((l) => rs[0].labels.indexOf(l));
-    const share = idx.map((i) => (i < 0 ? '–' : `${Math.round(100 * mean(rs.map((r) => r.positive[i])))} %`));
-    const lam = idx.map((i) =>
-      i < 0
-        ? '–'
-        : String(
+    const at = [20, 40, 60, 100, 140, 200].map((l) =>
+      rs.filter((r) => r.labels.includes(l)).map((r) => [r, r.labels.indexOf(l)] as const),
+    );
+    const share = at.map((v) =>
+      v.length ? `${Math.round(100 * mean(v.map(([r, i]) => r.positive[i])))} %` : '–',
+    );
+    const lam = at.map((v) =>
+      v.length
+        ? String(
             pct(
-              rs.map((r) => r.lambda[i] ?? Number.NaN),
+              v.map(([r, i]) => r.lambda[i] ?? Number.NaN),
               0.5,
             ),
-          ),
+          )
+        : '–',
     );
     lines.push(`| ${st} | ${share.join(' / ')} | ${lam.join(' / ')} |`);
   }

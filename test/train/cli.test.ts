@@ -83,7 +83,13 @@ describeShared('spcxr train / predict / eval', () => {
     };
     expect(Object.keys(m.perSource)).toEqual(['kermany_pediatric']);
     expect(m.binary.aucCI).toHaveLength(2);
-  }, 180_000);
+
+    // Two runs with the same --seed agree: same folds, penalty, temperature and figures.
+    const again = await spcxr('train', project, '--task', 'classify', '--head', 'linear', '--seed', '4');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json.modelId).not.toBe(t.json.modelId);
+    expect(again.json.metrics).toEqual(t.json.metrics);
+  }, 240_000);
 
   it('usage errors exit 2 and name the problem', async () => {
     const r = await spcxr('train', project, '--task', 'detect');
