@@ -2,7 +2,8 @@
  * Segmentation training speed, old schedule vs new, in one run on the same machine: the same
  * ieee8023 masks_v7 subset (patient split), the same cached encoder features, the same decoder;
  * "old" draws all 2·(augViews+1) copies of every image per epoch (40 epochs, patience 8, the
- * schedule before 2026-12-02), "new" one copy per image per epoch (60, patience 10). Runs
+ * schedule before 2026-12-02) with the wide fusion, "new" the defaults (two copies per image per
+ * epoch, 60 epochs, patience 8; slim fusion). Runs
  * alternate (old, new, old, new with --reps 2). Reports training seconds (features excluded:
  * cached once, shared), the ratio, and held-out-patient Dice of both.
  *
@@ -35,9 +36,10 @@ const ids = [...split.train.slice(0, nTrain), ...split.val.slice(0, nTest)];
 const reps = Number(arg('reps', '1'));
 const rows: Array<Record<string, unknown>> = [];
 for (let r = 0; r < reps; r++)
-  for (const [name, copies] of [
-    ['old', 8],
-    ['new', 1],
+  for (const [name, copies, decoder] of [
+    // old: every copy every epoch and the wide fusion (before 2026-12-02); new: the defaults.
+    ['old', 8, { lateral: 0, fuse2: 0, branch: 16 }],
+    ['new', 2, {}],
   ] as const) {
     const t0 = performance.now();
     const res = await trainSegmenter(store, {
@@ -45,6 +47,7 @@ for (let r = 0; r < reps; r++)
       provider: 'cpu',
       imageIds: ids,
       copiesPerEpoch: copies,
+      ...decoder,
       valFraction: nTest / ids.length,
       seed: 0,
     });
