@@ -53,5 +53,9 @@ describe('bounded candidate pool', () => {
     expect(boundPool('hybrid', inp, 8, bounds).index).not.toEqual(b.index);
     // Cold start keeps fewer labelled references.
     expect(boundPool('coldstart', inp, 7).labelled.size).toBe(32);
+    // So does TypiClust: its k-means has one cluster per labelled reference.
+    const typical = boundPool('typical', inp, 7);
+    expect(typical.labelled.size).toBe(32);
+    expect(typical.index.length).toBe(2032);
   });
 });

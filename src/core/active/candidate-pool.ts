@@ -5,9 +5,10 @@
  *   - unlabelled: the `uncertain` most uncertain images (when a classifier scored them, so the
  *     exact uncertainty ranking's head is always in), plus a seeded random sample up to `size`;
  *   - labelled: a seeded sample of at most `labelled` images (they only mark covered regions).
- * Cold start runs k-means with one cluster per labelled reference on top of its picks, so it
- * gets tighter bounds (2,000 candidates, 32 labelled references); it serves projects without a
- * classifier, which have few labels anyway.
+ * Cold start and TypiClust (`typical`) run k-means with one cluster per labelled reference on
+ * top of their picks, so they get tighter bounds (2,000 candidates, 32 labelled references):
+ * with the default bounds a 50k `typical` pass clustered 6,000 rows into ~2,000 clusters (17 s).
+ * Cold start serves projects without a classifier, which have few labels anyway.
  * Uncertainty, balanced and random stay exact (they are O(n) and need no distances). The loss against
  * the exact pass is measured in bench/scale.ts (overlap of picks and coverage ratio).
  */
@@ -82,7 +83,12 @@ export function boundPool(
   given?: PoolBounds,
 ): BoundedInput {
   const bounds =
-    given ?? (strategy === 'coldstart' ? COLDSTART : strategy === 'diversity' ? DIVERSITY : DEFAULT_BOUNDS);
+    given ??
+    (strategy === 'coldstart' || strategy === 'typical'
+      ? COLDSTART
+      : strategy === 'diversity'
+        ? DIVERSITY
+        : DEFAULT_BOUNDS);
   const n = input.pool.ids.length;
   const full = { ...input, index: Array.from({ length: n }, (_, i) => i) };
   if (strategy === 'uncertainty' || strategy === 'balanced' || strategy === 'random') return full;

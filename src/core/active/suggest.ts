@@ -58,8 +58,6 @@ export function suggest(input: SuggestInput): SuggestResult {
     fallback = `no ${task === 'classify' ? 'classifier' : 'segmentation model'} trained yet: cold start picks typical images from unlabelled groups`;
   }
 
-  // Distances are taken in a seeded random projection: the same picks up to small distortions,
-  // and a pass over 5,000 images with 1,000 labels stays well under a second.
   // Distances are taken in a seeded random projection (same picks up to small distortions),
   // projected lazily: uncertainty and random need none, a warmed-up hybrid only its candidates.
   const space = input.space ?? new LazySpace(pool.embeddings, pool.dim, input.distanceDims ?? DISTANCE_DIMS);
