@@ -11,7 +11,7 @@ import { suggest } from '../src/core/active/suggest.ts';
 import type { ClassProbs, Pool, StrategyName } from '../src/core/active/types.ts';
 import { centerNormalize, sqDist } from '../src/core/active/vectors.ts';
 import { resolveEncoderDir } from '../src/core/model/resolve.ts';
-import { fitLogReg, predictLogReg, standardizer } from '../src/core/train/logreg.ts';
+import { fitLogReg, predictLogReg, standardizer } from '../src/core/stats/logreg.ts';
 import { loadSimDataset, simFeatures } from './al-sim/sim-data.ts';
 
 const root = path.resolve(import.meta.dirname, '..');

@@ -9,9 +9,9 @@
  */
 import os from 'node:os';
 import { readFeatures } from '../src/core/model/features.ts';
+import { auc, aucCI } from '../src/core/stats/metrics.ts';
 import type { ClassifierMetrics } from '../src/core/train/index.ts';
 import { loadClassifier, openModel, trainClassifier } from '../src/core/train/index.ts';
-import { auc, aucCI } from '../src/core/train/metrics.ts';
 import { classifierReport } from '../src/core/train/report.ts';
 import { groupedSplit } from '../src/core/train/split.ts';
 import { mulberry32, shuffle } from '../src/core/util/rng.ts';

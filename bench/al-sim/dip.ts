@@ -12,11 +12,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { suggest } from '../../src/core/active/suggest.ts';
 import { rng } from '../../src/core/active/vectors.ts';
+import { groupsPerClass } from '../../src/core/stats/folds.ts';
+import { auc } from '../../src/core/stats/metrics.ts';
 import { crossValidate, LAMBDAS } from '../../src/core/train/cv-linear.ts';
 import { design, fitExact, linearLogits } from '../../src/core/train/exact-linear.ts';
-import { groupsPerClass } from '../../src/core/train/folds.ts';
 import { cvRepeats } from '../../src/core/train/linear-train.ts';
-import { auc } from '../../src/core/train/metrics.ts';
 import { productData, settingSplit } from './product-sim.ts';
 import { loadSimDataset, simFeatures } from './sim-data.ts';
 

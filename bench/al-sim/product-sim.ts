@@ -3,7 +3,7 @@ import { boundPool } from '../../src/core/active/candidate-pool.ts';
 import { canTrain } from '../../src/core/active/serve.ts';
 import { suggest } from '../../src/core/active/suggest.ts';
 import { needsModel, type Pool, type StrategyName } from '../../src/core/active/types.ts';
-import { auc } from '../../src/core/train/metrics.ts';
+import { auc } from '../../src/core/stats/metrics.ts';
 import { keptOut } from './holdout.ts';
 import { trainProductHead } from './product-head.ts';
 import type { SimFeatures, SimImage } from './sim-data.ts';

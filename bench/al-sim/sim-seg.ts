@@ -2,7 +2,7 @@ import { suggest } from '../../src/core/active/suggest.ts';
 import type { MaskStats, Pool } from '../../src/core/active/types.ts';
 import { maskStats } from '../../src/core/active/uncertainty.ts';
 import { rng } from '../../src/core/active/vectors.ts';
-import { cholSolve } from '../../src/core/train/logreg.ts';
+import { cholSolve } from '../../src/core/stats/logreg.ts';
 import type { SimFeatures, SimImage } from './sim-data.ts';
 import { patientSplit } from './sim-data.ts';
 import type { Curve, SimConfig, SimResult } from './sim-types.ts';

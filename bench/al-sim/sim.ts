@@ -1,7 +1,7 @@
 import { suggest } from '../../src/core/active/suggest.ts';
 import type { Pool } from '../../src/core/active/types.ts';
 import { rng } from '../../src/core/active/vectors.ts';
-import { auc } from '../../src/core/train/metrics.ts';
+import { auc } from '../../src/core/stats/metrics.ts';
 import { trainProductHead } from './product-head.ts';
 import type { SimFeatures, SimImage } from './sim-data.ts';
 import { patientSplit } from './sim-data.ts';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { allocate } from '../../src/core/active/coldstart.ts';
 import { maskStats } from '../../src/core/active/uncertainty.ts';
 import { rng } from '../../src/core/active/vectors.ts';
-import { cholSolve, fitLogReg, predictLogReg, standardizer } from '../../src/core/train/logreg.ts';
-import { auc } from '../../src/core/train/metrics.ts';
+import { cholSolve, fitLogReg, predictLogReg, standardizer } from '../../src/core/stats/logreg.ts';
+import { auc } from '../../src/core/stats/metrics.ts';
 
 /** A disc of radius r in a w×w map with a border that blurs over `soft` pixels. */
 function disc(w: number, r: number, soft: number): Float32Array {

@@ -4,7 +4,7 @@ import { suggest } from '../../src/core/active/suggest.ts';
 import type { ClassProbs, Pool, ServeHistory } from '../../src/core/active/types.ts';
 import { classUncertainty } from '../../src/core/active/uncertainty.ts';
 import { centerNormalize, sqDist } from '../../src/core/active/vectors.ts';
-import { fitLogReg, predictLogReg, standardizer } from '../../src/core/train/logreg.ts';
+import { fitLogReg, predictLogReg, standardizer } from '../../src/core/stats/logreg.ts';
 import { describeShared } from '../shared-data.ts';
 import { realEmbeddings } from './real-embeddings.ts';
 

@@ -7,7 +7,7 @@ import { type ClassProbs, needsModel, type Pool, STRATEGIES } from '../../src/co
 import { typiClust, typicality } from '../../src/core/active/typical.ts';
 import { classUncertainty, topTwo } from '../../src/core/active/uncertainty.ts';
 import { centerNormalize, rng } from '../../src/core/active/vectors.ts';
-import { fitLogReg, predictLogReg, standardizer } from '../../src/core/train/logreg.ts';
+import { fitLogReg, predictLogReg, standardizer } from '../../src/core/stats/logreg.ts';
 import { describeShared } from '../shared-data.ts';
 import { realEmbeddings } from './real-embeddings.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { Estimate } from '../../src/core/eval/estimate-contract.ts';
 import { groupedFolds } from '../../src/core/stats/folds.ts';
 import { crossValidate } from '../../src/core/train/cv-linear.ts';
 import { aucInterval, buildEstimate } from '../../src/core/train/estimate.ts';
-import { Estimate } from '../../src/core/train/estimate-contract.ts';
 import { design, fitExact, linearLogits, solver } from '../../src/core/train/exact-linear.ts';
 import { mulberry32 } from '../../src/core/util/rng.ts';
 

@@ -1,6 +1,6 @@
 /** Metrics against values computed by hand. */
 import { describe, expect, it } from 'vitest';
-import { atThreshold, auc, aucCI, ece, youdenThreshold } from '../../src/core/train/metrics.ts';
+import { atThreshold, auc, aucCI, ece, youdenThreshold } from '../../src/core/stats/metrics.ts';
 import { dice, hd95, iou, maskMetrics } from '../../src/core/train/seg-metrics.ts';
 
 describe('classification metrics', () => {

@@ -2,8 +2,9 @@
  * Learning-curve use case: the cross-validated AUC each trained classifier of a label task
  * already stores, against the labels it was trained on, from the project's model history.
  */
+
+import { Estimate } from '../eval/estimate-contract.ts';
 import type { ProjectStore } from '../store/types.ts';
-import { Estimate } from '../train/estimate-contract.ts';
 import type { LearningCurve, LearningPoint } from './learning-contract.ts';
 import { learningTrend } from './learning-trend.ts';
 

@@ -6,8 +6,8 @@ import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { describeTarget, operatingPoint } from '../eval/operating.ts';
 import { clopperPearsonLower } from '../eval/stats.ts';
 import { ThresholdChoice, type ThresholdTarget } from '../eval/threshold-contract.ts';
+import { atThreshold } from '../stats/metrics.ts';
 import type { ModelRow, ProjectStore } from '../store/types.ts';
-import { atThreshold } from '../train/metrics.ts';
 import { heldOutPredictions } from './held-out.ts';
 
 const nn = (x: number) => (Number.isFinite(x) ? x : null);

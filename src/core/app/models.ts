@@ -6,8 +6,8 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { NotFoundError } from '../errors.ts';
+import { Estimate } from '../eval/estimate-contract.ts';
 import type { ModelKind, ModelRow, ProjectStore } from '../store/types.ts';
-import { Estimate } from '../train/estimate-contract.ts';
 import { carryThreshold } from './model-threshold.ts';
 
 export const MODEL_KINDS: readonly ModelKind[] = ['classify', 'segment'];

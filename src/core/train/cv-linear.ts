@@ -1,7 +1,7 @@
 import type { RunControl } from '../model/types.ts';
 import { groupedFolds } from '../stats/folds.ts';
+import { auc } from '../stats/metrics.ts';
 import { type Design, fitExact, linearLogits, solver } from './exact-linear.ts';
-import { auc } from './metrics.ts';
 import type { SplitItem } from './split.ts';
 
 /** Penalties tried (λ of Σ logloss + ½ λ‖w‖², standardised features): 1/λ is scikit-learn's C. */

@@ -1,4 +1,4 @@
-import type { Estimate, EstimateMethod } from './estimate-contract.ts';
+import type { Estimate, EstimateMethod } from '../eval/estimate-contract.ts';
 
 /** Below this many images in a class, an AUC is a rough guide at best. */
 export const TOO_SMALL_PER_CLASS = 20;

@@ -1,4 +1,4 @@
-import { cholesky, fitLogReg } from './logreg.ts';
+import { cholesky, fitLogReg } from '../stats/logreg.ts';
 
 /**
  * The linear head as the exact solution of an L2 logistic regression (one binary model for two

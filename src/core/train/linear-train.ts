@@ -1,10 +1,10 @@
+import type { Estimate } from '../eval/estimate-contract.ts';
 import type { FeatureArray, RunControl } from '../model/types.ts';
 import { groupsPerClass } from '../stats/folds.ts';
 import { fitTemperature, softmaxRow } from './calibrate.ts';
 import { CV_LIMIT, standardise } from './classifier.ts';
 import { crossValidate, LAMBDAS, oofAuc } from './cv-linear.ts';
 import { buildEstimate } from './estimate.ts';
-import type { Estimate } from './estimate-contract.ts';
 import { design, fitExact, type LinearModel, linearLogits } from './exact-linear.ts';
 import { chooseThreshold, classifierReport } from './report.ts';
 import { groupedSplit, type SplitItem } from './split.ts';

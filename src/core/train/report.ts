@@ -1,5 +1,5 @@
+import { atThreshold, auc, aucCI, ece, youdenThreshold } from '../stats/metrics.ts';
 import { positiveIndex } from '../stats/positive-class.ts';
-import { atThreshold, auc, aucCI, ece, youdenThreshold } from './metrics.ts';
 
 export { positiveIndex };
 

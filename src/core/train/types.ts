@@ -9,13 +9,13 @@
  * time: a second call rejects with TrainingBusyError.
  */
 import { ConflictError } from '../errors.ts';
+import type { Estimate } from '../eval/estimate-contract.ts';
 import type { ConfoundingReport, EvalChecks, EvalImage, EvalWarning, OodSummary } from '../eval/types.ts';
 import type { ProviderInfo } from '../model/types.ts';
-import type { Estimate } from './estimate-contract.ts';
 import type { MaskMetrics } from './seg-metrics.ts';
 
+export { Estimate, EstimateMethod } from '../eval/estimate-contract.ts';
 export type { RunControl } from '../model/types.ts';
-export { Estimate, EstimateMethod } from './estimate-contract.ts';
 
 /** linear: probe on CLS ‖ mean patch; attentive: learned-query attention probe over `final`
  * tokens; blocks:k: fine-tunes the last k transformer blocks from cached block-(L−k) tokens. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { Estimate } from '../../eval/estimate-contract.ts';
 import { ThresholdChoice } from '../../eval/threshold-contract.ts';
-import { Estimate } from '../../train/estimate-contract.ts';
 
 /** A plain-words warning (shortcut, shift, overlap, small n); `code` is stable for tests and UI. */
 export const EvalWarningWire = z.object({ code: z.string(), message: z.string() });

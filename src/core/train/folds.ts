@@ -1,2 +1,0 @@
-/** Moved to core/stats (one implementation for training and evaluation); kept for existing imports. */
-export * from '../stats/folds.ts';
