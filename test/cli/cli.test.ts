@@ -127,9 +127,9 @@ describe('spcxr CLI', () => {
     writeFileSync(w, bytes);
     const tampered = cli('doctor', '--models', models, '--json');
     expect(tampered.code).toBe(1);
-    const m = (tampered.json() as { models: Array<{ ok: boolean; error: string }> }).models[0];
+    const m = (tampered.json() as { models: Array<{ ok: boolean; detail: string }> }).models[0];
     expect(m.ok).toBe(false);
-    expect(m.error).toMatch(/weights\.safetensors: sha256 mismatch/);
+    expect(m.detail).toMatch(/weights\.safetensors: sha256 mismatch/);
     const bad = cli('doctor', path.join(tmp, 'not-a-project'), '--json');
     expect(bad.code).toBe(1);
     expect(bad.json()).toMatchObject({ ok: false, database: { ok: false } });
