@@ -1,10 +1,11 @@
-import { ensureFeatures, matrixRows, readFeatureMatrix } from '../model/features.ts';
+import { matrixRows, readFeatureMatrix } from '../model/features.ts';
+import { ensurePoolFeatures } from '../model/pool-features.ts';
 import type { FeatureLayer, RunControl } from '../model/types.ts';
 import { DEFAULT_MASK_CLASS, DEFAULT_TASK, type ProjectStore } from '../store/types.ts';
 import { initTf } from '../train/backend.ts';
 import { loadClassifier } from '../train/classifier.ts';
 import { trainClassifier } from '../train/classify.ts';
-import { getEncoder, projectInputLoader } from '../train/engine.ts';
+import { getEncoder } from '../train/engine.ts';
 import { classifierConfig } from '../train/model-config.ts';
 import { boundPool, type PoolBounds } from './candidate-pool.ts';
 import { PoolSpace, type ResidentFeatures, rowsOf } from './resident.ts';
@@ -104,15 +105,7 @@ export async function suggestForProject(
   // lets the classifier below score every candidate without a second pass.
   const kept = o.resident;
   if (!kept?.ensured(store, encoder.id, ids)) {
-    await ensureFeatures(
-      store,
-      encoder,
-      ids,
-      projectInputLoader(store, encoder),
-      ['pooled', 'pooled3'],
-      [0],
-      ctl,
-    );
+    await ensurePoolFeatures(store, encoder, ids, ctl);
     kept?.markEnsured(store, encoder.id, ids);
   }
   // From memory when the worker keeps the matrix, else one streaming pass over the cache; the

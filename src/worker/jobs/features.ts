@@ -1,6 +1,6 @@
 import { jobSchemas } from '../../core/api/schemas/job-map.ts';
-import { ensureFeatures } from '../../core/model/features.ts';
-import { getEncoder, projectInputLoader } from '../../core/train/index.ts';
+import { ensurePoolFeatures } from '../../core/model/pool-features.ts';
+import { getEncoder } from '../../core/train/index.ts';
 import type { JobRunner } from '../types.ts';
 import { engineControl } from './engine-options.ts';
 import { recordEncoder } from './record-encoder.ts';
@@ -12,15 +12,6 @@ export const runFeaturesJob: JobRunner<'features'> = async (ctx) => {
   const encoder = await getEncoder(store, { provider });
   recordEncoder(store, encoder);
   const ids = store.listImages({ status: 'active', limit: 1e9 }).items.map((i) => i.id);
-  const r = await ensureFeatures(
-    store,
-    encoder,
-    ids,
-    projectInputLoader(store, encoder),
-    // pooled3 is what the linear head reads below 1,000 labels: same encoder pass, cached now.
-    ['pooled', 'pooled3'],
-    [0],
-    engineControl(ctx),
-  );
+  const r = await ensurePoolFeatures(store, encoder, ids, engineControl(ctx));
   return { ...r, images: ids.length, provider: encoder.provider.provider, device: encoder.provider.device };
 };
