@@ -121,7 +121,10 @@ describe.skipIf(missing.length > 0)('spcxr app: a desktop window without Electro
       const shot = path.join(artifacts, 'spcxr-app-window.png');
       let bright = 0;
       let colours = 0;
-      for (let i = 0; i < 90 && (bright < 0.15 || colours < 1000); i++) {
+      // Bounded by time, not by tries: under a loaded full suite each screen grab itself takes
+      // a second or more, and 90 tries once outlasted the test's own limit.
+      const paintBy = Date.now() + 150_000;
+      while (Date.now() < paintBy && (bright < 0.15 || colours < 1000)) {
         await sleep(1000);
         const r = spawnSync(
           PY,
@@ -157,7 +160,7 @@ describe.skipIf(missing.length > 0)('spcxr app: a desktop window without Electro
     } finally {
       app.proc.kill('SIGKILL');
     }
-  });
+  }, 240_000);
 
   it('stops the window and the server on SIGTERM', async () => {
     const app = startApp({ ...process.env, DISPLAY: display });
