@@ -11,28 +11,16 @@
  */
 import os from 'node:os';
 import { trainSegmenter } from '../src/core/train/index.ts';
-import { groupedSplit } from '../src/core/train/split.ts';
-import { arg, benchProject, sharedItems } from './engine-project.ts';
+import { arg } from './engine-project.ts';
+import { segBenchData } from './seg-data.ts';
 
 const encoderDir = arg('encoder');
 if (!encoderDir) throw new Error('--encoder DIR is required');
-const items = sharedItems('ieee8023').filter((i) => /masks_v7/.test(i.mask ?? ''));
-const store = await benchProject(arg('project', '/tmp/spcxr-bench-seg')!, items, false, [
-  'covid19',
-  'pneumonia',
-  'normal',
-  'other_abnormal',
-]);
-const masked = store.listMasks('lung').map((m) => store.getImage(m.imageId)!);
-const split = groupedSplit(
-  masked.map((i) => ({ id: i.id, group: i.patientId ?? `i${i.id}`, label: 0 })),
-  0.3,
-  7,
-);
+const { store, train, test } = await segBenchData(arg('project', '/tmp/spcxr-bench-seg')!);
 const nTrain = Number(arg('train', '24'));
 const nTest = Number(arg('test', '16'));
 // Dice is the run's own patient-grouped validation split (valFraction = test share): held-out patients.
-const ids = [...split.train.slice(0, nTrain), ...split.val.slice(0, nTest)];
+const ids = [...train.slice(0, nTrain), ...test.slice(0, nTest)];
 const reps = Number(arg('reps', '1'));
 const rows: Array<Record<string, unknown>> = [];
 for (let r = 0; r < reps; r++)

@@ -13,28 +13,17 @@ import { getEncoder } from '../src/core/train/engine.ts';
 import { loadSegmenter, openModel, type SegmenterConfig, trainSegmenter } from '../src/core/train/index.ts';
 import { maskMetrics } from '../src/core/train/seg-metrics.ts';
 import { segReport } from '../src/core/train/segment.ts';
-import { groupedSplit } from '../src/core/train/split.ts';
-import { arg, benchProject, sharedItems } from './engine-project.ts';
+import { arg } from './engine-project.ts';
+import { segBenchData } from './seg-data.ts';
 
 const encoderDir = arg('encoder');
 if (!encoderDir) throw new Error('--encoder DIR is required');
-const items = sharedItems('ieee8023').filter((i) => /masks_v7/.test(i.mask ?? ''));
-const store = await benchProject(arg('project', '/tmp/spcxr-bench-seg')!, items, false, [
-  'covid19',
-  'pneumonia',
-  'normal',
-  'other_abnormal',
-]);
-const masked = store.listMasks('lung').map((m) => store.getImage(m.imageId)!);
-const split = groupedSplit(
-  masked.map((i) => ({ id: i.id, group: i.patientId ?? `i${i.id}`, label: 0 })),
-  0.3,
-  7,
-);
-const train = split.train.slice(0, 150);
-const test = split.val;
+const data = await segBenchData(arg('project', '/tmp/spcxr-bench-seg')!);
+const { store, masked } = data;
+const train = data.train.slice(0, 150);
+const test = data.test;
 console.error(
-  `masks ${masked.length}: train ${train.length} (of ${split.train.length}), test ${test.length} images`,
+  `masks ${masked.length}: train ${train.length} (of ${data.train.length}), test ${test.length} images`,
 );
 const t0 = performance.now();
 const r = await trainSegmenter(
@@ -49,6 +38,12 @@ const r = await trainSegmenter(
     ...(arg('branch') ? { branch: Number(arg('branch')) } : {}),
     ...(arg('lateral') ? { lateral: Number(arg('lateral')) } : {}),
     ...(arg('fuse2') ? { fuse2: Number(arg('fuse2')) } : {}),
+    ...(arg('lr') ? { lr: Number(arg('lr')) } : {}),
+    ...(arg('width') ? { width: Number(arg('width')) } : {}),
+    ...(arg('ctx') ? { ctx: Number(arg('ctx')) } : {}),
+    ...(arg('batch') ? { batchSize: Number(arg('batch')) } : {}),
+    ...(arg('patience') ? { patience: Number(arg('patience')) } : {}),
+    ...(arg('schedule') ? { schedule: arg('schedule') as 'cosine' } : {}),
     seed: 0,
   },
   {
@@ -87,6 +82,11 @@ console.log(
     branch: arg('branch'),
     lateral: arg('lateral'),
     fuse2: arg('fuse2'),
+    lr: arg('lr'),
+    ctx: arg('ctx'),
+    batch: arg('batch'),
+    schedule: arg('schedule'),
+    bestEpoch: r.history.reduce((b, h, i) => (h.valLoss < r.history[b].valLoss ? i : b), 0),
     lastLosses: r.history.slice(-3).map((h) => [h.trainLoss.toFixed(3), h.valLoss.toFixed(3)]),
     dice: rep.dice,
     iou: rep.iou,

@@ -12,7 +12,7 @@ import { initTf, tf } from './backend.ts';
 import { encoderInfo } from './classifier.ts';
 import { exclusive, getEncoder } from './engine.ts';
 import { disposeHead, headWeights, loadHeadWeights } from './heads.ts';
-import { epochLoop } from './loop.ts';
+import { cosineLr, epochLoop } from './loop.ts';
 import { cleanLungMask, probToOriginal } from './mask-post.ts';
 import { saveTrained, trainingRun } from './run.ts';
 import { normTokens, type SegHeadConfig, type SegHeadModel, segHead } from './seg-head.ts';
@@ -223,6 +223,7 @@ export function trainSegmenter(
           batchSize: opts.batchSize ?? 8,
           patience: opts.patience ?? (copiesPerEpoch > 1 ? 8 : 10),
           copiesPerEpoch,
+          cosine: opts.schedule === 'cosine' ? 1 : 0,
           seed,
         },
       };
@@ -292,6 +293,7 @@ export function trainSegmenter(
           epochs: cfg.hyper.epochs,
           lr: cfg.hyper.lr,
           patience: cfg.hyper.patience,
+          ...(cfg.hyper.cosine ? { lrAt: cosineLr(cfg.hyper.lr, cfg.hyper.epochs) } : {}),
           vars: head.vars,
           hasVal: true,
           batches: () => {
