@@ -8,13 +8,9 @@
  *     [--branch 8] [--lateral 16] [--fuse2 16]   (the wide decoder before 2026-12-02: 16 0 32)
  */
 import os from 'node:os';
-import { decodeMaskPng } from '../src/core/imaging/index.ts';
-import { getEncoder } from '../src/core/train/engine.ts';
-import { loadSegmenter, openModel, type SegmenterConfig, trainSegmenter } from '../src/core/train/index.ts';
-import { maskMetrics } from '../src/core/train/seg-metrics.ts';
-import { segReport } from '../src/core/train/segment.ts';
+import { trainSegmenter } from '../src/core/train/index.ts';
 import { arg } from './engine-project.ts';
-import { segBenchData } from './seg-data.ts';
+import { scoreHeldOut, segBenchData } from './seg-data.ts';
 
 const encoderDir = arg('encoder');
 if (!encoderDir) throw new Error('--encoder DIR is required');
@@ -53,25 +49,10 @@ const r = await trainSegmenter(
   },
 );
 const trainSec = (performance.now() - t0) / 1000;
-const { row, weights } = openModel(store, r.modelId);
-const seg = loadSegmenter(row.config as unknown as SegmenterConfig, weights);
-const enc = await getEncoder(store, { encoderDir, provider: 'cpu' });
-const per = [];
-const t1 = performance.now();
-for (const id of test) {
-  const img = store.getImage(id)!;
-  const [pred] = await seg.predictFiles(enc, [store.imagePath(img)]);
-  const truth = await decodeMaskPng(store.getMask(id, 'lung')!.png);
-  per.push({
-    imageId: id,
-    source: img.source,
-    ...maskMetrics(pred.mask, truth.data, truth.width, truth.height),
-  });
-}
-const rep = segReport(per);
+const { report: rep, encoder, msPerImage } = await scoreHeldOut(store, r.modelId, test, encoderDir);
 console.log(
   JSON.stringify({
-    encoder: enc.card.name,
+    encoder,
     stem: process.argv.includes('--stem'),
     trainMasks: train.length,
     innerVal: r.valImages,
@@ -93,10 +74,9 @@ console.log(
     hd95: rep.hd95,
     valDice: 'dice' in r.metrics ? r.metrics.dice : undefined,
     trainSec,
-    predictMsPerImage: (performance.now() - t1) / test.length,
+    predictMsPerImage: msPerImage,
     nproc: os.availableParallelism(),
     load: os.loadavg()[0],
   }),
 );
-seg.dispose();
 store.close();

@@ -3,7 +3,12 @@
  * lung mask (the only manual lung masks in ../shared/data), and a patient-grouped split of
  * the masked images (30 % of patients held out, seed 7) that every seg bench scores on.
  */
+import { decodeMaskPng } from '../src/core/imaging/index.ts';
 import type { ProjectStore } from '../src/core/store/types.ts';
+import { getEncoder } from '../src/core/train/engine.ts';
+import { loadSegmenter, openModel, type SegmenterConfig } from '../src/core/train/index.ts';
+import { maskMetrics } from '../src/core/train/seg-metrics.ts';
+import { segReport } from '../src/core/train/segment.ts';
 import { groupedSplit } from '../src/core/train/split.ts';
 import { benchProject, sharedItems } from './engine-project.ts';
 
@@ -26,4 +31,32 @@ export async function segBenchData(dir: string): Promise<SegBenchData> {
     7,
   );
   return { store, masked: masked.map((i) => i.id), train: split.train, test: split.val };
+}
+
+/**
+ * A saved decoder's Dice / IoU / HD95 on images it never saw (not even for early stopping):
+ * the product's prediction path (encoder passes, flip TTA, lung clean-up) at original geometry.
+ */
+export async function scoreHeldOut(store: ProjectStore, modelId: number, ids: number[], encoderDir: string) {
+  const { row, weights } = openModel(store, modelId);
+  const seg = loadSegmenter(row.config as unknown as SegmenterConfig, weights);
+  const enc = await getEncoder(store, { encoderDir, provider: 'cpu' });
+  const per = [];
+  const t0 = performance.now();
+  for (const id of ids) {
+    const img = store.getImage(id)!;
+    const [pred] = await seg.predictFiles(enc, [store.imagePath(img)]);
+    const truth = await decodeMaskPng(store.getMask(id, 'lung')!.png, `mask of image ${id}`);
+    per.push({
+      imageId: id,
+      source: img.source,
+      ...maskMetrics(pred.mask, truth.data, truth.width, truth.height),
+    });
+  }
+  seg.dispose();
+  return {
+    report: segReport(per),
+    encoder: enc.card.name,
+    msPerImage: (performance.now() - t0) / ids.length,
+  };
 }

@@ -61,7 +61,15 @@ const heads = names.map((n) => {
   const { batch, ...v } = VARIANTS[n];
   const cfg = { ...base, ...v } as SegHeadConfig;
   const b = batch ?? B;
-  return { n, cfg, b, head: segHead(cfg, 0), opt: tf.train.adam(2e-3), x: inputs(cfg, b), ms: [] as number[] };
+  return {
+    n,
+    cfg,
+    b,
+    head: segHead(cfg, 0),
+    opt: tf.train.adam(2e-3),
+    x: inputs(cfg, b),
+    ms: [] as number[],
+  };
 });
 const step = (h: (typeof heads)[number]) => {
   const l = h.opt.minimize(
@@ -90,7 +98,7 @@ for (const h of heads)
     batch: h.b,
     medianStepMs: Math.round(med(h.ms)),
     ratioToFirst: +(med(heads[0].ms) / med(h.ms)).toFixed(2),
-    perImageRatioToFirst: +((med(heads[0].ms) / heads[0].b) / (med(h.ms) / h.b)).toFixed(2),
+    perImageRatioToFirst: +(med(heads[0].ms) / heads[0].b / (med(h.ms) / h.b)).toFixed(2),
   };
 if (!a['no-profile']) {
   for (const h of heads) {
