@@ -4,8 +4,9 @@
  * features, the same seed. Configurations, run in this order (--only picks some):
  * - `old`: the issue's baseline: every one of the 2·(augViews+1) copies of every image per
  *   epoch (40 epochs, patience 8), the wide fusion (branch 16, no lateral);
- * - `prev`: the defaults before 2026-12-02 07:00 (two copies per epoch, slim fusion, width 64);
- * - `new`: today's defaults.
+ * - `prev`: the defaults before 2026-12-02 07:30 (two copies per epoch, slim fusion, width 64,
+ *   rate 2e-3 constant, 60 epochs, patience 8);
+ * - `new`: today's defaults (width 32, rate 4e-3 with a cosine decay over a ~960-step budget).
  * Reports training seconds (features excluded: cached once and shared), the ratios to `new`,
  * and Dice / IoU / HD95 on held-out patients (`--test` images of the patients the split keeps
  * out, never seen in training or early stopping; the product's prediction path).
@@ -24,8 +25,8 @@ const { store, train, test } = await segBenchData(arg('project', '/tmp/spcxr-ben
 const trainIds = train.slice(0, Number(arg('train', '24')));
 const testIds = test.slice(0, Number(arg('test', '16')));
 const CONFIGS: Record<string, TrainSegmenterOptions> = {
-  old: { copiesPerEpoch: 8, lateral: 0, fuse2: 0, branch: 16, width: 64 },
-  prev: { width: 64 },
+  old: { copiesPerEpoch: 8, lateral: 0, fuse2: 0, branch: 16, width: 64, lr: 2e-3, schedule: 'constant' },
+  prev: { width: 64, lr: 2e-3, schedule: 'constant', epochs: 60 },
   new: {},
 };
 const only = (arg('only') ?? Object.keys(CONFIGS).join(',')).split(',');
