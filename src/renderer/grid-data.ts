@@ -95,12 +95,16 @@ export async function reload(): Promise<void> {
     app.selected = new Set([...app.selected].filter((id) => keep.has(id)));
     if (page.items.length < FIRST || page.total <= FIRST) loaded.add(0);
     else {
-      // The rest of the first page, by keyset after the first screenful.
+      // The rest of the first page, by keyset after the first screenful; sent after the grid has
+      // rendered and asked for the first screen's thumbnails (one task later), so the server,
+      // which answers in arrival order, sends those pictures first.
       loading.add(0);
-      void loadSlice(FIRST, PAGE - FIRST, t)
-        .then((ok) => ok && loaded.add(0))
-        .catch((err) => app.fail(err, 'load more images'))
-        .finally(() => t === generation && loading.delete(0));
+      setTimeout(() => {
+        void loadSlice(FIRST, PAGE - FIRST, t)
+          .then((ok) => ok && loaded.add(0))
+          .catch((err) => app.fail(err, 'load more images'))
+          .finally(() => t === generation && loading.delete(0));
+      }, 0);
     }
   } catch (err) {
     app.fail(err, 'list the images');
