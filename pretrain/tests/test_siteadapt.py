@@ -27,10 +27,10 @@ def test_coral_moves_the_source_covariance_to_the_targets():
 
 def test_site_standardises_each_site_with_its_own_unlabelled_rows():
     xs, xt = _sites(1)
-    a, b = adapt("site", xs, xt, xt[:150])  # statistics from other images of the target site
+    a, b, _ = adapt("site", xs, xt, xt[:150])  # statistics from other images of the target site
     assert np.allclose(a.mean(0), 0, atol=1e-9) and np.allclose(a.std(0), 1, atol=1e-3)
     assert np.abs(b.mean(0)).max() < 0.4 and np.abs(b.mean(0)).max() > 0  # not refitted on b itself
-    a0, b0 = adapt("source", xs, xt, xt)
+    a0, b0, _ = adapt("source", xs, xt, xt)
     assert a0 is xs and b0 is xt
 
 
@@ -40,7 +40,7 @@ def test_recentring_a_site_cannot_change_its_auc():
     xs, xt = _sites(2)
     y = (xt[:, 0] > 5).astype(int)
     w = np.arange(1, 7.0)
-    _, b = adapt("recentre", xs, xt, xt)
+    _, b, _ = adapt("recentre", xs, xt, xt)
     assert auc(y, b @ w) == auc(y, xt @ w)
 
 
@@ -65,7 +65,17 @@ def test_unsite_projects_out_what_tells_the_sites_apart():
     rng = np.random.default_rng(3)
     xs = rng.normal(size=(300, 8))
     xt = rng.normal(size=(300, 8)) + 3 * np.eye(8)[2]  # the target differs along one axis only
-    a, b = unsite(xs, xt, xt, 1)
+    a, b, k = unsite(xs, xt, xt, 1)
     gap = lambda u, v: np.linalg.norm(u.mean(0) - v.mean(0))  # noqa: E731
-    assert gap(a, b) < 0.2 * gap(xs, xt)
+    assert k == 1 and gap(a, b) < 0.2 * gap(xs, xt)
     assert np.allclose(a[:, 5], xs[:, 5], atol=0.2)  # the other axes stay
+
+
+def test_unsite_auto_stops_once_the_sites_cannot_be_told_apart():
+    rng = np.random.default_rng(4)
+    xs = rng.normal(size=(300, 8))
+    xt = rng.normal(size=(300, 8)) + 3 * np.eye(8)[2] - 2 * np.eye(8)[6]
+    _, _, k = unsite(xs, xt, xt, "auto")
+    assert 1 <= k <= 3
+    _, _, k0 = unsite(xs, rng.normal(size=(300, 8)), rng.normal(size=(300, 8)), "auto")
+    assert k0 == 0  # the same distribution: nothing to remove
