@@ -107,10 +107,10 @@ export async function reload(): Promise<void> {
   }
 }
 
-/** Rows loaded beyond the visible range, so the next page is there before it scrolls in. */
-const AHEAD = PAGE / 2;
+/** Items loaded beyond the visible range: a page, so a fast scroll finds ids to fetch thumbnails for. */
+const AHEAD = PAGE;
 
-/** Makes sure the items in [start, end) (and half a page either side) are loaded. */
+/** Makes sure the items in [start, end) (and a page either side) are loaded. */
 export function ensureRange(start: number, end: number): void {
   const last = Math.min(app.total, end + AHEAD);
   for (let p = Math.floor(Math.max(0, start - AHEAD) / PAGE); p * PAGE < last; p++) {
