@@ -170,7 +170,7 @@ def diagnose(feats, items, tasks) -> dict:
             "auc_bacteria_vs_normal": round(auc(yte[finding != "virus"], s[finding != "virus"]), 4),
             "auc_virus_vs_normal": round(auc(yte[finding != "bacteria"], s[finding != "bacteria"]), 4),
         }
-    # A site direction from unlabelled images: NIH test-side vs Kermany pool (neither is scored below).
+    # A site direction from unlabelled images: NIH pretraining-side patients vs the Kermany pool (no label seen).
     nih_all = tasks[0][5]
     xn = view(feats, "nih", nih_all, "pooled3", False)
     xk = view(feats, "kermany", pool, "pooled3", False)
