@@ -137,6 +137,21 @@ def site_tasks(items: dict):
     ]
 
 
+def delta_ci(y, s_new, s_old, groups, n_boot: int = 1000, seed: int = 0) -> dict:
+    """AUC(new) − AUC(old) on the same images, 95 % CI from one patient bootstrap for both."""
+    rng = np.random.default_rng(seed)
+    ug, inv = np.unique(np.asarray(groups), return_inverse=True)
+    members = [np.flatnonzero(inv == g) for g in range(len(ug))]
+    d = []
+    for _ in range(n_boot):
+        pick = np.concatenate([members[g] for g in rng.integers(0, len(ug), len(ug))])
+        v = auc(y[pick], s_new[pick]) - auc(y[pick], s_old[pick])
+        if np.isfinite(v):
+            d.append(v)
+    lo, hi = np.percentile(d, [2.5, 97.5])
+    return {"delta": round(auc(y, s_new) - auc(y, s_old), 4), "ci95": [round(float(lo), 4), round(float(hi), 4)]}
+
+
 def run_variant(feats, items, task, kind, flip, norm, stats, ci=True):
     name, src, tr, ytr, tsrc, te, yte, pool = task
     xs, xt = view(feats, src, tr, kind, flip), view(feats, tsrc, te, kind, flip)
@@ -242,10 +257,19 @@ def main(argv=None) -> dict:
         print(json.dumps({n: {k: [r["auc"], r["ci95"], r.get("k")] for k, r in runs[n].items()}}), flush=True)
     print(json.dumps({"chosen_on_dev": chosen, **{k: [r["auc"], r["ci95"]] for k, r in runs[chosen].items()}}),
           flush=True)
+    base = ("pooled3", False, "source", "test")
+    pick = next(v for v in variants if vname(*v) == chosen)
+    gain = {}
+    for t in tasks[1:]:
+        y, groups = t[6], [items[t[4]][i].patient_id for i in t[5]]
+        s_new = run_variant(feats, items, t, *pick, ci=False)[1]
+        s_old = run_variant(feats, items, t, *base, ci=False)[1]
+        gain[t[0]] = delta_ci(y, s_new, s_old, groups)
+    print(json.dumps({"chosen_minus_today": gain}), flush=True)
     diag = diagnose(feats, items, tasks)
     print(json.dumps(diag), flush=True)
     out = {"model": a.model_dir, "weights_sha256_16": meta["sha"], "feature_s": meta["feature_s"],
-           "dev_auc": dev, "chosen_on_dev": chosen, "runs": runs, "diagnose": diag,
+           "dev_auc": dev, "chosen_on_dev": chosen, "chosen_minus_today": gain, "runs": runs, "diagnose": diag,
            "sizes": {t[0]: {"train": int(len(t[2])), "test": int(len(t[5])), "pool": int(len(t[7]))} for t in tasks}}
     if a.out:
         Path(a.out).write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")

@@ -79,3 +79,16 @@ def test_unsite_auto_stops_once_the_sites_cannot_be_told_apart():
     assert 1 <= k <= 3
     _, _, k0 = unsite(xs, rng.normal(size=(300, 8)), rng.normal(size=(300, 8)), "auto")
     assert k0 == 0  # the same distribution: nothing to remove
+
+
+def test_paired_delta_interval_excludes_zero_only_for_a_real_gain():
+    from pretrain.siteadapt import delta_ci
+
+    rng = np.random.default_rng(5)
+    y = rng.integers(0, 2, 400)
+    old = rng.normal(size=400) + 0.3 * y
+    groups = np.repeat(np.arange(200), 2)
+    better = delta_ci(y, old + 1.0 * y, old, groups, n_boot=200)
+    same = delta_ci(y, old + 0.01 * rng.normal(size=400), old, groups, n_boot=200)
+    assert better["delta"] > 0 and better["ci95"][0] > 0
+    assert same["ci95"][0] < 0 < same["ci95"][1]
