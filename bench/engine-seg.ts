@@ -4,7 +4,7 @@
  * patients (its own early-stopping split inside them); test Dice / IoU / HD95 at the original
  * image geometry. Goal: Dice ≥ 0.93.
  *
- *   npx tsx bench/engine-seg.ts --encoder DIR [--project /tmp/spcxr-bench-seg] [--epochs 60] [--copies 2] [--stem]
+ *   npx tsx bench/engine-seg.ts --encoder DIR [--project /tmp/spcxr-bench-seg] [--epochs N] [--copies 2] [--stem]
  *     [--branch 8] [--lateral 16] [--fuse2 16]   (the wide decoder before 2026-12-02: 16 0 32)
  */
 import os from 'node:os';
@@ -28,8 +28,8 @@ const r = await trainSegmenter(
     encoderDir,
     provider: 'cpu',
     imageIds: train,
-    epochs: Number(arg('epochs', '60')),
-    copiesPerEpoch: Number(arg('copies', '2')),
+    ...(arg('epochs') ? { epochs: Number(arg('epochs')) } : {}),
+    ...(arg('copies') ? { copiesPerEpoch: Number(arg('copies')) } : {}),
     stem: process.argv.includes('--stem'),
     ...(arg('branch') ? { branch: Number(arg('branch')) } : {}),
     ...(arg('lateral') ? { lateral: Number(arg('lateral')) } : {}),
@@ -59,7 +59,7 @@ console.log(
     testImages: test.length,
     epochsRun: r.history.length,
     copiesPerEpoch: Number(arg('copies', '2')),
-    width: Number(arg('width', '64')),
+    width: arg('width') ?? 'default',
     branch: arg('branch'),
     lateral: arg('lateral'),
     fuse2: arg('fuse2'),
