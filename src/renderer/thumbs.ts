@@ -27,9 +27,15 @@ const loader: ThumbLoader<HTMLImageElement> = {
   },
   async decode(data, mime) {
     const img = new Image();
-    img.decoding = 'async';
     img.src = dataUrl(data, mime);
-    await img.decode();
+    // Loaded, not pre-decoded: the rasteriser decodes at the tile's scale anyway (traced), so
+    // an `img.decode()` at full size was a second decode of every picture.
+    if (!img.complete)
+      await new Promise((resolve, reject) => {
+        img.onload = resolve;
+        img.onerror = () => reject(new Error('thumbnail could not be decoded'));
+      });
+    if (!img.naturalWidth) throw new Error('thumbnail could not be decoded');
     return img;
   },
   inUse: (img) => img.isConnected,
