@@ -32,7 +32,7 @@ export interface ResidentMatrix {
   /**
    * The matrix's distance space in `k` projected dims (centred on the mean of every row),
    * created on first use and filled row by row: a row is projected once per load of the
-   * matrix, not once per pass. Adds 2k/dim of the matrix's size when full (128/384 = 1/3).
+   * matrix, not once per pass. Holds only the rows projected so far (k floats each).
    */
   space(k: number): LazySpace;
   dim: number;
@@ -216,7 +216,8 @@ export class ResidentFeatures {
       spaces,
       space: (k) => {
         const sp =
-          spaces.get(k) ?? new LazySpace({ n: ids.length, read: rowReader(m), mean: meanRow(m) }, dim, k);
+          spaces.get(k) ??
+          new LazySpace({ n: ids.length, read: rowReader(m), mean: meanRow(m) }, dim, k, 7, true);
         spaces.set(k, sp);
         return sp;
       },
@@ -324,7 +325,7 @@ export class PoolSpace implements DistanceSpace {
     this.shared.ensure(need.map((r) => this.rowOf[r]));
     const d = this.dim;
     for (const r of need) {
-      const s = this.rowOf[r] * d;
+      const s = this.shared.at(this.rowOf[r]);
       this.x.set(this.shared.x.subarray(s, s + d), r * d);
       this.done[r] = 1;
     }
