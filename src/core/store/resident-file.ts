@@ -224,8 +224,3 @@ export function checkResidentFiles(projectDir: string, cacheId: string): Integri
   }
   return out;
 }
-
-/** Removes a file that cannot be used (the caller rebuilds it). */
-export function removeResidentFile(file: string): void {
-  rmSync(file, { force: true });
-}
