@@ -8,5 +8,7 @@ npx svelte-check --workspace src/renderer --tsconfig ./tsconfig.json --fail-on-w
 # Renderer unit tests: neither of the above type-checks them (both exclude *.test.ts).
 npx tsc --noEmit -p src/renderer/tsconfig.test.json
 npx biome check
+# The e2e tests drive dist/renderer: build it from the sources under test.
+npm run build:renderer
 npx vitest run
 /usr/bin/python3 -m pytest -q pretrain/tests

@@ -95,25 +95,33 @@ export async function reload(): Promise<void> {
     app.selected = new Set([...app.selected].filter((id) => keep.has(id)));
     if (page.items.length < FIRST || page.total <= FIRST) loaded.add(0);
     else {
-      // The rest of the first page, by keyset after the first screenful.
+      // The rest of the first page, by keyset after the first screenful; sent after the grid has
+      // rendered and asked for the first screen's thumbnails (one task later), so the server,
+      // which answers in arrival order, sends those pictures first.
       loading.add(0);
-      void loadSlice(FIRST, PAGE - FIRST, t)
-        .then((ok) => ok && loaded.add(0))
-        .catch((err) => app.fail(err, 'load more images'))
-        .finally(() => t === generation && loading.delete(0));
+      setTimeout(() => {
+        void loadSlice(FIRST, PAGE - FIRST, t)
+          .then((ok) => ok && loaded.add(0))
+          .catch((err) => app.fail(err, 'load more images'))
+          .finally(() => t === generation && loading.delete(0));
+      }, 0);
     }
   } catch (err) {
     app.fail(err, 'list the images');
   }
 }
 
-/** Rows loaded beyond the visible range, so the next page is there before it scrolls in. */
-const AHEAD = PAGE / 2;
+/** Items loaded beyond the visible range when still or slow: a page either side. */
+export const AHEAD = PAGE;
 
-/** Makes sure the items in [start, end) (and half a page either side) are loaded. */
-export function ensureRange(start: number, end: number): void {
-  const last = Math.min(app.total, end + AHEAD);
-  for (let p = Math.floor(Math.max(0, start - AHEAD) / PAGE); p * PAGE < last; p++) {
+/**
+ * Makes sure the items in [start, end), `before` items above and `after` below are loaded.
+ * The grid passes more in the scroll direction the faster it scrolls, so a fast scroll finds
+ * the ids of the rows it heads into (and can fetch their thumbnails) before it gets there.
+ */
+export function ensureRange(start: number, end: number, before = AHEAD, after = AHEAD): void {
+  const last = Math.min(app.total, end + after);
+  for (let p = Math.floor(Math.max(0, start - before) / PAGE); p * PAGE < last; p++) {
     if (loading.has(p) || loaded.has(p)) continue;
     loading.add(p);
     const gen = generation;

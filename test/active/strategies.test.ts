@@ -4,34 +4,15 @@ import { suggest } from '../../src/core/active/suggest.ts';
 import type { ClassProbs, Pool, ServeHistory } from '../../src/core/active/types.ts';
 import { classUncertainty } from '../../src/core/active/uncertainty.ts';
 import { centerNormalize, sqDist } from '../../src/core/active/vectors.ts';
-import { fitLogReg, predictLogReg, standardizer } from '../../src/core/stats/logreg.ts';
 import { describeShared } from '../shared-data.ts';
-import { realEmbeddings } from './real-embeddings.ts';
+import { realPoolWithClassifier } from './real-embeddings.ts';
 
 let pool: Pool;
 let probs: ClassProbs;
 let labelled: Set<number>;
 
 beforeAll(async () => {
-  const r = await realEmbeddings(25);
-  pool = {
-    ids: r.images.map((_, i) => `img${i}`),
-    dim: r.dim,
-    embeddings: r.x,
-    sources: r.images.map((i) => i.source),
-  };
-  // A real classifier on 16 labelled images (4 per class and source) gives real, uneven probabilities.
-  labelled = new Set([0, 1, 2, 3, 25, 26, 27, 28, 50, 51, 52, 53, 75, 76, 77, 78]);
-  const rows = [...labelled];
-  const y = rows.map((i) => (r.images[i].label === 'pneumonia' ? 1 : 0));
-  const m = fitLogReg(r.x, r.dim, rows, y, standardizer(r.x, r.dim), 10);
-  const p1 = predictLogReg(m, r.x);
-  const p = new Float32Array(p1.length * 2);
-  p1.forEach((v, i) => {
-    p[2 * i] = 1 - v;
-    p[2 * i + 1] = v;
-  });
-  probs = { classes: ['normal', 'pneumonia'], probs: p };
+  ({ pool, probs, labelled } = await realPoolWithClassifier());
 });
 
 describeShared('cold start', () => {

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from '../../src/cli/commands/suggest.ts';
 import { UsageError } from '../../src/cli/types.ts';
-import { answerSuggestion, skipSuggestion } from '../../src/core/active/accept.ts';
 import { openProject } from '../../src/core/store/index.ts';
 import { MICRO, ROOT } from './real-embeddings.ts';
 
@@ -147,26 +146,6 @@ describe('spcxr suggest on the bundled sample', () => {
     const again = cli('suggest', project, '--n', '3', '--encoder', MICRO, '--no-train', '--json');
     const first = r.json.suggestions.map((s) => s.imageId);
     for (const s of again.json.suggestions) expect(first).not.toContain(s.imageId);
-
-    const store2 = openProject(project);
-    const [a, b] = r.json.suggestions;
-    const accepted = answerSuggestion(
-      store2,
-      { imageId: String(a.imageId), prefill: a.prefill },
-      { label: a.prefill.label, author: 'test' },
-    );
-    expect(accepted.source).toBe('accepted_suggestion');
-    const other = b.prefill.label === 'normal' ? 'pneumonia' : 'normal';
-    expect(
-      answerSuggestion(
-        store2,
-        { imageId: String(b.imageId), prefill: b.prefill },
-        { label: other, author: 'test' },
-      ).source,
-    ).toBe('human');
-    skipSuggestion(store2, r.json.suggestions[2].imageId);
-    expect(store2.getAlState([r.json.suggestions[2].imageId])[0].skippedCount).toBe(1);
-    store2.close();
   });
 
   it('rejects bad usage and a missing project with a clear message', async () => {

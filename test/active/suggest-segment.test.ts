@@ -1,41 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadSimDataset } from '../../bench/al-sim/sim-data.ts';
 import { segmenterMaskStats } from '../../src/core/active/mask-probs.ts';
 import { suggestForProject } from '../../src/core/active/project.ts';
 import { openProject } from '../../src/core/store/index.ts';
 import { getEncoder, releaseEncoders } from '../../src/core/train/engine.ts';
 import { trainSegmenter } from '../../src/core/train/segment.ts';
+import { buildIeeeMasksProject } from '../ieee-masks-project.ts';
 import { describeShared } from '../shared-data.ts';
-import { DATA, MICRO, ROOT } from './real-embeddings.ts';
+import { MICRO } from './real-embeddings.ts';
 
 let dir: string;
 let project: string;
 
 beforeAll(() => {
-  // ieee8023 may not be copied into the repo: the project references the shared files.
-  dir = mkdtempSync(path.join(os.tmpdir(), 'spcxr-alseg-'));
-  const data = path.join(dir, 'data');
-  mkdirSync(data);
-  symlinkSync(path.join(DATA, 'ieee8023/images'), path.join(data, 'images'));
-  symlinkSync(path.join(DATA, 'ieee8023/masks_v7'), path.join(data, 'masks_v7'));
-  const imgs = loadSimDataset(DATA, 'ieee-masks').slice(0, 16);
-  const rel = (p: string) => path.relative(path.join(DATA, 'ieee8023'), p);
-  const rows = imgs.map((im, i) => `${rel(im.file)},${i < 8 ? rel(im.mask!) : ''},${im.patient},ieee8023`);
-  writeFileSync(path.join(data, 'm.csv'), ['file,mask,patient_id,source', ...rows].join('\n'));
-  project = path.join(dir, 'proj');
-  const bin = path.join(ROOT, 'bin/spcxr.mjs');
-  execFileSync(process.execPath, [bin, 'init', project], { stdio: 'pipe' });
-  execFileSync(
-    process.execPath,
-    [bin, 'import', project, '--manifest', path.join(data, 'm.csv'), '--reference'],
-    {
-      stdio: 'pipe',
-    },
-  );
+  ({ dir, project } = buildIeeeMasksProject({ prefix: 'spcxr-alseg-', images: 16, masked: 8 }));
 });
 
 afterAll(async () => {

@@ -1,14 +1,6 @@
-/**
- * Non-chest (CT, MR by DICOM modality) and multi-frame images stay in the project but never
- * reach lung-mask work: no stored prediction after training or on request, no place in the
- * mask queue, and Accept refuses them by name. Real DICOM files from ../shared/data/dicom.
- */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadSimDataset } from '../../bench/al-sim/sim-data.ts';
 import { acceptCorrectedMask } from '../../src/core/app/accept-mask.ts';
 import type { Notifier } from '../../src/core/app/notify.ts';
 import {
@@ -23,7 +15,8 @@ import { suggestionPass } from '../../src/core/app/suggestion-pass.ts';
 import { trainAndScore } from '../../src/core/app/train.ts';
 import { openProject } from '../../src/core/store/index.ts';
 import { releaseEncoders } from '../../src/core/train/engine.ts';
-import { DATA, MICRO, ROOT } from '../active/real-embeddings.ts';
+import { MICRO, ROOT } from '../active/real-embeddings.ts';
+import { buildIeeeMasksProject } from '../ieee-masks-project.ts';
 import { describeShared } from '../shared-data.ts';
 
 const DICOM = path.resolve(ROOT, '../shared/data/dicom/share');
@@ -40,26 +33,16 @@ let dir: string;
 let project: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'spcxr-maskq-'));
-  const data = path.join(dir, 'data');
-  mkdirSync(data);
-  symlinkSync(path.join(DATA, 'ieee8023/images'), path.join(data, 'images'));
-  symlinkSync(path.join(DATA, 'ieee8023/masks_v7'), path.join(data, 'masks_v7'));
-  const seen = new Set<string>();
-  const imgs = loadSimDataset(DATA, 'ieee-masks')
-    .filter((im) => !seen.has(String(im.patient)) && seen.add(String(im.patient)))
-    .slice(0, 9);
-  const rel = (p: string) => path.relative(path.join(DATA, 'ieee8023'), p);
-  const rows = imgs.map((im, i) => `${rel(im.file)},${i < 6 ? rel(im.mask!) : ''},${im.patient},ieee8023`);
-  writeFileSync(path.join(data, 'm.csv'), ['file,mask,patient_id,source', ...rows].join('\n'));
+  let run: (...a: string[]) => Buffer;
+  ({ dir, project, run } = buildIeeeMasksProject({
+    prefix: 'spcxr-maskq-',
+    images: 9,
+    masked: 6,
+    onePerPatient: true,
+  }));
   const dcm = path.join(dir, 'dicom');
   mkdirSync(dcm);
   for (const f of [...UNFIT, CHEST_DICOM]) symlinkSync(path.join(DICOM, f), path.join(dcm, f));
-  project = path.join(dir, 'proj');
-  const bin = path.join(ROOT, 'bin/spcxr.mjs');
-  const run = (...a: string[]) => execFileSync(process.execPath, [bin, ...a], { stdio: 'pipe' });
-  run('init', project);
-  run('import', project, '--manifest', path.join(data, 'm.csv'), '--reference');
   run('import', project, dcm, '--reference');
 });
 

@@ -1,14 +1,6 @@
-/**
- * A trained segmenter stores its predictions (mask, uncertainty map, MaskStats) for unmasked
- * images and for its validation images, so pre-fills and the model view's overlays are served;
- * the mask queue's Accept stores prediction + correction as ground truth with its author.
- */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadSimDataset } from '../../bench/al-sim/sim-data.ts';
 import { correctionEffort } from '../../src/core/active/correction.ts';
 import { createInProcessClient } from '../../src/core/api/in-process.ts';
 import { serveMedia } from '../../src/core/api/media.ts';
@@ -20,37 +12,20 @@ import { decodeMaskPng } from '../../src/core/imaging/index.ts';
 import { openProject } from '../../src/core/store/index.ts';
 import { releaseEncoders } from '../../src/core/train/engine.ts';
 import { nodeWorkerSpawner } from '../../src/worker/spawn-node.ts';
-import { DATA, MICRO, ROOT } from '../active/real-embeddings.ts';
+import { MICRO } from '../active/real-embeddings.ts';
+import { buildIeeeMasksProject } from '../ieee-masks-project.ts';
 import { describeShared } from '../shared-data.ts';
 
 let dir: string;
 let project: string;
 
 beforeAll(() => {
-  // ieee8023 may not be copied: the project references the shared files.
-  dir = mkdtempSync(path.join(os.tmpdir(), 'spcxr-segpred-'));
-  const data = path.join(dir, 'data');
-  mkdirSync(data);
-  symlinkSync(path.join(DATA, 'ieee8023/images'), path.join(data, 'images'));
-  symlinkSync(path.join(DATA, 'ieee8023/masks_v7'), path.join(data, 'masks_v7'));
-  // One image per patient, so the patient-grouped split has validation images.
-  const seen = new Set<string>();
-  const imgs = loadSimDataset(DATA, 'ieee-masks')
-    .filter((im) => !seen.has(String(im.patient)) && seen.add(String(im.patient)))
-    .slice(0, 10);
-  const rel = (p: string) => path.relative(path.join(DATA, 'ieee8023'), p);
-  const rows = imgs.map((im, i) => `${rel(im.file)},${i < 6 ? rel(im.mask!) : ''},${im.patient},ieee8023`);
-  writeFileSync(path.join(data, 'm.csv'), ['file,mask,patient_id,source', ...rows].join('\n'));
-  project = path.join(dir, 'proj');
-  const bin = path.join(ROOT, 'bin/spcxr.mjs');
-  execFileSync(process.execPath, [bin, 'init', project], { stdio: 'pipe' });
-  execFileSync(
-    process.execPath,
-    [bin, 'import', project, '--manifest', path.join(data, 'm.csv'), '--reference'],
-    {
-      stdio: 'pipe',
-    },
-  );
+  ({ dir, project } = buildIeeeMasksProject({
+    prefix: 'spcxr-segpred-',
+    images: 10,
+    masked: 6,
+    onePerPatient: true,
+  }));
 });
 
 afterAll(async () => {

@@ -34,9 +34,11 @@ function cli(args: string[]): string {
   });
 }
 
-/** The renderer bundle must exist (npm's `prepare` builds it); build it once if missing. */
+/** The renderer bundle must exist and match the sources (npm's `prepare` builds it); build it if not. */
 export function ensureRendererBuilt(): void {
-  if (fs.existsSync(path.join(repoRoot, 'dist/renderer/index.html'))) return;
+  const built = path.join(repoRoot, 'dist/renderer/index.html');
+  // A stale build fails as a 60 s wait for the grid, far from its cause: rebuild when any source is newer.
+  if (fs.existsSync(built) && newestMtime(path.join(repoRoot, 'src')) <= fs.statSync(built).mtimeMs) return;
   execFileSync(
     process.execPath,
     [
@@ -50,6 +52,14 @@ export function ensureRendererBuilt(): void {
       stdio: 'inherit',
     },
   );
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) newest = Math.max(newest, fs.statSync(path.join(e.parentPath, e.name)).mtimeMs);
+  }
+  return newest;
 }
 
 /**

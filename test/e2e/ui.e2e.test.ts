@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ensureRendererBuilt,
+  invokeIn,
   launch,
   makeSampleProject,
   type Served,
@@ -24,22 +25,7 @@ let project: { dir: string; tmp: string };
 let errors: string[];
 const dirs: string[] = [];
 
-/** Calls the API from inside the page, with the page's session cookie. */
-async function invoke<T = unknown>(name: string, params: unknown = {}): Promise<T> {
-  const reply = await page.evaluate(
-    async ([n, p]) => {
-      const r = await fetch(`/api/invoke/${n}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(p),
-      });
-      return r.json();
-    },
-    [name, params] as const,
-  );
-  if (!reply.ok) throw new Error(`${name}: ${JSON.stringify(reply.error)}`);
-  return reply.result as T;
-}
+const invoke = <T = unknown>(name: string, params: unknown = {}) => invokeIn<T>(page, name, params);
 
 async function maskPixels(imageId: number): Promise<number> {
   const m = await invoke<{ mask: { encoding: string; data: string } | null }>('masks.get', {

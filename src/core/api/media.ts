@@ -1,6 +1,6 @@
 /**
- * Pixels for the renderer, by id: display PNG at a window, raw 16-bit PNG, thumbnail, mask,
- * predicted mask, and export files. Shared by `spcxr serve` (/media/...) and Electron's
+ * Pixels for the renderer, by id: display PNG at a window, raw 16-bit PNG, thumbnail (one, or a
+ * batch for the grid), mask, predicted mask, and export files. Shared by `spcxr serve` (/media/...) and Electron's
  * `spcxr-image://media/...` protocol. The only path-based kind (`file/`) resolves inside the
  * project's exports folder and refuses anything else, symlinks included.
  */
@@ -14,6 +14,8 @@ import { EXPORTS_DIR } from '../export/safe-path.ts';
 import { zipFolder } from '../export/zip.ts';
 import { decodeFile, encodeGrayPng, renderDisplay } from '../imaging/index.ts';
 import type { DecodedImage, DisplayOptions } from '../imaging/types.ts';
+import { thumbnailBatch } from './thumbnail-batch.ts';
+import { thumbnailVersion } from './thumbnail-pack.ts';
 
 export interface MediaResponse {
   status: number;
@@ -42,7 +44,7 @@ export function decodedImage(s: ProjectSession, id: number): Promise<DecodedImag
 /** Folder under the project whose files may be fetched by path. */
 export { EXPORTS_DIR };
 
-const notFound = (why: string): MediaResponse => ({ status: 404, mime: 'text/plain', body: why });
+export const notFound = (why: string): MediaResponse => ({ status: 404, mime: 'text/plain', body: why });
 const forbidden = (why: string): MediaResponse => ({ status: 403, mime: 'text/plain', body: why });
 const png = (body: Uint8Array): MediaResponse => ({ status: 200, mime: 'image/png', body });
 
@@ -119,11 +121,13 @@ export async function serveMedia(
         : 'application/octet-stream';
     return { status: 200, mime, body: await readFile(file) };
   }
+  if (kind === 'thumbnails') return thumbnailBatch(s, query.get('ids'));
   const parts = rest.split('/');
   const m = ID.exec(parts.at(-1) ?? '');
   if (!m) return forbidden('media is addressed by numeric id only');
   const id = Number(m[1]);
-  if (!s.store.getImage(id)) return notFound(`no image with id ${id}`);
+  const row = s.store.getImage(id);
+  if (!row) return notFound(`no image with id ${id}`);
   switch (kind) {
     case 'display': {
       const img = await decodedImage(s, id);
@@ -132,8 +136,12 @@ export async function serveMedia(
     case 'raw':
       return png(rawPng(await decodedImage(s, id)));
     case 'thumbnail': {
+      // A versioned URL names one picture: a stale one (the id now holds another image) is refused.
+      const v = query.get('v');
+      if (v !== null && v !== thumbnailVersion(row.sha256))
+        return notFound(`thumbnail version '${v}' of image ${id} is not its current one; reload the list`);
       const t = s.store.getThumbnail(id);
-      return t ? { status: 200, mime: t.mime, body: t.data } : notFound('no thumbnail');
+      return t ? { status: 200, mime: t.mime, body: t.data } : notFound(`image ${id} has no thumbnail`);
     }
     case 'mask': {
       const row = s.store.getMask(id, query.get('class') ?? undefined);

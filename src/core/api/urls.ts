@@ -5,7 +5,10 @@
 export interface UrlScheme {
   display(imageId: number): string;
   raw(imageId: number): string;
-  thumbnail(imageId: number): string;
+  /** `version` (the thumbnail's content hash) makes the URL name one picture, not one id. */
+  thumbnail(imageId: number, version?: string): string;
+  /** Many thumbnails in one response (`thumbnail-pack.ts`), for the grid. */
+  thumbnails(imageIds: number[]): string;
   mask(imageId: number, maskClass?: string): string;
   predictionMask(modelId: number, imageId: number): string;
   /** A segmenter's per-pixel uncertainty for an image (gray PNG at the image's size). */
@@ -19,7 +22,8 @@ function schemeWith(prefix: string): UrlScheme {
   return {
     display: (id) => `${prefix}display/${id}.png`,
     raw: (id) => `${prefix}raw/${id}.png`,
-    thumbnail: (id) => `${prefix}thumbnail/${id}`,
+    thumbnail: (id, v) => `${prefix}thumbnail/${id}${v ? `?v=${encodeURIComponent(v)}` : ''}`,
+    thumbnails: (ids) => `${prefix}thumbnails?ids=${ids.join(',')}`,
     mask: (id, c) => `${prefix}mask/${id}.png${cls(c)}`,
     predictionMask: (m, id) => `${prefix}prediction/${m}/${id}.png`,
     predictionUncertainty: (m, id) => `${prefix}uncertainty/${m}/${id}.png`,

@@ -111,6 +111,15 @@ export function getThumbnail(st: Statements, imageId: number) {
   );
 }
 
+export function getThumbnails(st: Statements, imageIds: number[]) {
+  return st
+    .get(
+      `SELECT t.image_id AS id, i.sha256, t.mime, t.data FROM json_each(?) j
+       JOIN thumbnails t ON t.image_id = j.value JOIN images i ON i.id = t.image_id`,
+    )
+    .all(JSON.stringify(imageIds)) as Array<{ id: number; sha256: string; mime: string; data: Buffer }>;
+}
+
 export function getImage(st: Statements, id: number): ImageRow | null {
   const r = st.get('SELECT * FROM images WHERE id = ?').get(id) as ImageDbRow | undefined;
   return r ? toImage(r) : null;

@@ -93,6 +93,7 @@ export class Project implements ProjectStore {
     return gone.length;
   }
   getThumbnail = (imageId: number) => images.getThumbnail(this.st, imageId);
+  getThumbnails = (imageIds: number[]) => images.getThumbnails(this.st, imageIds);
   setThumbnail: ProjectStore['setThumbnail'] = (id, t) => this.tx(() => images.setThumbnail(this.st, id, t));
 
   listClasses = (kind?: ClassKind, task?: string) => classes.listClasses(this.st, kind, task);

@@ -457,6 +457,8 @@ export interface ProjectStore {
    */
   deleteImages(ids: number[]): number;
   getThumbnail(imageId: number): { data: Buffer; mime: string; width: number; height: number } | null;
+  /** Thumbnails of many images in one query (the grid's batch), with each image's sha256; absent ids are left out. */
+  getThumbnails(imageIds: number[]): Array<{ id: number; sha256: string; mime: string; data: Buffer }>;
   setThumbnail(
     imageId: number,
     thumb: { data: Uint8Array; mime: string; width: number; height: number },

@@ -5,6 +5,7 @@ import { decideClass } from '../../train/report.ts';
 import type { ApiHandlers, ImageSummary } from '../contract.ts';
 import { decodedImage } from '../media.ts';
 import type { ServiceContext } from '../service.ts';
+import { thumbnailVersion } from '../thumbnail-pack.ts';
 
 type H = Pick<ApiHandlers, 'images.list' | 'images.get'>;
 
@@ -22,7 +23,7 @@ function summary(ctx: ServiceContext, img: ImageListItem, unlike: Record<string,
     status: img.gridState,
     hasMask: img.hasMask,
     score: img.alScore,
-    thumbnailUrl: ctx.opts.urls.thumbnail(img.id),
+    thumbnailUrl: ctx.opts.urls.thumbnail(img.id, thumbnailVersion(img.sha256)),
     ...(img.id in unlike ? { unlikeTraining: true } : {}),
   };
 }
@@ -85,7 +86,7 @@ export function imageHandlers(ctx: ServiceContext): H {
         urls: {
           display: ctx.opts.urls.display(id),
           raw: ctx.opts.urls.raw(id),
-          thumbnail: ctx.opts.urls.thumbnail(id),
+          thumbnail: base.thumbnailUrl,
           mask: ctx.opts.urls.mask(id),
         },
         prediction:
