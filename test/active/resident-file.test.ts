@@ -133,7 +133,9 @@ describe('resident feature file', () => {
       const health = databaseHealth(store);
       const warning = health.warnings.find((w) => w.kind === 'features');
       expect(warning?.message).toMatch(message);
-      expect(warning?.message).toMatch(/cache\/resident-pooled-0\.f16 .*the next suggestion pass rebuilds it/);
+      expect(warning?.message).toMatch(
+        /cache\/resident-pooled-0\.f16 .*the next suggestion pass rebuilds it/,
+      );
       const b = worker();
       expect(b.r.ensured(b.s, ENC, [1])).toBe(false);
       const m = b.r.get(b.s, ENC, 'pooled')!;
@@ -156,9 +158,11 @@ describe('resident feature file', () => {
     new ResidentFeatures(1 << 24, 60_000).get(other, ENC, 'pooled');
     cpSync(residentFile(other.dir, 'pooled', 0), file);
     other.close();
-    expect(databaseHealth(store).warnings.map((w) => w.message).join('\n')).toMatch(
-      /resident-pooled-0\.f16 was made from another feature cache/,
-    );
+    expect(
+      databaseHealth(store)
+        .warnings.map((w) => w.message)
+        .join('\n'),
+    ).toMatch(/resident-pooled-0\.f16 was made from another feature cache/);
     const b = worker();
     const m = b.r.get(b.s, ENC, 'pooled')!;
     expect(b.cacheReads()).toBe(1);

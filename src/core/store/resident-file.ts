@@ -10,15 +10,7 @@
  * names the cache (its random id and write version), the encoder, layer and view, the shape, and
  * the CRC-32 of everything after it.
  */
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { FILE_MODE } from './private-files.ts';
