@@ -1,78 +1,70 @@
 /**
- * Segmentation training speed, old schedule vs new, in one run on the same machine: the same
- * ieee8023 masks_v7 subset (patient split), the same cached encoder features, the same decoder;
- * "old" draws all 2·(augViews+1) copies of every image per epoch (40 epochs, patience 8, the
- * schedule before 2026-12-02) with the wide fusion, "new" the defaults (two copies per image per
- * epoch, 60 epochs, patience 8; slim fusion). Runs
- * alternate (old, new, old, new with --reps 2). Reports training seconds (features excluded:
- * cached once, shared), the ratio, and held-out-patient Dice of both.
+ * Lung-decoder training speed against the issue's baseline, in one run on the same machine:
+ * the same ieee8023 masks_v7 training images (patient-grouped), the same cached encoder
+ * features, the same seed. Configurations, run in this order (--only picks some):
+ * - `old`: the issue's baseline: every one of the 2·(augViews+1) copies of every image per
+ *   epoch (40 epochs, patience 8), the wide fusion (branch 16, no lateral);
+ * - `prev`: the defaults before 2026-12-02 07:30 (two copies per epoch, slim fusion, width 64,
+ *   rate 2e-3 constant, 60 epochs, patience 8);
+ * - `new`: today's defaults (width 32, rate 4e-3 with a cosine decay over a ~960-step budget).
+ * Reports training seconds (features excluded: cached once and shared), the ratios to `new`,
+ * and Dice / IoU / HD95 on held-out patients (`--test` images of the patients the split keeps
+ * out, never seen in training or early stopping; the product's prediction path).
  *
- *   nice -n 5 npx tsx bench/engine-seg-speed.ts --encoder DIR [--train 24] [--test 16] [--reps 1]
+ *   nice -n 5 npx tsx bench/engine-seg-speed.ts --encoder DIR [--train 24] [--test 16] [--only old,new]
  */
 import os from 'node:os';
 import { trainSegmenter } from '../src/core/train/index.ts';
-import { groupedSplit } from '../src/core/train/split.ts';
-import { arg, benchProject, sharedItems } from './engine-project.ts';
+import type { TrainSegmenterOptions } from '../src/core/train/types.ts';
+import { arg } from './engine-project.ts';
+import { scoreHeldOut, segBenchData } from './seg-data.ts';
 
 const encoderDir = arg('encoder');
 if (!encoderDir) throw new Error('--encoder DIR is required');
-const items = sharedItems('ieee8023').filter((i) => /masks_v7/.test(i.mask ?? ''));
-const store = await benchProject(arg('project', '/tmp/spcxr-bench-seg')!, items, false, [
-  'covid19',
-  'pneumonia',
-  'normal',
-  'other_abnormal',
-]);
-const masked = store.listMasks('lung').map((m) => store.getImage(m.imageId)!);
-const split = groupedSplit(
-  masked.map((i) => ({ id: i.id, group: i.patientId ?? `i${i.id}`, label: 0 })),
-  0.3,
-  7,
-);
-const nTrain = Number(arg('train', '24'));
-const nTest = Number(arg('test', '16'));
-// Dice is the run's own patient-grouped validation split (valFraction = test share): held-out patients.
-const ids = [...split.train.slice(0, nTrain), ...split.val.slice(0, nTest)];
-const reps = Number(arg('reps', '1'));
-const rows: Array<Record<string, unknown>> = [];
-for (let r = 0; r < reps; r++)
-  for (const [name, copies, decoder] of [
-    // old: every copy every epoch and the wide fusion (before 2026-12-02); new: the defaults.
-    ['old', 8, { lateral: 0, fuse2: 0, branch: 16 }],
-    ['new', 2, {}],
-  ] as const) {
-    const t0 = performance.now();
-    const res = await trainSegmenter(store, {
-      encoderDir,
-      provider: 'cpu',
-      imageIds: ids,
-      copiesPerEpoch: copies,
-      ...decoder,
-      valFraction: nTest / ids.length,
-      seed: 0,
-    });
-    const row = {
-      schedule: name,
-      trainSec: res.timings.trainMs / 1000,
-      featuresSec: res.timings.featuresMs / 1000,
-      wallSec: (performance.now() - t0) / 1000,
-      epochs: res.history.length,
-      steps: res.history.length * Math.ceil((res.trainImages * copies) / 8),
-      valImages: res.valImages,
-      dice: 'dice' in res.metrics ? res.metrics.dice : undefined,
-      load: os.loadavg()[0],
-    };
-    rows.push(row);
-    console.error(JSON.stringify(row));
-  }
-const mean = (k: string, s: string) => {
-  const v = rows.filter((r) => r.schedule === s).map((r) => r[k] as number);
-  return v.reduce((a, b) => a + b, 0) / v.length;
+const { store, train, test } = await segBenchData(arg('project', '/tmp/spcxr-bench-seg')!);
+const trainIds = train.slice(0, Number(arg('train', '24')));
+const testIds = test.slice(0, Number(arg('test', '16')));
+const CONFIGS: Record<string, TrainSegmenterOptions> = {
+  old: { copiesPerEpoch: 8, lateral: 0, fuse2: 0, branch: 16, width: 64, lr: 2e-3, schedule: 'constant' },
+  prev: { width: 64, lr: 2e-3, schedule: 'constant', epochs: 60 },
+  new: {},
 };
+const only = (arg('only') ?? Object.keys(CONFIGS).join(',')).split(',');
+const rows: Array<Record<string, number | string>> = [];
+for (const name of only) {
+  const t0 = performance.now();
+  const res = await trainSegmenter(store, {
+    encoderDir,
+    provider: 'cpu',
+    imageIds: trainIds,
+    ...CONFIGS[name],
+    seed: 0,
+  });
+  const held = await scoreHeldOut(store, res.modelId, testIds, encoderDir);
+  const row = {
+    config: name,
+    trainSec: res.timings.trainMs / 1000,
+    featuresSec: res.timings.featuresMs / 1000,
+    wallSec: (performance.now() - t0) / 1000,
+    epochs: res.history.length,
+    trainImages: res.trainImages,
+    testImages: testIds.length,
+    dice: held.report.dice,
+    iou: held.report.iou,
+    hd95: held.report.hd95,
+    load: os.loadavg()[0],
+  };
+  rows.push(row);
+  console.error(JSON.stringify(row));
+}
+const secs = (n: string) => rows.find((r) => r.config === n)?.trainSec as number | undefined;
+const ratio = (n: string) => (secs(n) && secs('new') ? secs(n)! / secs('new')! : undefined);
 console.log(
   JSON.stringify({
     rows,
-    ratio: mean('trainSec', 'old') / mean('trainSec', 'new'),
+    ratioOldToNew: ratio('old'),
+    ratioPrevToNew: ratio('prev'),
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model}`,
     nproc: os.availableParallelism(),
   }),
 );

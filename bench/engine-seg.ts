@@ -4,37 +4,22 @@
  * patients (its own early-stopping split inside them); test Dice / IoU / HD95 at the original
  * image geometry. Goal: Dice ≥ 0.93.
  *
- *   npx tsx bench/engine-seg.ts --encoder DIR [--project /tmp/spcxr-bench-seg] [--epochs 60] [--copies 2] [--stem]
+ *   npx tsx bench/engine-seg.ts --encoder DIR [--project /tmp/spcxr-bench-seg] [--epochs N] [--copies 2] [--stem]
  *     [--branch 8] [--lateral 16] [--fuse2 16]   (the wide decoder before 2026-12-02: 16 0 32)
  */
 import os from 'node:os';
-import { decodeMaskPng } from '../src/core/imaging/index.ts';
-import { getEncoder } from '../src/core/train/engine.ts';
-import { loadSegmenter, openModel, type SegmenterConfig, trainSegmenter } from '../src/core/train/index.ts';
-import { maskMetrics } from '../src/core/train/seg-metrics.ts';
-import { segReport } from '../src/core/train/segment.ts';
-import { groupedSplit } from '../src/core/train/split.ts';
-import { arg, benchProject, sharedItems } from './engine-project.ts';
+import { trainSegmenter } from '../src/core/train/index.ts';
+import { arg } from './engine-project.ts';
+import { scoreHeldOut, segBenchData } from './seg-data.ts';
 
 const encoderDir = arg('encoder');
 if (!encoderDir) throw new Error('--encoder DIR is required');
-const items = sharedItems('ieee8023').filter((i) => /masks_v7/.test(i.mask ?? ''));
-const store = await benchProject(arg('project', '/tmp/spcxr-bench-seg')!, items, false, [
-  'covid19',
-  'pneumonia',
-  'normal',
-  'other_abnormal',
-]);
-const masked = store.listMasks('lung').map((m) => store.getImage(m.imageId)!);
-const split = groupedSplit(
-  masked.map((i) => ({ id: i.id, group: i.patientId ?? `i${i.id}`, label: 0 })),
-  0.3,
-  7,
-);
-const train = split.train.slice(0, 150);
-const test = split.val;
+const data = await segBenchData(arg('project', '/tmp/spcxr-bench-seg')!);
+const { store, masked } = data;
+const train = data.train.slice(0, 150);
+const test = data.test;
 console.error(
-  `masks ${masked.length}: train ${train.length} (of ${split.train.length}), test ${test.length} images`,
+  `masks ${masked.length}: train ${train.length} (of ${data.train.length}), test ${test.length} images`,
 );
 const t0 = performance.now();
 const r = await trainSegmenter(
@@ -43,12 +28,18 @@ const r = await trainSegmenter(
     encoderDir,
     provider: 'cpu',
     imageIds: train,
-    epochs: Number(arg('epochs', '60')),
-    copiesPerEpoch: Number(arg('copies', '2')),
+    ...(arg('epochs') ? { epochs: Number(arg('epochs')) } : {}),
+    ...(arg('copies') ? { copiesPerEpoch: Number(arg('copies')) } : {}),
     stem: process.argv.includes('--stem'),
     ...(arg('branch') ? { branch: Number(arg('branch')) } : {}),
     ...(arg('lateral') ? { lateral: Number(arg('lateral')) } : {}),
     ...(arg('fuse2') ? { fuse2: Number(arg('fuse2')) } : {}),
+    ...(arg('lr') ? { lr: Number(arg('lr')) } : {}),
+    ...(arg('width') ? { width: Number(arg('width')) } : {}),
+    ...(arg('ctx') ? { ctx: Number(arg('ctx')) } : {}),
+    ...(arg('batch') ? { batchSize: Number(arg('batch')) } : {}),
+    ...(arg('patience') ? { patience: Number(arg('patience')) } : {}),
+    ...(arg('schedule') ? { schedule: arg('schedule') as 'cosine' } : {}),
     seed: 0,
   },
   {
@@ -58,45 +49,34 @@ const r = await trainSegmenter(
   },
 );
 const trainSec = (performance.now() - t0) / 1000;
-const { row, weights } = openModel(store, r.modelId);
-const seg = loadSegmenter(row.config as unknown as SegmenterConfig, weights);
-const enc = await getEncoder(store, { encoderDir, provider: 'cpu' });
-const per = [];
-const t1 = performance.now();
-for (const id of test) {
-  const img = store.getImage(id)!;
-  const [pred] = await seg.predictFiles(enc, [store.imagePath(img)]);
-  const truth = await decodeMaskPng(store.getMask(id, 'lung')!.png);
-  per.push({
-    imageId: id,
-    source: img.source,
-    ...maskMetrics(pred.mask, truth.data, truth.width, truth.height),
-  });
-}
-const rep = segReport(per);
+const { report: rep, encoder, msPerImage } = await scoreHeldOut(store, r.modelId, test, encoderDir);
 console.log(
   JSON.stringify({
-    encoder: enc.card.name,
+    encoder,
     stem: process.argv.includes('--stem'),
     trainMasks: train.length,
     innerVal: r.valImages,
     testImages: test.length,
     epochsRun: r.history.length,
     copiesPerEpoch: Number(arg('copies', '2')),
-    width: Number(arg('width', '64')),
+    width: arg('width') ?? 'default',
     branch: arg('branch'),
     lateral: arg('lateral'),
     fuse2: arg('fuse2'),
+    lr: arg('lr'),
+    ctx: arg('ctx'),
+    batch: arg('batch'),
+    schedule: arg('schedule'),
+    bestEpoch: r.history.reduce((b, h, i) => (h.valLoss < r.history[b].valLoss ? i : b), 0),
     lastLosses: r.history.slice(-3).map((h) => [h.trainLoss.toFixed(3), h.valLoss.toFixed(3)]),
     dice: rep.dice,
     iou: rep.iou,
     hd95: rep.hd95,
     valDice: 'dice' in r.metrics ? r.metrics.dice : undefined,
     trainSec,
-    predictMsPerImage: (performance.now() - t1) / test.length,
+    predictMsPerImage: msPerImage,
     nproc: os.availableParallelism(),
     load: os.loadavg()[0],
   }),
 );
-seg.dispose();
 store.close();

@@ -17,27 +17,16 @@ import { maskUncertainty } from '../src/core/active/uncertainty.ts';
 import { storedMaskStats, storeSegPredictions } from '../src/core/app/seg-predictions.ts';
 import { decodeMaskPng } from '../src/core/imaging/index.ts';
 import { trainSegmenter } from '../src/core/train/index.ts';
-import { groupedSplit } from '../src/core/train/split.ts';
-import { arg, benchProject, sharedItems } from './engine-project.ts';
+import { arg } from './engine-project.ts';
+import { segBenchData } from './seg-data.ts';
 
 const encoderDir = arg('encoder');
 if (!encoderDir) throw new Error('--encoder DIR is required');
 const nTrain = Number(arg('train', '40'));
-const items = sharedItems('ieee8023').filter((i) => /masks_v7/.test(i.mask ?? ''));
-const store = await benchProject(arg('project', `/tmp/spcxr-bench-maskcorr-${process.pid}`)!, items, false, [
-  'covid19',
-  'pneumonia',
-  'normal',
-  'other_abnormal',
-]);
-const masked = store.listMasks('lung').map((m) => store.getImage(m.imageId)!);
-const split = groupedSplit(
-  masked.map((i) => ({ id: i.id, group: i.patientId ?? `i${i.id}`, label: 0 })),
-  0.3,
-  7,
-);
-const train = split.train.slice(0, nTrain);
-const test = split.val;
+const data = await segBenchData(arg('project', `/tmp/spcxr-bench-maskcorr-${process.pid}`)!);
+const { store, masked } = data;
+const train = data.train.slice(0, nTrain);
+const test = data.test;
 console.error(`masks ${masked.length}: train ${train.length}, held-out ${test.length} (patient-grouped)`);
 const t0 = performance.now();
 // --model ID re-measures a decoder this bench trained before in --project (its predictions are stored).

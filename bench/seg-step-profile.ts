@@ -31,16 +31,21 @@ const base: SegHeadConfig = {
   branch: 16,
   dense: true,
 };
-const VARIANTS: Record<string, Partial<SegHeadConfig>> = {
+const VARIANTS: Record<string, Partial<SegHeadConfig> & { batch?: number }> = {
   base: {},
   slim: { lateral: 32, fuse2: 16 },
   slim16: { lateral: 16, fuse2: 16 },
   narrow: { branch: 8 },
   slim8: { lateral: 16, fuse2: 16, branch: 8 },
   ctx1: { ctx: 1 },
+  w32: { lateral: 16, fuse2: 16, branch: 8, width: 32 },
+  w32ctx1: { lateral: 16, fuse2: 16, branch: 8, width: 32, ctx: 1 },
+  shuffle: { branch: 0 },
+  slim8b16: { lateral: 16, fuse2: 16, branch: 8, batch: 16 },
+  slim8b32: { lateral: 16, fuse2: 16, branch: 8, batch: 32 },
 };
 const B = Number(a.batch);
-function inputs(cfg: SegHeadConfig) {
+function inputs(cfg: SegHeadConfig, B: number) {
   const g = cfg.grid;
   return {
     tokens: tf.randomNormal([B, g, g, cfg.levels * cfg.dim], 0, 1, 'float32', 1) as tf.Tensor4D,
@@ -53,8 +58,18 @@ function inputs(cfg: SegHeadConfig) {
 }
 const names = a.variants.split(',');
 const heads = names.map((n) => {
-  const cfg = { ...base, ...VARIANTS[n] } as SegHeadConfig;
-  return { n, cfg, head: segHead(cfg, 0), opt: tf.train.adam(2e-3), x: inputs(cfg), ms: [] as number[] };
+  const { batch, ...v } = VARIANTS[n];
+  const cfg = { ...base, ...v } as SegHeadConfig;
+  const b = batch ?? B;
+  return {
+    n,
+    cfg,
+    b,
+    head: segHead(cfg, 0),
+    opt: tf.train.adam(2e-3),
+    x: inputs(cfg, b),
+    ms: [] as number[],
+  };
 });
 const step = (h: (typeof heads)[number]) => {
   const l = h.opt.minimize(
@@ -80,8 +95,10 @@ const out: Record<string, unknown> = {
 };
 for (const h of heads)
   out[h.n] = {
+    batch: h.b,
     medianStepMs: Math.round(med(h.ms)),
     ratioToFirst: +(med(heads[0].ms) / med(h.ms)).toFixed(2),
+    perImageRatioToFirst: +(med(heads[0].ms) / heads[0].b / (med(h.ms) / h.b)).toFixed(2),
   };
 if (!a['no-profile']) {
   for (const h of heads) {

@@ -1,7 +1,7 @@
 /** The one training loop (`epochLoop`) on a tiny least-squares problem: no data files needed. */
 import { expect, it } from 'vitest';
 import { initTf, tf } from '../../src/core/train/backend.ts';
-import { epochLoop, type LoopSpec } from '../../src/core/train/loop.ts';
+import { cosineLr, epochLoop, type LoopSpec } from '../../src/core/train/loop.ts';
 
 /** y = 2x on four points; `valLosses` scripts the validation curve the loop sees. */
 function problem(valLosses: number[] | null) {
@@ -66,4 +66,21 @@ it('a cancelled loop frees its optimiser and weight copies', async () => {
   await expect(run).rejects.toThrow();
   expect(tf.memory().numTensors).toBe(before);
   p.dispose();
+});
+
+it('lrAt sets the rate of each epoch: at rate 0 the weights stop moving', async () => {
+  await initTf();
+  const p = problem(null);
+  await epochLoop({ ...p.spec, lrAt: (e) => (e < 2 ? 0.1 : 0) });
+  expect(p.seen[1]).not.toBeCloseTo(p.seen[0], 3);
+  for (let e = 2; e < 8; e++) expect(p.seen[e]).toBeCloseTo(p.seen[1], 6);
+  p.dispose();
+});
+
+it('cosineLr decays from lr to lr·floor over the epochs', () => {
+  const f = cosineLr(0.01, 5, 0.1);
+  expect(f(0)).toBeCloseTo(0.01, 9);
+  expect(f(2)).toBeCloseTo(0.0055, 9);
+  expect(f(4)).toBeCloseTo(0.001, 9);
+  expect(f(1)).toBeGreaterThan(f(2));
 });

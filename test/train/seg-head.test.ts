@@ -133,4 +133,18 @@ describe('segmentation decoder building blocks', () => {
     );
     for (const g of Object.values(grads)) expect(tf.max(tf.abs(g)).dataSync()[0]).toBeGreaterThan(0);
   });
+
+  it('the default decoder at the shipped encoder shapes: width-32 grid convs, 56² logits when training', async () => {
+    await initTf();
+    const cfg = { size: 112, grid: 14, dim: 192, levels: 3, width: 32, stem: false, ctx: 2 };
+    const head = segHead({ ...cfg, branch: 8, lateral: 16, fuse2: 16, dense: true }, 0);
+    expect(head.vars['proj.weight'].shape).toEqual([1, 1, 576, 32]);
+    expect(head.vars['ctx.weight'].shape).toEqual([3, 3, 32, 32]);
+    expect(head.vars['ctx2.weight'].shape).toEqual([3, 3, 32, 32]);
+    expect(head.vars['lateral.weight'].shape).toEqual([1, 1, 32, 16]);
+    const tokens = tf.randomNormal([2, 14, 14, 576]) as tf.Tensor4D;
+    const image = tf.randomNormal([2, 112, 112, 1]) as tf.Tensor4D;
+    expect(head.forwardSeg(tokens, image, true).shape).toEqual([2, 56, 56, 1]);
+    expect(head.forwardSeg(tokens, image).shape).toEqual([2, 112, 112, 1]);
+  });
 });

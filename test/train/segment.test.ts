@@ -59,6 +59,8 @@ describeShared('trainSegmenter', () => {
     expect(r.features.computed + r.features.cached).toBe((r.trainImages * 8 + r.valImages * 2) * 4);
     const saved = project.getModel(r.modelId)!;
     expect(saved).toMatchObject({ kind: 'segment', head: 'segdecoder', hasWeights: true });
+    // The default dense decoder: width 32 at grid level, slim fusion, image branch 8.
+    expect(saved.config).toMatchObject({ width: 32, ctx: 2, branch: 8, lateral: 16, fuse2: 16, dense: true });
 
     // predict: masks stored as predictions at each image's original size, labels untouched
     const ids = project

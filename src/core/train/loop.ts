@@ -31,6 +31,13 @@ export interface LoopSpec {
   hasVal: boolean;
   /** Longest time between yields to the event loop; 0 yields after every step. */
   yieldMs?: number;
+  /** Learning rate of an epoch (default: `lr` throughout). */
+  lrAt?(epoch: number): number;
+}
+
+/** Cosine decay from `lr` at epoch 0 to `lr`·`floor` at the last epoch. */
+export function cosineLr(lr: number, epochs: number, floor = 0.05): (epoch: number) => number {
+  return (e) => lr * (floor + ((1 - floor) * (1 + Math.cos((Math.PI * e) / Math.max(1, epochs - 1)))) / 2);
 }
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -54,6 +61,8 @@ export async function epochLoop(
   try {
     for (let epoch = 0; epoch < spec.epochs; epoch++) {
       const t0 = performance.now();
+      // Adam reads its rate at every step (tfjs-core AdamOptimizer), so an epoch can change it.
+      if (spec.lrAt) (opt as unknown as { learningRate: number }).learningRate = spec.lrAt(epoch);
       let sum = 0;
       let steps = 0;
       for (const batch of spec.batches(epoch)) {

@@ -12,7 +12,7 @@ import { initTf, tf } from './backend.ts';
 import { encoderInfo } from './classifier.ts';
 import { exclusive, getEncoder } from './engine.ts';
 import { disposeHead, headWeights, loadHeadWeights } from './heads.ts';
-import { epochLoop } from './loop.ts';
+import { cosineLr, epochLoop } from './loop.ts';
 import { cleanLungMask, probToOriginal } from './mask-post.ts';
 import { saveTrained, trainingRun } from './run.ts';
 import { normTokens, type SegHeadConfig, type SegHeadModel, segHead } from './seg-head.ts';
@@ -45,6 +45,15 @@ export function maskToModel(
     for (let x = 0; x < w; x++) sq[(y + g.offsetY) * g.side + x + g.offsetX] = mask[y * w + x] ? 255 : 0;
   const r = resizeGray(sq, g.side, g.side, size, size, 'bilinear');
   return r.map((v) => (v >= 128 ? 1 : 0));
+}
+
+/**
+ * Default epoch cap: about 960 Adam steps (Dice followed the number of steps, not of epochs, in
+ * docs/BENCHMARKS.md), at least 32 epochs and at most 60. 150 masks: 32 epochs of 30 steps.
+ */
+function budgetEpochs(trainImages: number, copiesPerEpoch: number, batchSize: number): number {
+  const steps = Math.max(1, Math.ceil((trainImages * copiesPerEpoch) / batchSize));
+  return Math.min(60, Math.max(32, Math.ceil(960 / steps)));
 }
 
 interface Sample extends SegInput {
@@ -176,6 +185,7 @@ export function trainSegmenter(
     const tfInfo = await initTf();
     const seed = opts.seed ?? 0;
     const copiesPerEpoch = opts.copiesPerEpoch ?? 2;
+    const batchSize = opts.batchSize ?? 8;
     return trainingRun(project, 'train-segment', { ...opts, maskClass }, ctl, async (run) => {
       const layers = segLevels(encoder.depth);
       const ids = withMask.map((m) => m.imageId);
@@ -200,7 +210,9 @@ export function trainSegmenter(
         grid: dense ? 2 * G : G,
         dim: encoder.dim,
         levels: layers.length,
-        width: opts.width ?? 64,
+        // Width 32 (since 2026-12-02 07:00): the grid-level convs were most of a step's
+        // multiply-adds; 1.3–1.6× cheaper steps (docs/BENCHMARKS.md). Dense decoders only.
+        width: opts.width ?? (dense ? 32 : 64),
         stem: opts.stem ?? false,
         ctx: opts.ctx ?? (dense ? 2 : 1),
         // Slim fusion by default (since 2026-12-02): a decoder step 1.9× cheaper, Dice 0.935 vs
@@ -218,11 +230,17 @@ export function trainSegmenter(
           // Two of the 8 copies per image per epoch: 4× fewer steps per epoch, so more (cheaper)
           // epochs. Measured on 150 masks: one copy was faster still but lost Dice (0.929 vs
           // 0.935), two kept it (0.936); docs/BENCHMARKS.md.
-          epochs: opts.epochs ?? (copiesPerEpoch >= 8 ? 40 : 60),
-          lr: opts.lr ?? 2e-3,
-          batchSize: opts.batchSize ?? 8,
+          epochs:
+            opts.epochs ??
+            (copiesPerEpoch >= 8 ? 40 : budgetEpochs(split.train.length, copiesPerEpoch, batchSize)),
+          // Since 2026-12-02 07:30: rate 4e-3 decayed by a cosine over the epoch cap (width 32
+          // trained at 4e-3 reached a better Dice than at 2e-3; the cosine ends it in a fixed
+          // budget instead of waiting for patience; docs/BENCHMARKS.md).
+          lr: opts.lr ?? 4e-3,
+          batchSize,
           patience: opts.patience ?? (copiesPerEpoch > 1 ? 8 : 10),
           copiesPerEpoch,
+          cosine: (opts.schedule ?? 'cosine') === 'cosine' ? 1 : 0,
           seed,
         },
       };
@@ -292,6 +310,7 @@ export function trainSegmenter(
           epochs: cfg.hyper.epochs,
           lr: cfg.hyper.lr,
           patience: cfg.hyper.patience,
+          ...(cfg.hyper.cosine ? { lrAt: cosineLr(cfg.hyper.lr, cfg.hyper.epochs) } : {}),
           vars: head.vars,
           hasVal: true,
           batches: () => {

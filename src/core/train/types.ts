@@ -146,6 +146,8 @@ export interface TrainSegmenterOptions extends EngineOptions {
    * per epoch was the schedule before 2026-12-02 (8× the steps per epoch; docs/BENCHMARKS.md).
    */
   copiesPerEpoch?: number;
+  /** Learning rate over the epochs: constant, or cosine decay to 5 % at the epoch cap (default). */
+  schedule?: 'constant' | 'cosine';
   imageIds?: number[];
   valFraction?: number;
   seed?: number;
