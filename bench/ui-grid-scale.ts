@@ -39,7 +39,7 @@ const SCROLL = `async (frames, step) => {
       const r = t.getBoundingClientRect();
       if (r.bottom <= box.top || r.top >= box.bottom) continue;
       const img = t.querySelector('img');
-      if (!img) noItem++;
+      if (!t.hasAttribute('data-id')) noItem++;
       if (!img || !img.complete || img.naturalWidth === 0) return true;
     }
     return false;

@@ -46,7 +46,7 @@ const loader: ThumbLoader<HTMLImageElement> = {
  * About 25 screens of 150-px tiles; the pictures are ~5 KB encoded, and the browser may drop
  * decoded pixels of elements off screen under memory pressure (they re-decode when shown).
  */
-export const thumbs = new ThumbCache(loader, { capacity: 2000, batch: 48, concurrency: 4 });
+export const thumbs = new ThumbCache(loader, { capacity: 2000, batch: 64, concurrency: 6 });
 
 /** The tile's picture: the cached decoded element, else the one its batch brings, else the URL. */
 export function thumbnail(url: string, alt: string, size: number): Attachment<HTMLElement> {

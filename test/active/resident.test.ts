@@ -3,12 +3,26 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { boundPool } from '../../src/core/active/candidate-pool.ts';
-import { PoolSpace, ResidentFeatures, rowsOf } from '../../src/core/active/resident.ts';
+import {
+  decodeRows,
+  PoolSpace,
+  ResidentFeatures,
+  type ResidentMatrix,
+  rowsOf,
+} from '../../src/core/active/resident.ts';
 import { LazySpace } from '../../src/core/active/vectors.ts';
 import { createProject } from '../../src/core/store/index.ts';
 import type { ProjectStore } from '../../src/core/store/types.ts';
 
 const ENC = 'e'.repeat(64);
+/** Every row of a resident matrix as float32. */
+const all = (m: ResidentMatrix) =>
+  decodeRows(
+    m,
+    Array.from(m.ids, (_, i) => i),
+    0,
+    m.ids.length,
+  );
 let dir: string;
 let store: ProjectStore;
 
@@ -42,19 +56,19 @@ describe('resident feature matrix', () => {
     const r = new ResidentFeatures(1 << 20, 60_000);
     const m = r.get(store, ENC, 'pooled')!;
     expect([...m.ids]).toEqual([1, 2, 3]);
-    expect(m.data[2 * 4 + 1]).toBeCloseTo(Math.sin(3 * 7 + 1));
+    expect(all(m)[2 * 4 + 1]).toBeCloseTo(Math.sin(3 * 7 + 1), 3);
     expect(r.get(store, ENC, 'pooled')).toBe(m); // nothing written: the same matrix
     put([2], 4, 10); // a rewrite of one row moves the version
     const m2 = r.get(store, ENC, 'pooled')!;
     expect(m2).not.toBe(m);
-    expect(m2.data[1 * 4]).toBeCloseTo(Math.sin(14) + 10);
+    expect(all(m2)[1 * 4]).toBeCloseTo(Math.sin(14) + 10, 2);
     store.invalidateFeatures('x'.repeat(64)); // a delete too
     expect(r.get(store, ENC, 'pooled')!.ids).toHaveLength(0);
     r.drop();
     expect(r.used()).toBe(0);
 
     put([1, 2, 3], 4);
-    const small = new ResidentFeatures(3 * 4 * 4 - 1, 60_000); // one float short of the matrix
+    const small = new ResidentFeatures(3 * 4 * 2 - 1, 60_000); // one value short of the matrix
     expect(small.get(store, ENC, 'pooled')).toBeNull();
     expect(small.used()).toBe(0);
   });
@@ -70,14 +84,16 @@ describe('resident feature matrix', () => {
     expect(r.ensured(store, ENC, [1, 2])).toBe(false);
   });
 
-  it('hands out its own rows without a copy, gathers others, and refuses ids it lacks', () => {
+  it('maps ids to its rows, identity for its own ids, and refuses ids it lacks', () => {
     put([1, 2, 3, 4], 2);
     const m = new ResidentFeatures(1 << 20, 60_000).get(store, ENC, 'pooled')!;
-    const same = rowsOf(m, [1, 2, 3, 4])!;
-    expect(same.data).toBe(m.data);
+    expect([...rowsOf(m, [1, 2, 3, 4])!]).toEqual([0, 1, 2, 3]);
     const some = rowsOf(m, [2, 4])!;
-    expect([...some.rows]).toEqual([1, 3]);
-    expect([...some.data]).toEqual([...m.data.subarray(2, 4), ...m.data.subarray(6, 8)]);
+    expect([...some]).toEqual([1, 3]);
+    const block = decodeRows(m, some, 0, 2);
+    [2, 4].forEach((id, i) => {
+      for (let j = 0; j < 2; j++) expect(block[i * 2 + j]).toBeCloseTo(Math.sin(id * 7 + j), 3);
+    });
     expect(rowsOf(m, [2, 5])).toBeNull();
   });
 
@@ -87,7 +103,7 @@ describe('resident feature matrix', () => {
     const m = new ResidentFeatures(1 << 20, 60_000).get(store, ENC, 'pooled')!;
     const rows = [5, 0, 17, 39];
     const view = new PoolSpace(m.space(4), rows).all();
-    const own = new LazySpace(m.data, 12, 4).all();
+    const own = new LazySpace(all(m), 12, 4).all();
     rows.forEach((r, i) => {
       expect([...view.x.subarray(i * 4, i * 4 + 4)]).toEqual([...own.x.subarray(r * 4, r * 4 + 4)]);
     });

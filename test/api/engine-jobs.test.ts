@@ -16,6 +16,7 @@ import { repoRoot, sampleProject } from './fixture.ts';
 let service: ApiService;
 let client: ApiClient;
 let cleanup = () => {};
+let projectDir = '';
 
 function finished(jobId: string) {
   return new Promise<ApiEvents['job.done'] | ApiEvents['job.failed']>((resolve) => {
@@ -37,6 +38,7 @@ async function run(start: Promise<{ jobId: string }>) {
 beforeAll(async () => {
   const p = sampleProject();
   cleanup = p.cleanup;
+  projectDir = p.dir;
   service = new ApiService({
     shell: 'in-process',
     urls: httpUrls,
@@ -63,6 +65,8 @@ describe('engine jobs through the API', () => {
     expect(r).toMatchObject({ images: 40, provider: 'cpu' });
     const info = await client.invoke('project.info');
     expect(info.encoder).toMatchObject({ loaded: true, checksumOk: true, executionProvider: 'cpu' });
+    // The worker wrote its resident matrix beside the project, so its next start reads one file.
+    expect(existsSync(path.join(projectDir, 'cache/resident-pooled-0.f16'))).toBe(true);
   });
 
   it('trains a classifier and reports ROC, confusion and calibration from out-of-fold predictions', async () => {

@@ -113,10 +113,12 @@ export function boundPool(
   const keepLab = sample(lab, input.pool.ids, labCap, seed + 1);
   const index = [...keepUnl, ...keepLab].sort((a, b) => a - b);
   const { dim, embeddings, ids, sources } = input.pool;
-  const emb = new Float32Array(index.length * dim);
-  index.forEach((i, r) => {
-    emb.set(embeddings.subarray(i * dim, (i + 1) * dim), r * dim);
-  });
+  // A pool without embeddings (the worker's resident space stands in for them) stays without.
+  const emb = new Float32Array(embeddings.length ? index.length * dim : 0);
+  if (emb.length)
+    index.forEach((i, r) => {
+      emb.set(embeddings.subarray(i * dim, (i + 1) * dim), r * dim);
+    });
   const labelledSet = new Set<number>();
   const isLab = new Set(keepLab);
   index.forEach((i, r) => {

@@ -8,7 +8,7 @@ import { trainClassifier } from '../train/classify.ts';
 import { getEncoder } from '../train/engine.ts';
 import { classifierConfig } from '../train/model-config.ts';
 import { boundPool, type PoolBounds } from './candidate-pool.ts';
-import { PoolSpace, type ResidentFeatures, rowsOf } from './resident.ts';
+import { decodeRows, PoolSpace, type ResidentFeatures, rowsOf } from './resident.ts';
 import { suggest } from './suggest.ts';
 import {
   type ActiveTask,
@@ -108,17 +108,25 @@ export async function suggestForProject(
     await ensurePoolFeatures(store, encoder, ids, ctl);
     kept?.markEnsured(store, encoder.id, ids);
   }
-  // From memory when the worker keeps the matrix, else one streaming pass over the cache; the
-  // classifier scores from the same matrix.
-  const layerRows = (encoderId: string, layer: FeatureLayer) => {
+  // From memory when the worker keeps the matrix (float16, decoded a block at a time), else one
+  // float32 streaming pass over the cache; the classifier scores from the same rows.
+  const layerRows = (encoderId: string, layer: FeatureLayer): FeatureRows => {
     const m = kept?.get(store, encoderId, layer);
-    return (m && rowsOf(m, ids)) ?? readFeatureMatrix(store, encoderId, ids, layer);
+    const rows = m && rowsOf(m, ids);
+    if (m && rows) return { dim: m.dim, block: (a, b) => decodeRows(m, rows, a, b) };
+    const f = readFeatureMatrix(store, encoderId, ids, layer);
+    return { dim: f.dim, data: f.data, block: (a, b) => f.data.subarray(a * f.dim, b * f.dim) };
   };
   const pooledKept = kept?.get(store, encoder.id, 'pooled') ?? null;
-  const mat = layerRows(encoder.id, 'pooled');
   // Pool row → resident row, when the distance space can come from the resident projection.
-  const keptRows = pooledKept ? ((mat as { rows?: Int32Array }).rows ?? null) : null;
-  const { dim, data: embeddings } = mat;
+  const keptRows = pooledKept && rowsOf(pooledKept, ids);
+  const mat: FeatureRows =
+    pooledKept && keptRows
+      ? { dim: pooledKept.dim, block: (a, b) => decodeRows(pooledKept, keptRows, a, b) }
+      : layerRows(encoder.id, 'pooled');
+  // Empty with a resident space: the strategies then read only the projection.
+  const { dim } = mat;
+  const embeddings = mat.data ?? new Float32Array(0);
   const t1 = performance.now();
 
   let classProbs: ClassProbs | undefined;
@@ -276,14 +284,25 @@ export async function suggestForProject(
   };
 }
 
+/** A pass's feature rows: a float32 matrix, or blocks decoded on demand from the resident one. */
+interface FeatureRows {
+  dim: number;
+  data?: Float32Array;
+  /** Rows [from, to) as float32, row-major. */
+  block(from: number, to: number): Float32Array;
+}
+
 /** Scores every row of a pooled feature matrix, in chunks (no second read of the cache). */
 function scoreRows(
   m: { score(f: ReturnType<typeof matrixRows>): number[][] },
-  mat: { dim: number; data: Float32Array },
+  mat: FeatureRows,
   n: number,
 ): number[][] {
   const out: number[][] = [];
-  for (let i = 0; i < n; i += 1000) out.push(...m.score(matrixRows(mat, i, Math.min(n, i + 1000))));
+  for (let i = 0; i < n; i += 1000) {
+    const to = Math.min(n, i + 1000);
+    out.push(...m.score(matrixRows({ dim: mat.dim, data: mat.block(i, to) }, 0, to - i)));
+  }
   return out;
 }
 

@@ -275,7 +275,9 @@ function validate(input: SuggestInput): void {
   const n = pool.ids.length;
   if (!Number.isInteger(input.n) || input.n < 1)
     throw new Error(`suggest: n must be a positive integer, got ${input.n}`);
-  if (pool.dim < 1 || pool.embeddings.length !== n * pool.dim) {
+  // No embeddings at all is valid with a given space: the strategies only read the projection.
+  const given = input.space !== undefined && pool.embeddings.length === 0;
+  if (pool.dim < 1 || (!given && pool.embeddings.length !== n * pool.dim)) {
     throw new Error(
       `suggest: embeddings hold ${pool.embeddings.length} values, expected ${n} images × ${pool.dim}`,
     );

@@ -37,6 +37,7 @@ export type ActiveTask = 'classify' | 'segment';
 export interface Pool {
   ids: string[];
   dim: number;
+  /** Row-major [ids.length × dim]; may be empty when the caller passes a distance `space`. */
   embeddings: Float32Array;
   /** Site / source per image (null when unknown); cold start represents each one. */
   sources?: (string | null)[];

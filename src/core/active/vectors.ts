@@ -139,32 +139,60 @@ export interface DistanceSpace {
   all(): DistanceSpace;
 }
 
+/** Copies row `i` of a matrix into `out` (as float32), whatever the matrix's storage. */
+export type RowReader = (i: number, out: Float32Array) => void;
+
 /**
  * The projected distance space, filled row by row on demand: a hybrid pass past its warm-up only
  * measures distances among ~5·n uncertain candidates, so it projects those rows, not all 5,000.
- * Rows are centred (mean over the whole pool), L2-normalised, then projected to `k` dims.
+ * Rows are centred (mean over the whole pool), L2-normalised, then projected to `k` dims. The
+ * source is a float32 matrix, or n rows a reader decodes with their mean (the worker's float16
+ * matrix).
  */
 export class LazySpace implements DistanceSpace {
-  readonly x: Float32Array;
+  /** Dense: row i at i·dim. Compact: rows in the order they were projected, see `at`. */
+  x: Float32Array;
   readonly dim: number;
-  private readonly done: Uint8Array;
+  /** Dense: 1 when projected. Compact: the row's slot + 1 (0 = not projected). */
+  private readonly done: Uint8Array | Int32Array;
+  private used = 0;
   private readonly mean: Float64Array;
   private readonly proj: Float32Array | null;
+  private readonly read: RowReader;
+  private readonly row: Float32Array;
 
+  /**
+   * `compact` stores only the rows projected so far (a slot each), for a space kept between
+   * passes over a large matrix: a pass's sample touches every page of a dense array.
+   */
   constructor(
-    private readonly src: Float32Array,
+    src: Float32Array | { n: number; read: RowReader; mean: Float64Array },
     private readonly srcDim: number,
     k: number,
     seed = 7,
+    private readonly compact = false,
   ) {
-    const n = src.length / srcDim;
-    this.mean = new Float64Array(srcDim);
-    for (let i = 0; i < n; i++) for (let j = 0; j < srcDim; j++) this.mean[j] += src[i * srcDim + j];
-    for (let j = 0; j < srcDim; j++) this.mean[j] /= Math.max(1, n);
-    this.dim = Math.min(k, srcDim);
-    this.proj = srcDim > k ? gaussian(srcDim, k, seed) : null;
-    this.x = new Float32Array(n * this.dim);
-    this.done = new Uint8Array(n);
+    const d = srcDim;
+    const n = src instanceof Float32Array ? src.length / d : src.n;
+    this.row = new Float32Array(d);
+    if (src instanceof Float32Array) {
+      this.read = (i, out) => out.set(src.subarray(i * d, (i + 1) * d));
+      this.mean = new Float64Array(d);
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) this.mean[j] += src[i * d + j];
+      for (let j = 0; j < d; j++) this.mean[j] /= Math.max(1, n);
+    } else {
+      this.read = src.read;
+      this.mean = src.mean;
+    }
+    this.dim = Math.min(k, d);
+    this.proj = d > k ? gaussian(d, k, seed) : null;
+    this.x = new Float32Array((compact ? Math.min(n, 1024) : n) * this.dim);
+    this.done = compact ? new Int32Array(n) : new Uint8Array(n);
+  }
+
+  /** Offset of row i in `x` (once projected). */
+  at(i: number): number {
+    return (this.compact ? this.done[i] - 1 : i) * this.dim;
   }
 
   /** Makes sure the given rows are projected; returns the space for chaining. */
@@ -173,17 +201,25 @@ export class LazySpace implements DistanceSpace {
     const k = this.dim;
     const c = new Float64Array(d);
     const acc = new Float64Array(k);
+    const row = this.row;
     for (const i of rows) {
       if (this.done[i]) continue;
-      this.done[i] = 1;
+      this.done[i] = this.compact ? ++this.used : 1;
+      if (this.compact && this.used * k > this.x.length) {
+        const grown = new Float32Array(Math.min(this.done.length, this.used * 2) * k);
+        grown.set(this.x);
+        this.x = grown;
+      }
+      const o = this.at(i);
+      this.read(i, row);
       let s = 0;
       for (let j = 0; j < d; j++) {
-        c[j] = this.src[i * d + j] - this.mean[j];
+        c[j] = row[j] - this.mean[j];
         s += c[j] * c[j];
       }
       const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
       if (!this.proj) {
-        for (let j = 0; j < d; j++) this.x[i * k + j] = c[j] * inv;
+        for (let j = 0; j < d; j++) this.x[o + j] = c[j] * inv;
         continue;
       }
       acc.fill(0);
@@ -192,7 +228,7 @@ export class LazySpace implements DistanceSpace {
         const o = j * k;
         for (let q = 0; q < k; q++) acc[q] += v * this.proj[o + q];
       }
-      for (let q = 0; q < k; q++) this.x[i * k + q] = acc[q];
+      for (let q = 0; q < k; q++) this.x[o + q] = acc[q];
     }
     return this;
   }

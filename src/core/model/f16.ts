@@ -3,10 +3,11 @@
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-export function toFloat16(src: Float32Array): Uint16Array {
-  const out = new Uint16Array(src.length);
-  for (let i = 0; i < src.length; i++) {
-    f32[0] = src[i];
+/** Packs `src` into `out` from index `at` (a fresh array by default). */
+export function toFloat16(src: Float32Array, out = new Uint16Array(src.length), at = 0): Uint16Array {
+  for (let j = 0; j < src.length; j++) {
+    const i = at + j;
+    f32[0] = src[j];
     const x = u32[0];
     const sign = (x >>> 16) & 0x8000;
     const exp = (x >>> 23) & 0xff;
@@ -55,7 +56,10 @@ const TABLE = (() => {
   return t;
 })();
 
-export function fromFloat16(src: Uint16Array, out = new Float32Array(src.length)): Float32Array {
+export function fromFloat16<T extends Float32Array = Float32Array<ArrayBuffer>>(
+  src: Uint16Array,
+  out: T = new Float32Array(src.length) as T,
+): T {
   for (let i = 0; i < src.length; i++) out[i] = TABLE[src[i]];
   return out;
 }

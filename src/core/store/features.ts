@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { fromFloat16, toFloat16 } from '../model/f16.ts';
 import { now, openDb, Statements } from './db.ts';
 import { FEATURE_MIGRATIONS, migrate } from './migrations.ts';
 import type { FeatureEntry, FeatureKey } from './types.ts';
@@ -136,18 +137,42 @@ export class FeatureCache {
     return r?.version ?? 0;
   }
 
+  /** Names this cache: a rebuilt or another project's cache has another id (migration 3). */
+  cacheId(): string {
+    const r = this.open().get('SELECT uuid FROM feature_cache_id WHERE id = 1').get() as
+      | { uuid: string }
+      | undefined;
+    return r?.uuid ?? '';
+  }
+
   /**
    * Every cached image of one (encoder, layer, view), ordered by image id, as one row-major
-   * matrix in a single streaming pass. Returns null without reading the data when it would hold
-   * more than `maxValues` floats, so a caller with a memory budget can say no cheaply.
+   * float16 matrix (what the worker keeps resident) in a single streaming pass. Returns null
+   * without reading the data when it would hold more than `maxValues` values, so a caller with a
+   * memory budget can say no cheaply. Rows are packed straight from SQLite's buffers: no
+   * per-row arrays, whose many small allocations stayed in the worker's RSS after the read.
    */
   readLayer(
     encoderId: string,
     layer: string,
     view: number,
-    decode: (dtype: FeatureEntry['dtype'], bytes: Uint8Array) => Float32Array,
+    maxValues?: number,
+  ): { ids: Int32Array; dim: number; data: Uint16Array } | null;
+  /** The same as float32 (the exact values: what the float16 matrix is measured against). */
+  readLayer(
+    encoderId: string,
+    layer: string,
+    view: number,
+    maxValues: number,
+    float32: true,
+  ): { ids: Int32Array; dim: number; data: Float32Array } | null;
+  readLayer(
+    encoderId: string,
+    layer: string,
+    view: number,
     maxValues = Number.POSITIVE_INFINITY,
-  ): { ids: Int32Array; dim: number; data: Float32Array } | null {
+    float32 = false,
+  ): { ids: Int32Array; dim: number; data: Uint16Array | Float32Array } | null {
     const st = this.open();
     const where = 'FROM features WHERE encoder_id = ? AND layer = ? AND view = ?';
     const n = (st.get(`SELECT count(*) AS n ${where}`).get(encoderId, layer, view) as { n: number }).n;
@@ -157,7 +182,10 @@ export class FeatureCache {
     const dim = first ? (JSON.parse(first.shape) as number[]).reduce((a, b) => a * b, 1) : 0;
     if (n * dim > maxValues) return null;
     const ids = new Int32Array(n);
-    const data = new Float32Array(n * dim);
+    const data = float32 ? new Float32Array(n * dim) : new Uint16Array(n * dim);
+    const row = new Float32Array(dim);
+    const rowBytes = new Uint8Array(row.buffer);
+    const bytes = new Uint8Array(data.buffer);
     let i = 0;
     const it = st
       .get(`SELECT image_id, dtype, data ${where} ORDER BY image_id`)
@@ -167,13 +195,20 @@ export class FeatureCache {
       data: Buffer;
     }>;
     for (const r of it) {
-      const v = decode(r.dtype, new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength));
-      if (v.length !== dim || i >= n)
+      const width = r.dtype === 'float16' ? 2 : 4;
+      if (r.data.byteLength !== dim * width || i >= n)
         throw new Error(
-          `feature cache: ${layer} of image ${r.image_id} has ${v.length} values, expected ${dim}`,
+          `feature cache: ${layer} of image ${r.image_id} has ${r.data.byteLength / width} values, expected ${dim}`,
         );
       ids[i] = r.image_id;
-      data.set(v, i * dim);
+      if (data instanceof Float32Array) {
+        if (width === 4) bytes.set(r.data, i * dim * 4);
+        else data.set(fromFloat16(new Uint16Array(r.data.buffer, r.data.byteOffset, dim)), i * dim);
+      } else if (width === 2) bytes.set(r.data, i * dim * 2);
+      else {
+        rowBytes.set(r.data);
+        toFloat16(row, data, i * dim);
+      }
       i++;
     }
     return { ids, dim, data };

@@ -364,6 +364,13 @@ export const FEATURE_MIGRATIONS: string[] = [
   CREATE TRIGGER features_version_delete AFTER DELETE ON features
     BEGIN UPDATE feature_version SET version = version + 1; END;
   `,
+  // A random name for this cache: the worker's resident matrix file (store/resident-file.ts)
+  // records it, so a file left by a deleted and rebuilt cache, or copied from another project,
+  // is told apart from this cache's even when their versions happen to be equal.
+  `
+  CREATE TABLE feature_cache_id (id INTEGER PRIMARY KEY CHECK (id = 1), uuid TEXT NOT NULL);
+  INSERT INTO feature_cache_id (id, uuid) VALUES (1, lower(hex(randomblob(16))));
+  `,
 ];
 
 /** Applies pending migrations; refuses a database written by a newer version of the app. */

@@ -16,6 +16,7 @@ import * as labels from './labels.ts';
 import * as masks from './masks.ts';
 import * as models from './models.ts';
 import { poolRows } from './pool-rows.ts';
+import { checkResidentFiles } from './resident-file.ts';
 import * as reviews from './reviews.ts';
 import {
   type AnnotationSource,
@@ -168,9 +169,12 @@ export class Project implements ProjectStore {
   getFeatures = (keys: FeatureKey[]) => this.features.get(keys);
   readFeatureMatrix: ProjectStore['readFeatureMatrix'] = (encoderId, layer, view, ids, decode) =>
     this.features.readMatrix(encoderId, layer, view, ids, decode);
-  readFeatureLayer: ProjectStore['readFeatureLayer'] = (encoderId, layer, view, decode, maxValues) =>
-    this.features.readLayer(encoderId, layer, view, decode, maxValues);
+  readFeatureLayer = ((encoderId: string, layer: string, view: number, maxValues?: number, float32?: true) =>
+    float32
+      ? this.features.readLayer(encoderId, layer, view, maxValues ?? Number.POSITIVE_INFINITY, true)
+      : this.features.readLayer(encoderId, layer, view, maxValues)) as ProjectStore['readFeatureLayer'];
   featureVersion = () => this.features.version();
+  featureCacheId = () => this.features.cacheId();
   imagesWithFeatures = (encoderId: string, layers: string[], view?: number) =>
     this.features.imagesWith(encoderId, layers, view);
   invalidateFeatures = (keepEncoderId?: string) => this.features.invalidate(keepEncoderId);
@@ -206,6 +210,7 @@ export class Project implements ProjectStore {
       for (const m of this.features.quickCheck()) {
         report.warnings.push({ kind: 'features', message: `feature cache: ${m} (delete cache/ to rebuild)` });
       }
+      report.warnings.push(...checkResidentFiles(this.dir, this.features.cacheId()));
     } catch (e) {
       report.warnings.push({
         kind: 'features',

@@ -558,16 +558,28 @@ export interface ProjectStore {
     imageIds: number[],
     decode: (dtype: FeatureDtype, bytes: Uint8Array) => Float32Array,
   ): { dim: number; data: Float32Array; missing: number[] };
-  /** Every cached image of one layer as a matrix ordered by image id; null above `maxValues`. */
+  /**
+   * Every cached image of one layer as a float16 matrix (IEEE half bits) ordered by image id;
+   * null above `maxValues`.
+   */
   readFeatureLayer(
     encoderId: string,
     layer: string,
     view: number,
-    decode: (dtype: FeatureDtype, bytes: Uint8Array) => Float32Array,
     maxValues?: number,
+  ): { ids: Int32Array; dim: number; data: Uint16Array } | null;
+  /** The same as exact float32 values (what the float16 matrix is measured against). */
+  readFeatureLayer(
+    encoderId: string,
+    layer: string,
+    view: number,
+    maxValues: number,
+    float32: true,
   ): { ids: Int32Array; dim: number; data: Float32Array } | null;
   /** Moves with every write to the feature cache: in-memory copies compare it to know they are stale. */
   featureVersion(): number;
+  /** A random id of the feature cache, new whenever the cache is created. */
+  featureCacheId(): string;
   imagesWithFeatures(encoderId: string, layers: string[], view?: number): Set<number>;
   /** Drops cached features of every encoder except `keepEncoderId` (or all when omitted). */
   invalidateFeatures(keepEncoderId?: string): number;

@@ -14,7 +14,8 @@ export interface ThumbWindowInput {
   rowsPerSecond: number;
 }
 
-export const MIN_AHEAD_ROWS = 4;
+/** At rest too: the first rows of a scroll that starts from still. */
+export const MIN_AHEAD_ROWS = 8;
 export const MAX_AHEAD_ROWS = 60;
 const BEHIND_ROWS = 2;
 const LEAD_SECONDS = 1;

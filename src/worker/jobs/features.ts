@@ -1,3 +1,4 @@
+import { residentFeatures } from '../../core/active/resident.ts';
 import { jobSchemas } from '../../core/api/schemas/job-map.ts';
 import { ensurePoolFeatures } from '../../core/model/pool-features.ts';
 import { getEncoder } from '../../core/train/index.ts';
@@ -13,5 +14,8 @@ export const runFeaturesJob: JobRunner<'features'> = async (ctx) => {
   recordEncoder(store, encoder);
   const ids = store.listImages({ status: 'active', limit: 1e9 }).items.map((i) => i.id);
   const r = await ensurePoolFeatures(store, encoder, ids, engineControl(ctx));
+  // The next suggestion pass finds the matrix in memory, and a new worker finds its file.
+  residentFeatures.markEnsured(store, encoder.id, ids);
+  residentFeatures.get(store, encoder.id, 'pooled');
   return { ...r, images: ids.length, provider: encoder.provider.provider, device: encoder.provider.device };
 };
