@@ -15,7 +15,7 @@
  * kept: opening another drops the previous one's entries.
  */
 import { statSync } from 'node:fs';
-import { fromFloat16 } from '../model/f16.ts';
+import { fromFloat16 } from '../util/f16.ts';
 import {
   type ResidentKey,
   type ResidentLayer,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { fromFloat16, toFloat16 } from '../model/f16.ts';
+import { fromFloat16, toFloat16 } from '../util/f16.ts';
 import { now, openDb, Statements } from './db.ts';
 import { FEATURE_MIGRATIONS, migrate } from './migrations.ts';
 import type { FeatureEntry, FeatureKey } from './types.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromFloat16, toFloat16 } from '../../src/core/model/f16.ts';
+import { fromFloat16, toFloat16 } from '../../src/core/util/f16.ts';
 
 describe('float16 packing', () => {
   it('round-trips exactly representable values and known bit patterns', () => {
