@@ -15,7 +15,6 @@
  * kept: opening another drops the previous one's entries.
  */
 import { statSync } from 'node:fs';
-import { fromFloat16 } from '../util/f16.ts';
 import {
   type ResidentKey,
   type ResidentLayer,
@@ -24,6 +23,7 @@ import {
   writeResidentFile,
 } from '../store/resident-file.ts';
 import type { ProjectStore } from '../store/types.ts';
+import { fromFloat16 } from '../util/f16.ts';
 import { type DistanceSpace, LazySpace } from './vectors.ts';
 
 type LayerStore = Pick<ProjectStore, 'dir' | 'featureVersion' | 'featureCacheId' | 'readFeatureLayer'>;

@@ -4,11 +4,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Encoder } from '../model/encoder.ts';
-import { fromFloat16, toFloat16 } from '../util/f16.ts';
 import { computeFeatures, isPooled } from '../model/features.ts';
 import { modelInputFromFile } from '../model/input.ts';
 import type { FeatureArray, FeatureLayer, RunControl } from '../model/types.ts';
 import { openDb } from '../store/db.ts';
+import { fromFloat16, toFloat16 } from '../util/f16.ts';
 
 /** Features of images outside the project (evaluation sets), keyed by file content. */
 export const EVAL_FEATURES_DB = 'cache/eval-features.sqlite';

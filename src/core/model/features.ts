@@ -1,6 +1,6 @@
 import type { FeatureEntry, ProjectStore } from '../store/types.ts';
-import type { Encoder } from './encoder.ts';
 import { fromFloat16, toFloat16 } from '../util/f16.ts';
+import type { Encoder } from './encoder.ts';
 import type { FeatureArray, FeatureLayer, RunControl, ViewId } from './types.ts';
 import { viewInput } from './views.ts';
 
