@@ -104,13 +104,17 @@ describe('de-identified exports (PS3.15 basic profile) on the real DICOM corpus'
         ]);
       expect(info.patientName).toMatch(/^ANON-\d{4}$/);
       const text = headerText(file);
+      // A number counts as surviving only as a whole token: the new UIDs are HMAC digits under a
+      // per-export secret, so a short number (a StudyID such as "40933") turns up inside one of
+      // them by chance in some exports (seen once in CI).
+      const numbers = new Set(text.split(/[^0-9]+/));
+      const survives = (p: string) => (/^\d+$/.test(p) ? numbers.has(p) : text.includes(p));
       for (const [kw, v] of Object.entries(originals[img.originalPath] ?? {})) {
         for (const part of v.split(/[\\^]/).filter((p) => p.trim().length >= 4)) {
           checkedValues++;
-          expect(
-            text.includes(part.trim()),
-            `${kw} "${part}" of ${img.originalPath} survives in ${file}`,
-          ).toBe(false);
+          expect(survives(part.trim()), `${kw} "${part}" of ${img.originalPath} survives in ${file}`).toBe(
+            false,
+          );
         }
       }
       const orig = originals[img.originalPath]?.PatientID ?? `image ${img.id}`;
