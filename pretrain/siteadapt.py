@@ -36,11 +36,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .data import is_test_patient
 from .evalcommon import auc, auc_ci, fit_logreg
-from .probe import subsample
 from .siteadapt_features import cached_features
-from .sites import SOURCES, binary, load_items
+from .sites import SOURCES, load_items, splits
 
 FEATS = ("final", "pooled3")
 NORMS = ("source", "recentre", "site", "coral")
@@ -121,14 +119,7 @@ def view(feats: dict, src: str, rows: np.ndarray, kind: str, flip: bool) -> np.n
 
 def site_tasks(items: dict):
     """(name, source, rows, y, target, test rows, y, target pool rows)."""
-    ni, ny = binary(items["nih"], "pneumonia", ("normal",))
-    ki, ky = binary(items["kermany"], "pneumonia", ("normal",))
-    ci, cy = binary(items["ieee8023"], "covid19", ("pneumonia",))
-    held = lambda src, rows: np.array([is_test_patient(items[src][i].patient_id, 0.3) for i in rows])  # noqa: E731
-    nh, kh, ch = held("nih", ni), held("kermany", ki), held("ieee8023", ci)
-    ktr, ktry = ki[~kh], ky[~kh]
-    keep = np.sort(subsample(ktry, 1000, 0))  # the same 1,000 as pretrain.sites
-    ktr, ktry = ktr[keep], ktry[keep]
+    ni, ny, nh, ki, ky, kh, ci, cy, ch, ktr, ktry = splits(items, 1000)  # the same 1,000 as pretrain.sites
     return [
         ("dev: kermany→nih-train", "kermany", ktr, ktry, "nih", ni[~nh], ny[~nh], ni[nh]),
         ("nih→kermany", "nih", ni, ny, "kermany", ki[kh], ky[kh], ktr),

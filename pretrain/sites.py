@@ -69,9 +69,10 @@ def binary(items, pos: str, neg: tuple[str, ...]):
     return np.array(keep), np.array([int(items[i].label == pos) for i in keep])
 
 
-def tasks(items: dict, labels: list[int], subsets: int, max_train: int):
-    """(name, train source, train rows, y, test source, test rows, y). The Kermany training side
-    is capped at `max_train` images (class-balanced where possible); the subsets come from it."""
+def splits(items: dict, max_train: int):
+    """The labelled rows of each source and which are held-out patients (sha1 split, 30 %), plus
+    the Kermany training side capped at `max_train` images (class-balanced where possible):
+    (ni, ny, nh, ki, ky, kh, ci, cy, ch, ktr, ktry)."""
     ni, ny = binary(items["nih"], "pneumonia", ("normal",))
     ki, ky = binary(items["kermany"], "pneumonia", ("normal",))
     ci, cy = binary(items["ieee8023"], "covid19", ("pneumonia",))
@@ -81,6 +82,13 @@ def tasks(items: dict, labels: list[int], subsets: int, max_train: int):
     if max_train and len(ktr) > max_train:
         keep = np.sort(subsample(ktry, max_train, 0))
         ktr, ktry = ktr[keep], ktry[keep]
+    return ni, ny, nh, ki, ky, kh, ci, cy, ch, ktr, ktry
+
+
+def tasks(items: dict, labels: list[int], subsets: int, max_train: int):
+    """(name, train source, train rows, y, test source, test rows, y). The Kermany training side
+    is capped at `max_train` images (class-balanced where possible); the subsets come from it."""
+    ni, ny, nh, ki, ky, kh, ci, cy, ch, ktr, ktry = splits(items, max_train)
     out = [
         ("nih→kermany", "nih", ni, ny, "kermany", ki[kh], ky[kh]),
         ("kermany→nih", "kermany", ktr, ktry, "nih", ni[nh], ny[nh]),
